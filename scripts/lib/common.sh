@@ -1,0 +1,27 @@
+# Shared shell helpers for the local stack. Sourced, never executed.
+# Every path lives under the repository's ignored .cache/ (downloads) and .run/ (state, logs).
+set -euo pipefail
+
+MS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+MS_CACHE="${MS_CACHE_DIR:-$MS_ROOT/.cache}"
+MS_RUN="${MS_RUN_DIR:-$MS_ROOT/.run}"
+KAFKA_PORT="${KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+REDIS_PORT="${REDIS_PORT:-6379}"
+mkdir -p "$MS_CACHE" "$MS_RUN"
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# wait_for DESCRIPTION TIMEOUT_SECONDS COMMAND...: polls COMMAND once a second.
+wait_for() {
+  local what="$1" timeout="$2"; shift 2
+  local deadline=$((SECONDS + timeout))
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || return 1
+    sleep 1
+  done
+  log "$what is ready"
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
