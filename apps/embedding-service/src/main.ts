@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError } from '@matchstream/config';
+import { INPUT_TOPICS } from '@matchstream/contracts';
+import { attachKafkaConsumer } from '@matchstream/kafka';
+import { createJsonLogger } from '@matchstream/observability';
+import { AppModule } from './app.module';
+import { loadEmbeddingServiceConfig } from './embedding-service.config';
+import type { EmbeddingServiceConfig } from './embedding-service.config';
+
+/** Starts the embedding service; returns the app so tests can run it in-process. */
+export async function startEmbeddingService(config: EmbeddingServiceConfig) {
+  const app = await NestFactory.create(AppModule.forRoot(config), {
+    logger: createJsonLogger(config.LOG_LEVEL),
+  });
+  app.enableShutdownHooks();
+  attachKafkaConsumer(app, {
+    groupId: config.EMBEDDING_CONSUMER_GROUP,
+    topics: INPUT_TOPICS,
+    maxChunkSize: config.CONSUMER_CHUNK_SIZE,
+    partitionsConsumedConcurrently: config.CONSUMER_PARTITIONS_CONCURRENTLY,
+  });
+  await app.startAllMicroservices();
+  await app.listen(config.EMBEDDING_HTTP_PORT, config.HTTP_HOST);
+  return app;
+}
+
+if (require.main === module) {
+  let config: EmbeddingServiceConfig;
+  try {
+    config = loadEmbeddingServiceConfig();
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  }
+  startEmbeddingService(config).catch((error: unknown) => {
+    console.error(JSON.stringify({ level: 'fatal', message: 'embedding-service failed to start', error: String(error) }));
+    process.exit(1);
+  });
+}

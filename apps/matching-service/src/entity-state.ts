@@ -1,0 +1,76 @@
+import type { EntityType, JobPayload, ProfilePayload } from '@matchstream/contracts';
+import { HnswVectorIndex } from '@matchstream/vector-index';
+import type { HnswIndexOptions } from '@matchstream/vector-index';
+
+export interface StoredEntity<D> {
+  id: string;
+  version: number;
+  document: D;
+  modelId: string;
+}
+
+export type ApplyOutcome = 'applied' | 'duplicate' | 'stale';
+
+/**
+ * The live profiles and jobs, their vectors in one HNSW index per type, and the last version seen
+ * per entity (kept after removal, so a late, older upsert cannot bring an entity back).
+ * Every change is applied only if its version is newer: replays are harmless.
+ */
+export class EntityState {
+  readonly profiles = new Map<string, StoredEntity<ProfilePayload>>();
+  readonly jobs = new Map<string, StoredEntity<JobPayload>>();
+  readonly profileIndex: HnswVectorIndex;
+  readonly jobIndex: HnswVectorIndex;
+  private readonly versions = new Map<string, number>();
+  /** Counts index mutations: match events say which state they were computed on. */
+  indexVersion = 0;
+
+  constructor(indexOptions: HnswIndexOptions) {
+    this.profileIndex = new HnswVectorIndex(indexOptions);
+    this.jobIndex = new HnswVectorIndex(indexOptions);
+  }
+
+  versionOf(type: EntityType, id: string): number | undefined {
+    return this.versions.get(`${type}:${id}`);
+  }
+
+  upsertProfile(entity: StoredEntity<ProfilePayload>, vector: Float32Array): ApplyOutcome {
+    const outcome = this.admit('profile', entity.id, entity.version);
+    if (outcome !== 'applied') return outcome;
+    this.profileIndex.upsert(entity.id, vector);
+    this.profiles.set(entity.id, entity);
+    this.indexVersion++;
+    return outcome;
+  }
+
+  upsertJob(entity: StoredEntity<JobPayload>, vector: Float32Array): ApplyOutcome {
+    const outcome = this.admit('job', entity.id, entity.version);
+    if (outcome !== 'applied') return outcome;
+    this.jobIndex.upsert(entity.id, vector);
+    this.jobs.set(entity.id, entity);
+    this.indexVersion++;
+    return outcome;
+  }
+
+  remove(type: EntityType, id: string, version: number): ApplyOutcome {
+    const outcome = this.admit(type, id, version);
+    if (outcome !== 'applied') return outcome;
+    if (type === 'profile') {
+      this.profileIndex.delete(id);
+      this.profiles.delete(id);
+    } else {
+      this.jobIndex.delete(id);
+      this.jobs.delete(id);
+    }
+    this.indexVersion++;
+    return outcome;
+  }
+
+  private admit(type: EntityType, id: string, version: number): ApplyOutcome {
+    const key = `${type}:${id}`;
+    const current = this.versions.get(key);
+    if (current !== undefined && version <= current) return version === current ? 'duplicate' : 'stale';
+    this.versions.set(key, version);
+    return 'applied';
+  }
+}

@@ -1,0 +1,62 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError } from '@matchstream/config';
+import { TOPICS } from '@matchstream/contracts';
+import { KAFKA_CLIENT, attachKafkaConsumer } from '@matchstream/kafka';
+import { createJsonLogger } from '@matchstream/observability';
+import type { Kafka } from 'kafkajs';
+import { AppModule } from './app.module';
+import { ApplyEntityVectorsService } from './apply-entity-vectors.service';
+import { loadMatchingServiceConfig } from './matching-service.config';
+import type { MatchingServiceConfig } from './matching-service.config';
+import { RankingStore } from './ranking.store';
+import { replayCommittedState } from './state-replay';
+
+/**
+ * Starts the matching service: state is recovered (stored rankings from Redis, entities replayed
+ * from the compacted vector topic up to the committed offsets) before consumption resumes.
+ */
+export async function startMatchingService(config: MatchingServiceConfig) {
+  const app = await NestFactory.create(AppModule.forRoot(config), {
+    logger: createJsonLogger(config.LOG_LEVEL),
+  });
+  app.enableShutdownHooks();
+  attachKafkaConsumer(app, {
+    groupId: config.MATCHING_CONSUMER_GROUP,
+    topics: [TOPICS.entityVectors],
+    maxChunkSize: config.CONSUMER_CHUNK_SIZE,
+    partitionsConsumedConcurrently: config.CONSUMER_PARTITIONS_CONCURRENTLY,
+  });
+  await app.init();
+
+  const logger = new Logger('recovery');
+  const started = Date.now();
+  const rankings = await app.get(RankingStore).load();
+  const applier = app.get(ApplyEntityVectorsService);
+  const replayed = await replayCommittedState(
+    app.get<Kafka>(KAFKA_CLIENT),
+    config.MATCHING_CONSUMER_GROUP,
+    TOPICS.entityVectors,
+    (records) => applier.applyStateOnly(records),
+  );
+  logger.log(`recovered ${rankings} rankings and replayed ${replayed} entity records in ${Date.now() - started} ms`);
+
+  await app.startAllMicroservices();
+  await app.listen(config.MATCHING_HTTP_PORT, config.HTTP_HOST);
+  return app;
+}
+
+if (require.main === module) {
+  let config: MatchingServiceConfig;
+  try {
+    config = loadMatchingServiceConfig();
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  }
+  startMatchingService(config).catch((error: unknown) => {
+    console.error(JSON.stringify({ level: 'fatal', message: 'matching-service failed to start', error: String(error) }));
+    process.exit(1);
+  });
+}

@@ -1,0 +1,103 @@
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
+import type { JobPayload, MatchRankingEvent, ProfilePayload, RankedMatch } from '@matchstream/contracts';
+import { TransformersEmbedder } from '@matchstream/embedding';
+import { EntityState } from './entity-state';
+import type { StoredEntity } from './entity-state';
+import { MatchEngine } from './match-engine';
+import { RankingStore } from './ranking.store';
+import { entityIdParam, searchRequest } from './search.request';
+import type { SearchRequest } from './search.request';
+import { ZodValidationPipe } from './zod-validation.pipe';
+
+const idPipe = new ZodValidationPipe(entityIdParam);
+
+interface SearchHit {
+  id: string;
+  score: number;
+  similarity: number;
+  explanation?: RankedMatch['explanation'];
+}
+
+@Controller('v1')
+export class MatchesController {
+  constructor(
+    private readonly rankings: RankingStore,
+    private readonly state: EntityState,
+    private readonly engine: MatchEngine,
+    private readonly embedder: TransformersEmbedder,
+  ) {}
+
+  /** The job's current ranked candidates, as last published. */
+  @Get('matches/jobs/:id')
+  jobMatches(@Param('id', idPipe) id: string): MatchRankingEvent {
+    return this.found(this.rankings.get('job', id), `no matches for job ${id}`);
+  }
+
+  @Get('matches/profiles/:id')
+  profileMatches(@Param('id', idPipe) id: string): MatchRankingEvent {
+    return this.found(this.rankings.get('profile', id), `no matches for profile ${id}`);
+  }
+
+  @Get('entities/jobs/:id')
+  job(@Param('id', idPipe) id: string): StoredEntity<JobPayload> {
+    return this.found(this.state.jobs.get(id), `unknown job ${id}`);
+  }
+
+  @Get('entities/profiles/:id')
+  profile(@Param('id', idPipe) id: string): StoredEntity<ProfilePayload> {
+    return this.found(this.state.profiles.get(id), `unknown profile ${id}`);
+  }
+
+  /** Ad-hoc search: counterparts of an indexed entity (hybrid score), or nearest to free text. */
+  @Post('search')
+  @HttpCode(200)
+  async search(@Body(new ZodValidationPipe(searchRequest)) request: SearchRequest): Promise<{ hits: SearchHit[] }> {
+    const { filters } = request;
+    const keep = (d: { location?: { country: string }; categories: string[] }, modes: string[]) =>
+      (!filters.countries || (d.location !== undefined && filters.countries.includes(d.location.country))) &&
+      (!filters.workModes || modes.some((m) => filters.workModes!.includes(m as never))) &&
+      (!filters.categories || d.categories.some((c) => filters.categories!.includes(c)));
+    const keepProfile = (p: ProfilePayload) => keep(p, p.workModes);
+    const keepJob = (j: JobPayload) => keep(j, [j.remotePolicy]);
+
+    if (request.entityId !== undefined) {
+      const ranked =
+        request.target === 'profiles'
+          ? this.rankFor('job', request.entityId, (job, v) => this.engine.candidatesForJob(job as JobPayload, v, request.k, keepProfile))
+          : this.rankFor('profile', request.entityId, (p, v) => this.engine.jobsForProfile(p as ProfilePayload, v, request.k, keepJob));
+      return {
+        hits: ranked.map((m) => ({ id: m.counterpartId, score: m.score, similarity: m.explanation.similarity, explanation: m.explanation })),
+      };
+    }
+    const [query] = await this.embedder.embed([request.text!]);
+    const hits =
+      request.target === 'profiles'
+        ? this.state.profileIndex.search(query.vector, request.k, (id) => {
+            const p = this.state.profiles.get(id);
+            return p !== undefined && keepProfile(p.document);
+          })
+        : this.state.jobIndex.search(query.vector, request.k, (id) => {
+            const j = this.state.jobs.get(id);
+            return j !== undefined && keepJob(j.document);
+          });
+    return { hits: hits.map((h) => ({ id: h.id, score: round(h.similarity), similarity: round(h.similarity) })) };
+  }
+
+  private rankFor(
+    type: 'job' | 'profile',
+    id: string,
+    rank: (document: JobPayload | ProfilePayload, vector: Float32Array) => RankedMatch[],
+  ): RankedMatch[] {
+    const entity = type === 'job' ? this.state.jobs.get(id) : this.state.profiles.get(id);
+    const vector = (type === 'job' ? this.state.jobIndex : this.state.profileIndex).getVector(id);
+    if (!entity || !vector) throw new NotFoundException(`unknown ${type} ${id}`);
+    return rank(entity.document, vector);
+  }
+
+  private found<T>(value: T | undefined, message: string): T {
+    if (value === undefined) throw new NotFoundException(message);
+    return value;
+  }
+}
+
+const round = (x: number) => Math.round(x * 10000) / 10000;

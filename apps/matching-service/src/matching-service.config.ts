@@ -1,0 +1,46 @@
+import { resolve } from 'node:path';
+import { envInt, envNumber, infrastructureEnv, loadConfig } from '@matchstream/config';
+import { z } from 'zod';
+
+const schema = z
+  .object({
+    ...infrastructureEnv,
+    MATCHING_HTTP_PORT: envInt(3002, 1, 65535),
+    MATCHING_CONSUMER_GROUP: z.string().min(1).default('matchstream-matching'),
+    EMBEDDING_MODEL_ID: z.string().min(1).default('Xenova/all-MiniLM-L6-v2'),
+    EMBEDDING_MODEL_PATH: z.string().default('.cache/models').transform((p) => resolve(p)),
+    EMBEDDING_RUNTIME_CACHE_DIR: z.string().default('.cache/transformers').transform((p) => resolve(p)),
+    MATCH_TOP_K: envInt(10, 1, 100),
+    /** Eligible neighbours re-ranked by the hybrid score; larger finds more skill-strong pairs. */
+    MATCH_CANDIDATE_POOL: envInt(50, 1, 1000),
+    HNSW_M: envInt(16, 4, 64),
+    HNSW_EF_CONSTRUCTION: envInt(200, 10, 1000),
+    HNSW_EF_SEARCH: envInt(100, 10, 1000),
+    HNSW_INITIAL_CAPACITY: envInt(10000, 16),
+    MATCH_WEIGHT_SIMILARITY: envNumber(0.55, 0, 1),
+    MATCH_WEIGHT_REQUIRED_SKILLS: envNumber(0.25, 0, 1),
+    MATCH_WEIGHT_NICE_TO_HAVE_SKILLS: envNumber(0.05, 0, 1),
+    MATCH_WEIGHT_SENIORITY: envNumber(0.1, 0, 1),
+    MATCH_WEIGHT_LOCATION: envNumber(0.05, 0, 1),
+    CONSUMER_CHUNK_SIZE: envInt(64, 1, 1000),
+    CONSUMER_PARTITIONS_CONCURRENTLY: envInt(1, 1, 64),
+  })
+  .refine(
+    (c) =>
+      Math.abs(
+        c.MATCH_WEIGHT_SIMILARITY +
+          c.MATCH_WEIGHT_REQUIRED_SKILLS +
+          c.MATCH_WEIGHT_NICE_TO_HAVE_SKILLS +
+          c.MATCH_WEIGHT_SENIORITY +
+          c.MATCH_WEIGHT_LOCATION -
+          1,
+      ) < 1e-6,
+    { message: 'MATCH_WEIGHT_* must sum to 1', path: ['MATCH_WEIGHT_SIMILARITY'] },
+  );
+
+export type MatchingServiceConfig = z.infer<typeof schema>;
+export const MATCHING_SERVICE_CONFIG = Symbol('MATCHING_SERVICE_CONFIG');
+
+export function loadMatchingServiceConfig(env: Record<string, string | undefined> = process.env): MatchingServiceConfig {
+  return loadConfig(schema as unknown as z.ZodObject, env) as MatchingServiceConfig;
+}

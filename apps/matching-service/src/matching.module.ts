@@ -1,0 +1,76 @@
+import { Inject, Module } from '@nestjs/common';
+import type { OnModuleInit } from '@nestjs/common';
+import { TransformersEmbedder } from '@matchstream/embedding';
+import { HealthService } from '@matchstream/observability';
+import { ApplyEntityVectorsService } from './apply-entity-vectors.service';
+import { EntityState } from './entity-state';
+import { EntityVectorsController } from './entity-vectors.controller';
+import { MatchEngine } from './match-engine';
+import { MATCHING_SERVICE_CONFIG } from './matching-service.config';
+import type { MatchingServiceConfig } from './matching-service.config';
+import { MatchesController } from './matches.controller';
+import { RankingStore } from './ranking.store';
+
+/** Indexes, the match engine, the Kafka handler that feeds them and the match API. */
+@Module({
+  controllers: [EntityVectorsController, MatchesController],
+  providers: [
+    {
+      provide: EntityState,
+      inject: [MATCHING_SERVICE_CONFIG, TransformersEmbedder],
+      useFactory: (config: MatchingServiceConfig, embedder: TransformersEmbedder) =>
+        new EntityState({
+          dimension: embedder.dimension,
+          initialCapacity: config.HNSW_INITIAL_CAPACITY,
+          m: config.HNSW_M,
+          efConstruction: config.HNSW_EF_CONSTRUCTION,
+          efSearch: config.HNSW_EF_SEARCH,
+        }),
+    },
+    {
+      provide: MatchEngine,
+      inject: [EntityState, MATCHING_SERVICE_CONFIG],
+      useFactory: (state: EntityState, config: MatchingServiceConfig) =>
+        new MatchEngine(state, {
+          topK: config.MATCH_TOP_K,
+          candidatePool: config.MATCH_CANDIDATE_POOL,
+          weights: {
+            similarity: config.MATCH_WEIGHT_SIMILARITY,
+            requiredSkills: config.MATCH_WEIGHT_REQUIRED_SKILLS,
+            niceToHaveSkills: config.MATCH_WEIGHT_NICE_TO_HAVE_SKILLS,
+            seniority: config.MATCH_WEIGHT_SENIORITY,
+            location: config.MATCH_WEIGHT_LOCATION,
+          },
+        }),
+    },
+    {
+      // Only for free-text search queries; indexed vectors come from the embedding service.
+      provide: TransformersEmbedder,
+      inject: [MATCHING_SERVICE_CONFIG],
+      useFactory: (config: MatchingServiceConfig) =>
+        new TransformersEmbedder({
+          modelId: config.EMBEDDING_MODEL_ID,
+          modelPath: config.EMBEDDING_MODEL_PATH,
+          cacheDir: config.EMBEDDING_RUNTIME_CACHE_DIR,
+        }),
+    },
+    RankingStore,
+    ApplyEntityVectorsService,
+  ],
+  exports: [ApplyEntityVectorsService, RankingStore, EntityState],
+})
+export class MatchingModule implements OnModuleInit {
+  constructor(
+    @Inject(TransformersEmbedder) private readonly embedder: TransformersEmbedder,
+    private readonly state: EntityState,
+    private readonly health: HealthService,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.embedder.load();
+    this.health.register('index', () => ({
+      status: 'up',
+      detail: `profiles ${this.state.profileIndex.size}, jobs ${this.state.jobIndex.size}`,
+    }));
+  }
+}

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import type { ConsumedRecord } from '@matchstream/kafka';
+import { toConsumedRecord } from '@matchstream/kafka';
+
+/**
+ * Rebuilds in-memory state after a restart: reads the compacted entity-vector topic from the start
+ * up to the offsets the consumer group has committed, so that the group consumer then continues
+ * exactly where the state left off: nothing is lost or applied twice.
+ * Returns the number of records replayed.
+ */
+export async function replayCommittedState(
+  kafka: Kafka,
+  groupId: string,
+  topic: string,
+  apply: (records: ConsumedRecord[]) => void,
+): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const targets = new Map<number, bigint>();
+  const replayGroup = `${groupId}.replay.${randomUUID()}`;
+  try {
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const bounds = await admin.fetchTopicOffsets(topic);
+    for (const { partition, offset } of committed?.partitions ?? []) {
+      const low = BigInt(bounds.find((b) => b.partition === partition)?.low ?? '0');
+      if (offset !== '-1' && BigInt(offset) > low) targets.set(partition, BigInt(offset));
+    }
+    if (targets.size === 0) return 0;
+
+    const consumer = kafka.consumer({ groupId: replayGroup, allowAutoTopicCreation: false });
+    let replayed = 0;
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      const pending = new Set(targets.keys());
+      await new Promise<void>((resolve, reject) => {
+        consumer
+          .run({
+            autoCommit: false,
+            eachBatch: async ({ batch }) => {
+              const target = targets.get(batch.partition);
+              if (target === undefined || !pending.has(batch.partition)) return;
+              const records = batch.messages
+                .filter((m) => BigInt(m.offset) < target)
+                .map((m) => toConsumedRecord(batch.topic, batch.partition, m));
+              apply(records);
+              replayed += records.length;
+              const last = batch.messages[batch.messages.length - 1];
+              if (last && BigInt(last.offset) >= target - 1n) {
+                pending.delete(batch.partition);
+                consumer.pause([{ topic, partitions: [batch.partition] }]);
+                if (pending.size === 0) resolve();
+              }
+              await Promise.resolve();
+            },
+          })
+          .catch(reject);
+      });
+    } finally {
+      await consumer.disconnect();
+      await admin.deleteGroups([replayGroup]).catch(() => undefined);
+    }
+    return replayed;
+  } finally {
+    await admin.disconnect();
+  }
+}

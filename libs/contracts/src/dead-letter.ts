@@ -1,0 +1,43 @@
+/**
+ * Why an event could not be processed. Machine-readable: the dead-letter header
+ * `x-dead-letter-reason` and the `reason` label of matchstream_dead_letters_total carry it.
+ */
+export const DEAD_LETTER_REASONS = [
+  'empty-message',
+  'oversized',
+  'invalid-encoding',
+  'malformed-json',
+  'hostile-structure',
+  'unknown-type',
+  'unsupported-version',
+  'schema-violation',
+  'key-mismatch',
+  'unembeddable-text',
+  'processing-failed',
+] as const;
+export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
+
+/**
+ * A dead letter is the original message, bytes and key untouched, with these headers added.
+ * Replaying one is publishing its value back to `x-dead-letter-source-topic` with its key.
+ */
+export const DEAD_LETTER_HEADERS = {
+  reason: 'x-dead-letter-reason',
+  detail: 'x-dead-letter-detail',
+  sourceTopic: 'x-dead-letter-source-topic',
+  sourcePartition: 'x-dead-letter-source-partition',
+  sourceOffset: 'x-dead-letter-source-offset',
+  failedAt: 'x-dead-letter-failed-at',
+  service: 'x-dead-letter-service',
+} as const;
+
+/** A processing failure that must not be retried: the event goes to the dead-letter topic. */
+export class NonRetriableEventError extends Error {
+  constructor(
+    readonly reason: DeadLetterReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'NonRetriableEventError';
+  }
+}

@@ -1,0 +1,88 @@
+import type { INestApplication } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
+import { HealthService, MetricsService } from '@matchstream/observability';
+import type { Kafka } from 'kafkajs';
+import { ConsumerLagMonitor } from './consumer-lag.monitor';
+import { DeadLetterPublisher } from './dead-letter.publisher';
+import { KAFKA_CLIENT } from './kafka.module';
+import { KafkaBatchTransport } from './kafka-batch.transport';
+
+export interface ConsumerSettings {
+  groupId: string;
+  topics: readonly string[];
+  maxChunkSize: number;
+  partitionsConsumedConcurrently: number;
+  fromBeginning?: boolean;
+  lagIntervalMs?: number;
+}
+
+/**
+ * Connects a Kafka batch consumer to a Nest app as a microservice: its @EventPattern handlers
+ * receive record chunks; poison records go to the dead-letter topic; its state feeds /health and
+ * its lag feeds matchstream_consumer_lag. Call before app.startAllMicroservices().
+ */
+export function attachKafkaConsumer(app: INestApplication, settings: ConsumerSettings): KafkaBatchTransport {
+  const kafka = app.get<Kafka>(KAFKA_CLIENT);
+  const metrics = app.get(MetricsService);
+  const health = app.get(HealthService);
+  const deadLetters = app.get(DeadLetterPublisher);
+  const logger = new Logger(`consumer:${settings.groupId}`);
+
+  const transport = new KafkaBatchTransport(kafka, {
+    groupId: settings.groupId,
+    topics: settings.topics,
+    fromBeginning: settings.fromBeginning ?? true,
+    maxChunkSize: settings.maxChunkSize,
+    partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
+    onPoisonRecord: (record, error) =>
+      deadLetters.publish([{ record, reason: 'processing-failed', detail: error.message }]),
+    onRetry: (error) => {
+      metrics.retries.inc({ operation: 'consume' });
+      metrics.dependencyErrors.inc({ dependency: /redis|Connection is closed/i.test(error.message) ? 'redis' : 'kafka' });
+    },
+    onStateChange: (state) => {
+      metrics.consumerPaused.set({ group: settings.groupId }, state === 'retrying' ? 1 : 0);
+      logger.log(`consumer ${state}`);
+    },
+    log: (level, message, extra) => {
+      const line = `${message} ${JSON.stringify(extra ?? {})}`;
+      if (level === 'error') logger.error(line);
+      else if (level === 'warn') logger.warn(line);
+      else logger.log(line);
+    },
+  });
+  app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
+
+  health.register('consumer', () => {
+    switch (transport.consumerState) {
+      case 'running':
+        return { status: 'up' };
+      case 'retrying':
+        return { status: 'degraded', detail: `paused, retrying: ${transport.lastError ?? ''}` };
+      case 'idle':
+        return { status: 'degraded', detail: 'not started yet' };
+      case 'stopped':
+        return { status: 'down', detail: 'stopped' };
+    }
+  });
+
+  const lag = new ConsumerLagMonitor(kafka, settings.groupId, settings.topics);
+  const timer = setInterval(() => {
+    lag.measure().then(
+      (partitions) => {
+        for (const p of partitions) {
+          metrics.consumerLag.set({ group: settings.groupId, topic: p.topic, partition: String(p.partition) }, p.lag);
+        }
+      },
+      () => metrics.dependencyErrors.inc({ dependency: 'kafka' }),
+    );
+  }, settings.lagIntervalMs ?? 10000);
+  timer.unref();
+  const close = transport.close.bind(transport);
+  transport.close = async () => {
+    clearInterval(timer);
+    await close();
+    await lag.close().catch(() => undefined);
+  };
+  return transport;
+}

@@ -1,0 +1,42 @@
+import { Kafka, logLevel } from 'kafkajs';
+import type { KafkaConfig, LogEntry, SASLOptions } from 'kafkajs';
+
+export interface KafkaConnectionOptions {
+  brokers: string[];
+  clientId: string;
+  ssl?: boolean;
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  /** Receives kafkajs's own log lines (warn and above). */
+  log?: (level: 'error' | 'warn' | 'info', message: string, extra: Record<string, unknown>) => void;
+}
+
+/**
+ * The only place a kafkajs client is constructed, so that the client library stays replaceable
+ * (kafkajs is no longer maintained) and security settings are applied everywhere alike.
+ */
+export function createKafkaClient(options: KafkaConnectionOptions): Kafka {
+  const config: KafkaConfig = {
+    clientId: options.clientId,
+    brokers: options.brokers,
+    ssl: options.ssl ?? false,
+    connectionTimeout: 5000,
+    requestTimeout: 30000,
+    retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10000 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log }: LogEntry) => {
+        const { message, ...extra } = log;
+        const name = level === logLevel.ERROR ? 'error' : level === logLevel.WARN ? 'warn' : 'info';
+        if (options.log) options.log(name, String(message), extra);
+      },
+  };
+  if (options.sasl) {
+    config.sasl = {
+      mechanism: options.sasl.mechanism,
+      username: options.sasl.username,
+      password: options.sasl.password,
+    } as SASLOptions;
+  }
+  return new Kafka(config);
+}

@@ -1,0 +1,194 @@
+import { SENIORITIES } from '@matchstream/contracts';
+import type {
+  ConstraintCheck,
+  JobPayload,
+  MatchExplanation,
+  ProfilePayload,
+  Seniority,
+} from '@matchstream/contracts';
+import { SkillMatcher } from './skills';
+
+/**
+ * Weights of the hybrid score (they sum to 1, so the score is 0..1). Similarity carries most of it
+ * because it sees everything the structured fields miss; required skills are the strongest
+ * structured signal recruiters use. Configurable per deployment (MATCH_WEIGHT_* variables).
+ */
+export interface ScoringWeights {
+  similarity: number;
+  requiredSkills: number;
+  niceToHaveSkills: number;
+  seniority: number;
+  location: number;
+}
+
+export const DEFAULT_WEIGHTS: ScoringWeights = {
+  similarity: 0.55,
+  requiredSkills: 0.25,
+  niceToHaveSkills: 0.05,
+  seniority: 0.1,
+  location: 0.05,
+};
+
+/**
+ * Hard constraints: a pair failing any of them is never a match, however similar.
+ * - work-mode: the job's remote policy is one the candidate accepts (hybrid is fine for someone
+ *   who accepts onsite work);
+ * - work-authorization: the candidate may work in a country the job hires in, or it sponsors visas;
+ * - location: onsite and hybrid jobs need the candidate in the job's country or willing to relocate;
+ * - category: when both sides name categories, they share one.
+ */
+export function checkConstraints(job: JobPayload, profile: ProfilePayload): ConstraintCheck[] {
+  const modes = profile.workModes;
+  const modeOk =
+    modes.includes(job.remotePolicy) || (job.remotePolicy === 'hybrid' && modes.includes('onsite'));
+  const authorised = profile.workAuthorization.filter((c) => job.hiringCountries.includes(c));
+  const checks: ConstraintCheck[] = [
+    {
+      name: 'work-mode',
+      passed: modeOk,
+      detail: `job is ${job.remotePolicy}; candidate accepts ${modes.join('/')}`,
+    },
+    {
+      name: 'work-authorization',
+      passed: authorised.length > 0 || job.visaSponsorship,
+      detail: authorised.length
+        ? `authorised in ${authorised.join(', ')}`
+        : job.visaSponsorship
+          ? 'not authorised in a hiring country; the job sponsors visas'
+          : `not authorised in ${job.hiringCountries.join(', ')}`,
+    },
+  ];
+  if (job.remotePolicy !== 'remote' && job.location) {
+    const sameCountry = profile.location.country === job.location.country;
+    checks.push({
+      name: 'location',
+      passed: sameCountry || profile.willingToRelocate,
+      detail: sameCountry
+        ? `candidate is in ${job.location.country}`
+        : profile.willingToRelocate
+          ? `candidate would relocate to ${job.location.country}`
+          : `candidate is in ${profile.location.country}, job in ${job.location.country}`,
+    });
+  }
+  if (job.categories.length && profile.categories.length) {
+    const shared = job.categories.filter((c) => profile.categories.includes(c));
+    checks.push({
+      name: 'category',
+      passed: shared.length > 0,
+      detail: shared.length ? `shared: ${shared.join(', ')}` : 'no shared category',
+    });
+  }
+  return checks;
+}
+
+export function isEligible(job: JobPayload, profile: ProfilePayload): boolean {
+  return checkConstraints(job, profile).every((c) => c.passed);
+}
+
+export interface ScoredPair {
+  score: number;
+  explanation: MatchExplanation;
+}
+
+export function scorePair(
+  job: JobPayload,
+  profile: ProfilePayload,
+  similarity: number,
+  weights: ScoringWeights = DEFAULT_WEIGHTS,
+): ScoredPair {
+  const skills = new SkillMatcher(profile.skills, profileText(profile));
+  const matchedRequired = job.requiredSkills.filter((s) => skills.has(s));
+  const missingRequired = job.requiredSkills.filter((s) => !skills.has(s));
+  const matchedNice = job.niceToHaveSkills.filter((s) => skills.has(s));
+  const requiredCoverage = job.requiredSkills.length ? matchedRequired.length / job.requiredSkills.length : 1;
+  const niceCoverage = job.niceToHaveSkills.length ? matchedNice.length / job.niceToHaveSkills.length : 0;
+  const seniorityFit = fitOfSeniority(job.seniority, profileSeniority(profile));
+  const locationFit = fitOfLocation(job, profile);
+  const contributions = {
+    similarity: round(weights.similarity * clamp01(similarity)),
+    requiredSkills: round(weights.requiredSkills * requiredCoverage),
+    niceToHaveSkills: round(weights.niceToHaveSkills * niceCoverage),
+    seniority: round(weights.seniority * seniorityFit),
+    location: round(weights.location * locationFit),
+  };
+  const score = round(Object.values(contributions).reduce((a, b) => a + b, 0));
+  const constraints = checkConstraints(job, profile);
+  return {
+    score,
+    explanation: {
+      similarity: round(similarity),
+      requiredSkillCoverage: round(requiredCoverage),
+      matchedRequiredSkills: matchedRequired,
+      missingRequiredSkills: missingRequired,
+      matchedNiceToHaveSkills: matchedNice,
+      seniorityFit: round(seniorityFit),
+      locationFit: round(locationFit),
+      contributions,
+      constraints,
+      summary: summarise(job, matchedRequired, missingRequired, similarity, seniorityFit),
+    },
+  };
+}
+
+const SENIORITY_RANK = new Map<Seniority, number>(SENIORITIES.map((s, i) => [s, i]));
+
+/** Declared seniority, else years of experience, else years spanned by the work history. */
+export function profileSeniority(profile: ProfilePayload, now = new Date()): Seniority {
+  if (profile.seniority) return profile.seniority;
+  const years = profile.yearsOfExperience ?? yearsFromHistory(profile, now);
+  if (years < 1) return 'intern';
+  if (years < 2) return 'junior';
+  if (years < 5) return 'mid';
+  if (years < 9) return 'senior';
+  if (years < 13) return 'staff';
+  return 'principal';
+}
+
+function yearsFromHistory(profile: ProfilePayload, now: Date): number {
+  const starts = profile.experience.map((e) => monthIndex(e.startDate));
+  if (starts.length === 0) return 0;
+  const current = now.getUTCFullYear() * 12 + now.getUTCMonth();
+  return (current - Math.min(...starts)) / 12;
+}
+
+function monthIndex(yearMonth: string): number {
+  const [year, month] = yearMonth.split('-').map(Number);
+  return year * 12 + (month - 1);
+}
+
+function fitOfSeniority(wanted: Seniority, actual: Seniority): number {
+  const distance = Math.abs((SENIORITY_RANK.get(wanted) ?? 0) - (SENIORITY_RANK.get(actual) ?? 0));
+  return Math.max(0, 1 - 0.35 * distance);
+}
+
+function fitOfLocation(job: JobPayload, profile: ProfilePayload): number {
+  if (job.remotePolicy === 'remote' || !job.location) return 1;
+  if (profile.location.country !== job.location.country) return 0.5;
+  const sameCity =
+    job.location.city !== undefined &&
+    profile.location.city?.toLowerCase() === job.location.city.toLowerCase();
+  return sameCity ? 1 : 0.8;
+}
+
+export function profileText(p: ProfilePayload): string {
+  return [p.headline, p.summary, p.lookingFor, ...p.experience.map((e) => `${e.title} ${e.description ?? ''}`)].join(' ');
+}
+
+function summarise(
+  job: JobPayload,
+  matched: string[],
+  missing: string[],
+  similarity: number,
+  seniorityFit: number,
+): string {
+  const parts = [`similarity ${similarity.toFixed(2)}`];
+  if (job.requiredSkills.length) {
+    parts.push(`${matched.length}/${job.requiredSkills.length} required skills`);
+    if (missing.length) parts.push(`missing ${missing.slice(0, 3).join(', ')}`);
+  }
+  parts.push(seniorityFit === 1 ? 'seniority fits' : 'seniority differs');
+  return parts.join('; ');
+}
+
+const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
+const round = (x: number) => Math.round(x * 10000) / 10000;

@@ -1,0 +1,40 @@
+/**
+ * Every metric matchstream exports, in one place: dashboards, alert rules and tests refer to
+ * these names. Labels are bounded sets (topics, stages, reasons), never ids.
+ */
+export const METRIC_NAMES = {
+  eventsConsumed: 'matchstream_events_consumed_total',
+  eventsProduced: 'matchstream_events_produced_total',
+  deadLetters: 'matchstream_dead_letters_total',
+  retries: 'matchstream_retries_total',
+  dependencyErrors: 'matchstream_dependency_errors_total',
+  stageDuration: 'matchstream_stage_duration_seconds',
+  endToEnd: 'matchstream_end_to_end_seconds',
+  embeddingBatchSize: 'matchstream_embedding_batch_size',
+  embeddingCache: 'matchstream_embedding_cache_requests_total',
+  embeddingNorm: 'matchstream_embedding_norm',
+  embeddingCentroidShift: 'matchstream_embedding_centroid_shift',
+  indexEntries: 'matchstream_index_entries',
+  indexCapacity: 'matchstream_index_capacity',
+  matchTopScore: 'matchstream_match_top_score',
+  consumerLag: 'matchstream_consumer_lag',
+  consumerPaused: 'matchstream_consumer_paused',
+  httpRequests: 'matchstream_http_requests_total',
+  httpDuration: 'matchstream_http_request_duration_seconds',
+} as const;
+
+/** Outcome of one consumed event: each is a value of the `outcome` label. */
+export const EVENT_OUTCOMES = ['processed', 'duplicate', 'stale', 'dead-lettered'] as const;
+export type EventOutcome = (typeof EVENT_OUTCOMES)[number];
+
+export const PIPELINE_STAGES = [
+  'decode',
+  'embed',
+  'cache',
+  'index',
+  'search',
+  'store',
+  'publish',
+  'batch',
+] as const;
+export type PipelineStage = (typeof PIPELINE_STAGES)[number];

@@ -1,0 +1,2 @@
+export * from './redis-client.factory';
+export * from './redis.module';

@@ -1,0 +1,5 @@
+export { HnswVectorIndex } from './hnsw-vector-index';
+export type { HnswIndexOptions, HnswIndexStats, HnswSnapshot } from './hnsw-vector-index';
+export { exactSearch } from './exact-search';
+export { recallAtK } from './recall';
+export type { VectorHit, VectorLike } from './vector';
