@@ -24,6 +24,10 @@ const transform = {
 const common = { rootDir: __dirname, moduleNameMapper, transform, testEnvironment: 'node' };
 
 module.exports = {
+  // Integration suites wait on real brokers and models; unit specs finish far below this.
+  testTimeout: 120000,
+  // A fresh worker process per test file: ONNX Runtime's addon loads once per process.
+  workerIdleMemoryLimit: '1MB',
   projects: [
     {
       ...common,
@@ -34,7 +38,6 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs}/**/test/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
-      testTimeout: 120000,
     },
   ],
 };

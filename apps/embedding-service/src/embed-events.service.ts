@@ -13,7 +13,7 @@ import {
   EmbeddingCache,
   TEXT_BUILDER_VERSION,
   TransformersEmbedder,
-  fitToTokenBudget,
+  fitAllToTokenBudget,
   jobSections,
   profileSections,
 } from '@matchstream/embedding';
@@ -124,21 +124,23 @@ export class EmbedEventsService {
         latest.set(key, { version: event.entityVersion, contentHash: '' });
         continue;
       }
-      const text = this.canonicalText(event as UpsertEvent);
-      if (!text) {
-        letters.push({ record, reason: 'unembeddable-text', detail: 'canonical text is empty' });
-        continue;
-      }
-      planned.push({ kind: 'embed', record, event: event as UpsertEvent, text });
+      planned.push({ kind: 'embed', record, event: event as UpsertEvent, text: '' });
       latest.set(key, { version: event.entityVersion, contentHash: '' });
     }
-    return { planned, skipped };
-  }
-
-  private canonicalText(event: UpsertEvent): string {
-    const sections =
-      event.type === 'profile.upserted' ? profileSections(event.payload) : jobSections(event.payload);
-    return fitToTokenBudget(sections, this.embedder.maxTokens - 2, (t) => this.embedder.countTokens(t) - 2);
+    const embeds = planned.filter((p): p is Extract<Planned, { kind: 'embed' }> => p.kind === 'embed');
+    const texts = await fitAllToTokenBudget(
+      embeds.map(({ event }) =>
+        event.type === 'profile.upserted' ? profileSections(event.payload) : jobSections(event.payload),
+      ),
+      this.embedder.maxTokens - 2, // [CLS] and [SEP]
+      (words) => this.embedder.countTokens(words),
+    );
+    embeds.forEach((p, i) => (p.text = texts[i]));
+    const empty = new Set(embeds.filter((p) => !p.text));
+    for (const p of empty) {
+      letters.push({ record: p.record, reason: 'unembeddable-text', detail: 'canonical text is empty' });
+    }
+    return { planned: planned.filter((p) => !empty.has(p as Extract<Planned, { kind: 'embed' }>)), skipped };
   }
 
   private async embedAndBuild(planned: Planned[]): Promise<

@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 const schema = z.object({
   ...infrastructureEnv,
-  EMBEDDING_HTTP_PORT: envInt(3001, 1, 65535),
+  EMBEDDING_HTTP_PORT: envInt(3001, 0, 65535),
   EMBEDDING_CONSUMER_GROUP: z.string().min(1).default('matchstream-embedding'),
   EMBEDDING_MODEL_ID: z.string().min(1).default('Xenova/all-MiniLM-L6-v2'),
   EMBEDDING_MODEL_PATH: z.string().default('.cache/models').transform((p) => resolve(p)),

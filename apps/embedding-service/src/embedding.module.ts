@@ -1,5 +1,5 @@
 import { Inject, Module } from '@nestjs/common';
-import type { OnModuleInit } from '@nestjs/common';
+import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import {
   CachedBatchEmbedder,
   EmbeddingCache,
@@ -81,7 +81,7 @@ import { InputEventsController } from './input-events.controller';
     EmbedEventsService,
   ],
 })
-export class EmbeddingModule implements OnModuleInit {
+export class EmbeddingModule implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(TransformersEmbedder) private readonly embedder: TransformersEmbedder,
     private readonly health: HealthService,
@@ -93,5 +93,9 @@ export class EmbeddingModule implements OnModuleInit {
     this.health.register('model', () =>
       this.embedder.isLoaded ? { status: 'up', detail: this.embedder.modelId } : { status: 'down' },
     );
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.embedder.close();
   }
 }

@@ -20,6 +20,7 @@ export async function startEmbeddingService(config: EmbeddingServiceConfig) {
     maxChunkSize: config.CONSUMER_CHUNK_SIZE,
     partitionsConsumedConcurrently: config.CONSUMER_PARTITIONS_CONCURRENTLY,
   });
+  await app.init(); // the model loads before the consumer starts
   await app.startAllMicroservices();
   await app.listen(config.EMBEDDING_HTTP_PORT, config.HTTP_HOST);
   return app;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 const schema = z
   .object({
     ...infrastructureEnv,
-    MATCHING_HTTP_PORT: envInt(3002, 1, 65535),
+    MATCHING_HTTP_PORT: envInt(3002, 0, 65535),
     MATCHING_CONSUMER_GROUP: z.string().min(1).default('matchstream-matching'),
     EMBEDDING_MODEL_ID: z.string().min(1).default('Xenova/all-MiniLM-L6-v2'),
     EMBEDDING_MODEL_PATH: z.string().default('.cache/models').transform((p) => resolve(p)),

@@ -1,5 +1,5 @@
 import { Inject, Module } from '@nestjs/common';
-import type { OnModuleInit } from '@nestjs/common';
+import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { TransformersEmbedder } from '@matchstream/embedding';
 import { HealthService } from '@matchstream/observability';
 import { ApplyEntityVectorsService } from './apply-entity-vectors.service';
@@ -59,7 +59,7 @@ import { RankingStore } from './ranking.store';
   ],
   exports: [ApplyEntityVectorsService, RankingStore, EntityState],
 })
-export class MatchingModule implements OnModuleInit {
+export class MatchingModule implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(TransformersEmbedder) private readonly embedder: TransformersEmbedder,
     private readonly state: EntityState,
@@ -72,5 +72,9 @@ export class MatchingModule implements OnModuleInit {
       status: 'up',
       detail: `profiles ${this.state.profileIndex.size}, jobs ${this.state.jobIndex.size}`,
     }));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.embedder.close();
   }
 }

@@ -45,7 +45,7 @@ describe('decodeInputEvent', () => {
     'key-mismatch': [toBytes(profileUpserted()), 'another-key'],
   };
 
-  it('has a test for every reason it can give', () => {
+  it('has an example of every reason it can give', () => {
     const reasons = DEAD_LETTER_REASONS.filter(
       (r) => r !== 'unembeddable-text' && r !== 'processing-failed',
     );
@@ -57,7 +57,7 @@ describe('decodeInputEvent', () => {
   });
 
   describe('happy path', () => {
-    it('accepts every event type and fills in defaults', () => {
+    it('accepts a minimal profile and fills in its defaults', () => {
       const minimalProfile = { ...profileUpserted(), payload: MINIMAL_PROFILE };
       const result = decodeInputEvent(toBytes(minimalProfile), minimalProfile.entityId);
 
@@ -104,7 +104,8 @@ describe('decodeInputEvent', () => {
       );
       expect(closed.ok && closed.event.payload).toEqual({ reason: 'position filled' });
 
-      const { payload: _omitted, ...withoutPayload } = jobClosed();
+      const withoutPayload: Record<string, unknown> = { ...jobClosed() };
+      delete withoutPayload.payload;
       const defaulted = decodeInputEvent(toBytes(withoutPayload));
       expect(defaulted.ok && defaulted.event.payload).toEqual({});
     });
@@ -214,6 +215,12 @@ describe('decodeInputEvent', () => {
       );
       expect(detail).toBe(`nesting deeper than ${LIMITS.maxJsonDepth}`);
       expectDeadLetter(Buffer.from('['.repeat(100) + ']'.repeat(100)), 'hostile-structure');
+    });
+
+    it('rejects the deepest nesting that fits in a message without overflowing the stack', () => {
+      const levels = LIMITS.maxEventBytes / 2;
+      const bytes = Buffer.from('['.repeat(levels) + ']'.repeat(levels));
+      expect(expectDeadLetter(bytes, 'hostile-structure')).toContain('nesting deeper');
     });
 
     it('allows nesting exactly at the limit (it fails later, on its type)', () => {

@@ -32,7 +32,7 @@ export function profileSections(p: ProfilePayload): string[] {
 
 export function jobSections(j: JobPayload): string[] {
   return [
-    `${capitalise(j.seniority)} ${j.title}`,
+    j.title.toLowerCase().includes(j.seniority) ? j.title : `${capitalise(j.seniority)} ${j.title}`,
     j.requiredSkills.length ? `Required skills: ${j.requiredSkills.join(', ')}.` : '',
     j.niceToHaveSkills.length ? `Nice to have: ${j.niceToHaveSkills.join(', ')}.` : '',
     ...j.requirements,
@@ -78,4 +78,22 @@ function unique(values: string[]): string[] {
 
 function capitalise(value: string): string {
   return value.charAt(0).toUpperCase() + value.slice(1);
+}
+
+/**
+ * Fits many texts' sections at once with one tokenizer call: BERT's WordPiece splits on whitespace
+ * first, so a text's token count is the sum of its words' counts.
+ */
+export async function fitAllToTokenBudget(
+  sectionLists: string[][],
+  budget: number,
+  countWordTokens: (words: string[]) => Promise<number[]>,
+): Promise<string[]> {
+  const normalised = sectionLists.map((sections) => sections.map(normaliseWhitespace));
+  const words = [...new Set(normalised.flat().flatMap((s) => s.split(' ')))];
+  const counts = await countWordTokens(words);
+  const perWord = new Map(words.map((w, i) => [w, counts[i]]));
+  const countTokens: TokenCounter = (text) =>
+    text.split(/\s+/).reduce((sum, w) => sum + (w ? (perWord.get(w) ?? 1) : 0), 0);
+  return normalised.map((sections) => fitToTokenBudget(sections, budget, countTokens));
 }

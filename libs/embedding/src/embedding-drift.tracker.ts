@@ -22,7 +22,7 @@ export class EmbeddingDriftTracker {
       for (let i = 0; i < this.dimension; i++) this.referenceSum[i] += vector[i];
       if (++this.referenceCount >= this.referenceSize) this.reference = this.referenceSum;
     }
-    this.window.push(vector);
+    this.window.push(Float32Array.from(vector));
     if (this.window.length > this.windowSize) this.window.shift();
   }
 

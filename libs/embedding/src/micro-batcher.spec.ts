@@ -16,9 +16,9 @@ function deferred<T>() {
 /** A batch function that doubles numbers and records every batch it was given. */
 function doubler() {
   const batches: number[][] = [];
-  const fn = async (items: number[]) => {
+  const fn = (items: number[]) => {
     batches.push([...items]);
-    return items.map((x) => x * 2);
+    return Promise.resolve(items.map((x) => x * 2));
   };
   return { batches, fn };
 }
@@ -85,9 +85,9 @@ describe('MicroBatcher', () => {
     const failure = new Error('model crashed');
     let calls = 0;
     const batcher = new MicroBatcher(
-      async (items: string[]) => {
-        if (++calls === 1) throw failure;
-        return items.map((s) => s.toUpperCase());
+      (items: string[]) => {
+        if (++calls === 1) return Promise.reject(failure);
+        return Promise.resolve(items.map((s) => s.toUpperCase()));
       },
       { maxBatchSize: 3, maxWaitMs: 10_000, maxQueued: 100 },
     );
@@ -113,7 +113,7 @@ describe('MicroBatcher', () => {
   });
 
   it('rejects the batch when the function returns the wrong number of results', async () => {
-    const batcher = new MicroBatcher(async (items: number[]) => items.slice(1), {
+    const batcher = new MicroBatcher((items: number[]) => Promise.resolve(items.slice(1)), {
       maxBatchSize: 3,
       maxWaitMs: 10_000,
       maxQueued: 100,

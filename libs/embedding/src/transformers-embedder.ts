@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 export interface EmbedderOptions {
   /** Model id, a folder below modelPath, e.g. Xenova/all-MiniLM-L6-v2. */
@@ -24,23 +25,101 @@ export interface EmbeddingResult {
   rawNorm: number;
 }
 
-interface Tensor {
-  data: Float32Array;
-  dims: number[];
-}
-type FeatureExtractor = (texts: string[], options: { pooling: 'mean' | 'cls'; normalize: boolean }) => Promise<Tensor>;
-interface Tokenizer {
-  encode(text: string): number[];
+type WorkerReply =
+  | { type: 'ready' }
+  | { type: 'failed'; error: string }
+  | { id: number; data: Float32Array; dims: number[] }
+  | { id: number; counts: number[] }
+  | { id: number; error: string };
+
+/**
+ * The worker thread that holds the model. One per process and model, shared and reference-counted:
+ * ONNX Runtime's native addon cannot be loaded into a second worker thread of one process
+ * ("Module did not self-register"), and one model copy per process is all the memory it needs.
+ */
+class ModelWorker {
+  private static readonly shared = new Map<string, ModelWorker>();
+  private worker: Worker | null = null;
+  private starting: Promise<void> | null = null;
+  private users = 0;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (reply: WorkerReply) => void; reject: (e: Error) => void }>();
+
+  private constructor(private readonly workerData: EmbedderOptions & { pooling: string }) {}
+
+  static acquire(workerData: EmbedderOptions & { pooling: string }): ModelWorker {
+    const key = JSON.stringify(workerData);
+    let shared = ModelWorker.shared.get(key);
+    if (!shared) ModelWorker.shared.set(key, (shared = new ModelWorker(workerData)));
+    shared.users++;
+    return shared;
+  }
+
+  get isRunning(): boolean {
+    return this.worker !== null;
+  }
+
+  async start(): Promise<void> {
+    if (this.worker) return;
+    this.starting ??= this.spawn().finally(() => (this.starting = null));
+    await this.starting;
+  }
+
+  async release(): Promise<void> {
+    if (--this.users > 0) return;
+    ModelWorker.shared.delete(JSON.stringify(this.workerData));
+    const worker = this.worker;
+    this.worker = null;
+    await worker?.terminate();
+  }
+
+  async request(message: { type: 'embed' | 'count-tokens'; texts: string[] }): Promise<WorkerReply> {
+    // A worker that died (out of memory, native crash) is started again on the next request.
+    if (!this.worker && this.users > 0) await this.start();
+    const worker = this.worker;
+    if (!worker) throw new Error('embedder not loaded: call load() first');
+    const id = this.nextId++;
+    return new Promise<WorkerReply>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, ...message });
+    });
+  }
+
+  private async spawn(): Promise<void> {
+    const worker = new Worker(join(__dirname, 'embedding.worker.mjs'), { workerData: this.workerData });
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', (reply: WorkerReply) => {
+        if ('type' in reply && reply.type === 'ready') resolve();
+        else if ('type' in reply && reply.type === 'failed') reject(new Error(`model failed to load: ${reply.error}`));
+      });
+      worker.once('error', reject);
+    });
+    worker.on('message', (reply: WorkerReply) => {
+      if (!('id' in reply)) return;
+      const waiter = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      if (!waiter) return;
+      if ('error' in reply) waiter.reject(new Error(`embedding worker: ${reply.error}`));
+      else waiter.resolve(reply);
+    });
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.worker = null;
+      const error = new Error(`embedding worker exited with ${code}`);
+      error.name = 'TransientError'; // the batch is retried on a new worker
+      for (const waiter of this.pending.values()) waiter.reject(error);
+      this.pending.clear();
+    });
+    this.worker = worker;
+  }
 }
 
 /**
- * A local sentence-embedding model run by @xenova/transformers (ONNX Runtime on the CPU), loaded
- * once per process with remote downloads disabled: the model must be on disk.
+ * A local sentence-embedding model run by @xenova/transformers (ONNX Runtime on the CPU) in a
+ * worker thread, loaded once per process with remote downloads disabled: the model must be on disk.
  */
 export class TransformersEmbedder {
-  private extractor: FeatureExtractor | null = null;
-  private tokenizer: Tokenizer | null = null;
   readonly manifest: ModelManifest;
+  private worker: ModelWorker | null = null;
 
   constructor(private readonly options: EmbedderOptions) {
     const dir = join(options.modelPath, options.modelId);
@@ -67,39 +146,41 @@ export class TransformersEmbedder {
   }
 
   get isLoaded(): boolean {
-    return this.extractor !== null;
+    return this.worker?.isRunning ?? false;
   }
 
   async load(): Promise<void> {
-    if (this.extractor) return;
-    const transformers = await import('@xenova/transformers');
-    transformers.env.allowRemoteModels = false;
-    transformers.env.allowLocalModels = true;
-    transformers.env.localModelPath = this.options.modelPath;
-    transformers.env.cacheDir = this.options.cacheDir;
-    const pipe = await transformers.pipeline('feature-extraction', this.options.modelId, {
-      quantized: true,
-    });
-    this.extractor = pipe as unknown as FeatureExtractor;
-    this.tokenizer = (pipe as unknown as { tokenizer: Tokenizer }).tokenizer;
+    if (this.worker) return;
+    const worker = ModelWorker.acquire({ ...this.options, pooling: this.manifest.pooling });
+    this.worker = worker;
+    await worker.start();
   }
 
-  countTokens(text: string): number {
-    return this.requireTokenizer().encode(text).length;
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    await worker?.release();
+  }
+
+  /** Model tokens of each text, without [CLS]/[SEP]. WordPiece counts add up word by word. */
+  async countTokens(texts: string[]): Promise<number[]> {
+    if (texts.length === 0) return [];
+    const reply = await this.request({ type: 'count-tokens', texts });
+    if (!('counts' in reply)) throw new Error('unexpected reply from embedding worker');
+    return reply.counts;
   }
 
   async embed(texts: string[]): Promise<EmbeddingResult[]> {
     if (texts.length === 0) return [];
-    const extractor = this.extractor;
-    if (!extractor) throw new Error('embedder not loaded: call load() first');
-    const output = await extractor(texts, { pooling: this.manifest.pooling, normalize: false });
-    const [rows, dimension] = output.dims;
+    const reply = await this.request({ type: 'embed', texts });
+    if (!('data' in reply)) throw new Error('unexpected reply from embedding worker');
+    const [rows, dimension] = reply.dims;
     if (rows !== texts.length || dimension !== this.dimension) {
       throw new Error(`model returned ${rows}x${dimension}, expected ${texts.length}x${this.dimension}`);
     }
     const results: EmbeddingResult[] = [];
     for (let r = 0; r < rows; r++) {
-      const vector = output.data.slice(r * dimension, (r + 1) * dimension);
+      const vector = reply.data.slice(r * dimension, (r + 1) * dimension);
       let sum = 0;
       for (let i = 0; i < dimension; i++) sum += vector[i] * vector[i];
       const rawNorm = Math.sqrt(sum);
@@ -110,8 +191,8 @@ export class TransformersEmbedder {
     return results;
   }
 
-  private requireTokenizer(): Tokenizer {
-    if (!this.tokenizer) throw new Error('embedder not loaded: call load() first');
-    return this.tokenizer;
+  private request(message: { type: 'embed' | 'count-tokens'; texts: string[] }): Promise<WorkerReply> {
+    if (!this.worker) return Promise.reject(new Error('embedder not loaded: call load() first'));
+    return this.worker.request(message);
   }
 }

@@ -67,8 +67,9 @@ export function attachKafkaConsumer(app: INestApplication, settings: ConsumerSet
   });
 
   const lag = new ConsumerLagMonitor(kafka, settings.groupId, settings.topics);
+  let inFlight: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
-    lag.measure().then(
+    inFlight = lag.measure().then(
       (partitions) => {
         for (const p of partitions) {
           metrics.consumerLag.set({ group: settings.groupId, topic: p.topic, partition: String(p.partition) }, p.lag);
@@ -82,6 +83,7 @@ export function attachKafkaConsumer(app: INestApplication, settings: ConsumerSet
   transport.close = async () => {
     clearInterval(timer);
     await close();
+    await inFlight;
     await lag.close().catch(() => undefined);
   };
   return transport;

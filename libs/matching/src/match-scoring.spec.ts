@@ -10,7 +10,8 @@ import {
 } from './match-scoring';
 
 /** A minimal job or profile (remote, GB) with the fields a test cares about. */
-const job = (overrides: Partial<JobPayloadInput> = {}) => jobPayload.parse({ ...MINIMAL_JOB, ...overrides });
+const job = (overrides: Partial<JobPayloadInput> = {}) =>
+  jobPayload.parse({ ...MINIMAL_JOB, ...overrides });
 const profile = (overrides: Partial<ProfilePayloadInput> = {}) =>
   profilePayload.parse({ ...MINIMAL_PROFILE, workAuthorization: ['GB'], ...overrides });
 
@@ -31,24 +32,39 @@ describe('checkConstraints', () => {
       ['onsite', ['hybrid', 'remote'], false],
     ] as const)('a %s job and a candidate accepting %j: %s', (remotePolicy, workModes, passed) => {
       const j = job({ remotePolicy, location: { country: 'GB' } });
-      const result = check(checkConstraints(j, profile({ workModes: [...workModes] })), 'work-mode');
+      const result = check(
+        checkConstraints(j, profile({ workModes: [...workModes] })),
+        'work-mode',
+      );
       expect(result?.passed).toBe(passed);
-      expect(result?.detail).toBe(`job is ${remotePolicy}; candidate accepts ${workModes.join('/')}`);
+      expect(result?.detail).toBe(
+        `job is ${remotePolicy}; candidate accepts ${workModes.join('/')}`,
+      );
     });
   });
 
   describe('work authorization', () => {
     it('passes when the candidate may work in a hiring country', () => {
       const result = check(
-        checkConstraints(job({ hiringCountries: ['US', 'DE'] }), profile({ workAuthorization: ['FR', 'DE'] })),
+        checkConstraints(
+          job({ hiringCountries: ['US', 'DE'] }),
+          profile({ workAuthorization: ['FR', 'DE'] }),
+        ),
         'work-authorization',
       );
-      expect(result).toEqual({ name: 'work-authorization', passed: true, detail: 'authorised in DE' });
+      expect(result).toEqual({
+        name: 'work-authorization',
+        passed: true,
+        detail: 'authorised in DE',
+      });
     });
 
     it('fails when the candidate may not, and the job does not sponsor visas', () => {
       const result = check(
-        checkConstraints(job({ hiringCountries: ['US', 'CA'] }), profile({ workAuthorization: ['KE'] })),
+        checkConstraints(
+          job({ hiringCountries: ['US', 'CA'] }),
+          profile({ workAuthorization: ['KE'] }),
+        ),
         'work-authorization',
       );
       expect(result).toEqual({
@@ -57,7 +73,10 @@ describe('checkConstraints', () => {
         detail: 'not authorised in US, CA',
       });
       // No declared authorization at all is the same.
-      const none = checkConstraints(job({ hiringCountries: ['US'] }), profile({ workAuthorization: [] }));
+      const none = checkConstraints(
+        job({ hiringCountries: ['US'] }),
+        profile({ workAuthorization: [] }),
+      );
       expect(check(none, 'work-authorization')?.passed).toBe(false);
     });
 
@@ -75,22 +94,36 @@ describe('checkConstraints', () => {
   });
 
   describe('location', () => {
-    const onsiteInBerlin = job({ remotePolicy: 'onsite', location: BERLIN, hiringCountries: ['DE'] });
+    const onsiteInBerlin = job({
+      remotePolicy: 'onsite',
+      location: BERLIN,
+      hiringCountries: ['DE'],
+    });
     const candidate = (country: string, willingToRelocate: boolean) =>
-      profile({ location: { country }, workModes: ['onsite'], workAuthorization: ['DE'], willingToRelocate });
+      profile({
+        location: { country },
+        workModes: ['onsite'],
+        workAuthorization: ['DE'],
+        willingToRelocate,
+      });
 
     it.each([
       ['in the same country', 'DE', false, true, 'candidate is in DE'],
       ['elsewhere, willing to relocate', 'GB', true, true, 'candidate would relocate to DE'],
       ['elsewhere, not willing to relocate', 'GB', false, false, 'candidate is in GB, job in DE'],
     ])('a candidate %s', (_name, country, relocate, passed, detail) => {
-      const result = check(checkConstraints(onsiteInBerlin, candidate(country, relocate)), 'location');
+      const result = check(
+        checkConstraints(onsiteInBerlin, candidate(country, relocate)),
+        'location',
+      );
       expect(result).toEqual({ name: 'location', passed, detail });
     });
 
     it('applies to hybrid jobs too', () => {
       const hybrid = job({ remotePolicy: 'hybrid', location: BERLIN, hiringCountries: ['DE'] });
-      expect(check(checkConstraints(hybrid, candidate('GB', false)), 'location')?.passed).toBe(false);
+      expect(check(checkConstraints(hybrid, candidate('GB', false)), 'location')?.passed).toBe(
+        false,
+      );
     });
 
     it('is not checked for remote jobs, even with an office location', () => {
@@ -102,7 +135,10 @@ describe('checkConstraints', () => {
   describe('categories', () => {
     it('passes when both sides share a category', () => {
       const result = check(
-        checkConstraints(job({ categories: ['devops', 'backend'] }), profile({ categories: ['backend'] })),
+        checkConstraints(
+          job({ categories: ['devops', 'backend'] }),
+          profile({ categories: ['backend'] }),
+        ),
         'category',
       );
       expect(result).toEqual({ name: 'category', passed: true, detail: 'shared: backend' });
@@ -110,15 +146,28 @@ describe('checkConstraints', () => {
 
     it('fails when both name categories and none is shared', () => {
       const result = check(
-        checkConstraints(job({ categories: ['frontend'] }), profile({ categories: ['data-analytics'] })),
+        checkConstraints(
+          job({ categories: ['frontend'] }),
+          profile({ categories: ['data-analytics'] }),
+        ),
         'category',
       );
       expect(result).toEqual({ name: 'category', passed: false, detail: 'no shared category' });
     });
 
     it('is not checked when either side names none', () => {
-      expect(check(checkConstraints(job({ categories: [] }), profile({ categories: ['x'] })), 'category')).toBeUndefined();
-      expect(check(checkConstraints(job({ categories: ['x'] }), profile({ categories: [] })), 'category')).toBeUndefined();
+      expect(
+        check(
+          checkConstraints(job({ categories: [] }), profile({ categories: ['x'] })),
+          'category',
+        ),
+      ).toBeUndefined();
+      expect(
+        check(
+          checkConstraints(job({ categories: ['x'] }), profile({ categories: [] })),
+          'category',
+        ),
+      ).toBeUndefined();
     });
   });
 });
@@ -173,7 +222,9 @@ describe('scorePair', () => {
       const { score, explanation } = scorePair(mlJob, profileDocument(id), 0.42);
       const sum = Object.values(explanation.contributions).reduce((a, b) => a + b, 0);
       expect(sum).toBeCloseTo(score, 4);
-      expect(Object.keys(explanation.contributions).sort()).toEqual(Object.keys(DEFAULT_WEIGHTS).sort());
+      expect(Object.keys(explanation.contributions).sort()).toEqual(
+        Object.keys(DEFAULT_WEIGHTS).sort(),
+      );
       expect(score).toBeGreaterThanOrEqual(0);
       expect(score).toBeLessThanOrEqual(1);
     }
@@ -205,18 +256,26 @@ describe('scorePair', () => {
     const negative = scorePair(mlJob, p, -0.3);
     expect(negative.explanation.contributions.similarity).toBe(0);
     expect(negative.explanation.similarity).toBe(-0.3);
-    expect(scorePair(mlJob, p, 1.7).explanation.contributions.similarity).toBe(DEFAULT_WEIGHTS.similarity);
+    expect(scorePair(mlJob, p, 1.7).explanation.contributions.similarity).toBe(
+      DEFAULT_WEIGHTS.similarity,
+    );
   });
 
   it('counts a job without required skills as fully covered', () => {
-    const { explanation } = scorePair(job(), profile(), 0.5);
+    const { explanation } = scorePair(job(), profile({ seniority: 'mid' }), 0.5);
     expect(explanation.requiredSkillCoverage).toBe(1);
     expect(explanation.contributions.requiredSkills).toBe(DEFAULT_WEIGHTS.requiredSkills);
     expect(explanation.summary).toBe('similarity 0.50; seniority fits');
   });
 
   it('uses the weights it is given', () => {
-    const weights = { similarity: 1, requiredSkills: 0, niceToHaveSkills: 0, seniority: 0, location: 0 };
+    const weights = {
+      similarity: 1,
+      requiredSkills: 0,
+      niceToHaveSkills: 0,
+      seniority: 0,
+      location: 0,
+    };
     expect(scorePair(mlJob, profileDocument('profile-frontend'), 0.37, weights).score).toBe(0.37);
   });
 
@@ -254,7 +313,9 @@ describe('profileSeniority', () => {
   const now = new Date('2025-03-15T00:00:00Z');
 
   it('prefers the declared seniority', () => {
-    expect(profileSeniority(profile({ seniority: 'staff', yearsOfExperience: 1 }), now)).toBe('staff');
+    expect(profileSeniority(profile({ seniority: 'staff', yearsOfExperience: 1 }), now)).toBe(
+      'staff',
+    );
   });
 
   it.each([

@@ -101,7 +101,8 @@ export function scorePair(
   const missingRequired = job.requiredSkills.filter((s) => !skills.has(s));
   const matchedNice = job.niceToHaveSkills.filter((s) => skills.has(s));
   const requiredCoverage = job.requiredSkills.length ? matchedRequired.length / job.requiredSkills.length : 1;
-  const niceCoverage = job.niceToHaveSkills.length ? matchedNice.length / job.niceToHaveSkills.length : 0;
+  // Neutral when a job lists none, so jobs without the list are not ranked lower for a profile.
+  const niceCoverage = job.niceToHaveSkills.length ? matchedNice.length / job.niceToHaveSkills.length : 1;
   const seniorityFit = fitOfSeniority(job.seniority, profileSeniority(profile));
   const locationFit = fitOfLocation(job, profile);
   const contributions = {

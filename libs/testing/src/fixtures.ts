@@ -463,12 +463,12 @@ export const MINIMAL_JOB: JobPayloadInput = deepFreeze({
 
 /** A sample profile's payload as a producer writes it. */
 export function sampleProfile(id: string): ProfilePayloadInput {
-  return structuredClone(findSample(SAMPLE_PROFILES, id).payload) as ProfilePayloadInput;
+  return structuredClone<ProfilePayloadInput>(findSample(SAMPLE_PROFILES, id).payload);
 }
 
 /** A sample job's payload as a producer writes it. */
 export function sampleJob(id: string): JobPayloadInput {
-  return structuredClone(findSample(SAMPLE_JOBS, id).payload) as JobPayloadInput;
+  return structuredClone<JobPayloadInput>(findSample(SAMPLE_JOBS, id).payload);
 }
 
 /** A sample profile parsed by the contract (defaults filled in), with shallow overrides. */

@@ -1,5 +1,8 @@
-import { assertK, compareHits } from './vector';
+import { assertK, compareHits, isFiniteNumber } from './vector';
 import type { VectorHit, VectorLike } from './vector';
+
+// Bound once for the per-entry path; see isFiniteNumber for why global lookups matter here.
+const sqrt = Math.sqrt;
 
 /**
  * Brute-force cosine top-k: the ground truth for recall measurements and the fallback when a
@@ -18,13 +21,13 @@ export function exactSearch(
   let queryNorm = 0;
   for (let i = 0; i < dimension; i++) {
     const value = query[i];
-    if (!Number.isFinite(value)) {
+    if (!isFiniteNumber(value)) {
       throw new Error(`query vector has a non-finite value at position ${i}: ${String(value)}`);
     }
     queryNorm += value * value;
   }
   if (queryNorm === 0) throw new Error('query vector is a zero vector');
-  queryNorm = Math.sqrt(queryNorm);
+  queryNorm = sqrt(queryNorm);
   if (k === 0) return [];
 
   // Bounded, best-first top-k: sorting every scored entry costs more than the dot products
@@ -43,8 +46,8 @@ export function exactSearch(
       norm += value * value;
     }
     // A zero vector scores 0, which is what hnswlib's cosine space yields for it too.
-    const similarity = norm === 0 ? 0 : dot / (Math.sqrt(norm) * queryNorm);
-    if (!Number.isFinite(similarity)) {
+    const similarity = norm === 0 ? 0 : dot / (sqrt(norm) * queryNorm);
+    if (!isFiniteNumber(similarity)) {
       throw new Error(`vector for '${id}' contains a non-finite value`);
     }
     const hit = { id, similarity };

@@ -1,3 +1,7 @@
+// Bound once because it runs per component: inside a vm context (jest) every `Number.x` lookup
+// goes through the context's global object and costs far more than the check itself.
+export const isFiniteNumber = Number.isFinite;
+
 /** A vector as callers hold it; hnswlib-node itself only accepts plain arrays. */
 export type VectorLike = Float32Array | number[];
 
@@ -23,7 +27,7 @@ export function toCheckedArray(vector: VectorLike, dimension: number, what: stri
   let squaredNorm = 0;
   for (let i = 0; i < dimension; i++) {
     const value = vector[i];
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
+    if (typeof value !== 'number' || !isFiniteNumber(value)) {
       throw new Error(`${what} has a non-finite value at position ${i}: ${String(value)}`);
     }
     out[i] = value;
