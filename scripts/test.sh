@@ -14,5 +14,6 @@ MS_RUN_DIR="$MS_RUN_DIR" bash "$MS_ROOT/scripts/kafka/start.sh"
 
 cd "$MS_ROOT"
 npx tsc -p tsconfig.json --noEmit
+npm run --silent lint
 npx jest --ci --selectProjects unit "$@"
 npx jest --ci --selectProjects integration --maxWorkers=1 "$@"

@@ -6,7 +6,13 @@
 import { TOPICS, entityTypeOf, inputTopicFor, matchEvent } from '@matchstream/contracts';
 import type { InputEventInput, MatchRankingEvent } from '@matchstream/contracts';
 import { EventPublisher, TopicTail, createKafkaClient } from '@matchstream/kafka';
-import { SAMPLE_JOBS, SAMPLE_PROFILES, resetEventIds, sampleJobEvents, sampleProfileEvents } from '@matchstream/testing';
+import {
+  SAMPLE_JOBS,
+  SAMPLE_PROFILES,
+  resetEventIds,
+  sampleJobEvents,
+  sampleProfileEvents,
+} from '@matchstream/testing';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const timeoutMs = Number(process.env.DEMO_TIMEOUT_MS ?? 180000);
@@ -36,22 +42,31 @@ async function main(): Promise<void> {
           inputTopicFor(type),
           events
             .filter((e) => entityTypeOf(e.type) === type)
-            .map((e) => ({ key: e.entityId, value: JSON.stringify({ ...e, occurredAt: new Date().toISOString() }) })),
+            .map((e) => ({
+              key: e.entityId,
+              value: JSON.stringify({ ...e, occurredAt: new Date().toISOString() }),
+            })),
         ),
       ),
     );
-  console.log(`Publishing ${SAMPLE_PROFILES.length} sample profiles and ${SAMPLE_JOBS.length} sample jobs…`);
+  console.log(
+    `Publishing ${SAMPLE_PROFILES.length} sample profiles and ${SAMPLE_JOBS.length} sample jobs…`,
+  );
   await publish(sampleProfileEvents(version));
   await publish(sampleJobEvents(version));
 
   const deadline = Date.now() + timeoutMs;
   const done = () =>
     SAMPLE_JOBS.every(({ id }) => (latest.get(`job:${id}`)?.subject.version ?? 0) >= version) &&
-    SAMPLE_PROFILES.every(({ id }) => (latest.get(`profile:${id}`)?.subject.version ?? 0) >= version) &&
+    SAMPLE_PROFILES.every(
+      ({ id }) => (latest.get(`profile:${id}`)?.subject.version ?? 0) >= version,
+    ) &&
     Date.now() - lastEventAt > 1500;
   while (!done()) {
     if (Date.now() > deadline) {
-      console.error(`Timed out after ${timeoutMs} ms waiting for match events (are the services running?)`);
+      console.error(
+        `Timed out after ${timeoutMs} ms waiting for match events (are the services running?)`,
+      );
       process.exitCode = 1;
       break;
     }
@@ -63,22 +78,29 @@ async function main(): Promise<void> {
 
 function print(latest: Map<string, MatchRankingEvent>): void {
   const headline = new Map(SAMPLE_PROFILES.map((p) => [p.id, p.payload.headline]));
-  const title = new Map(SAMPLE_JOBS.map((j) => [j.id, `${j.payload.title} at ${j.payload.company}`]));
+  const title = new Map(
+    SAMPLE_JOBS.map((j) => [j.id, `${j.payload.title} at ${j.payload.company}`]),
+  );
   for (const { id } of SAMPLE_JOBS) {
     const ranking = latest.get(`job:${id}`)!;
     console.log(`\nJob ${id}: ${title.get(id)}`);
     if (ranking.matches.length === 0) console.log('  (no eligible candidates)');
     for (const m of ranking.matches) {
-      console.log(`  ${m.rank}. ${m.counterpartId.padEnd(26)} score ${m.score.toFixed(3)}  ${headline.get(m.counterpartId) ?? ''}`);
+      console.log(
+        `  ${m.rank}. ${m.counterpartId.padEnd(26)} score ${m.score.toFixed(3)}  ${headline.get(m.counterpartId) ?? ''}`,
+      );
       console.log(`     ${m.explanation.summary}`);
       const failed = m.explanation.constraints.filter((c) => !c.passed);
-      if (failed.length) console.log(`     constraints failed: ${failed.map((c) => c.name).join(', ')}`);
+      if (failed.length)
+        console.log(`     constraints failed: ${failed.map((c) => c.name).join(', ')}`);
     }
   }
   console.log('\nBest job per candidate:');
   for (const { id } of SAMPLE_PROFILES) {
     const best = latest.get(`profile:${id}`)?.matches[0];
-    console.log(`  ${id.padEnd(26)} ${best ? `${best.counterpartId} (score ${best.score.toFixed(3)})` : '(no eligible job)'}`);
+    console.log(
+      `  ${id.padEnd(26)} ${best ? `${best.counterpartId} (score ${best.score.toFixed(3)})` : '(no eligible job)'}`,
+    );
   }
 }
 

@@ -1,4 +1,10 @@
-import { SAMPLE_JOBS, SAMPLE_PROFILES, resetEventIds, sampleJobEvents, sampleProfileEvents } from '@matchstream/testing';
+import {
+  SAMPLE_JOBS,
+  SAMPLE_PROFILES,
+  resetEventIds,
+  sampleJobEvents,
+  sampleProfileEvents,
+} from '@matchstream/testing';
 import { PipelineHarness, runId, waitFor } from '../support/pipeline-harness';
 
 /**
@@ -20,12 +26,18 @@ describe('pipeline end to end', () => {
   afterAll(() => harness.stop());
 
   const current = (type: 'job' | 'profile', id: string) =>
-    harness.rankingsFor(type, id).filter((r) => r.subject.version === version).at(-1);
+    harness
+      .rankingsFor(type, id)
+      .filter((r) => r.subject.version === version)
+      .at(-1);
   const topCandidate = (jobId: string) => current('job', jobId)?.matches[0];
 
   it('ranks the ML platform engineer first for the ML platform job', async () => {
-    const best = await waitFor('ML platform ranking', () =>
-      topCandidate('job-ml-platform')?.counterpartId === 'profile-ml-platform' && topCandidate('job-ml-platform'),
+    const best = await waitFor(
+      'ML platform ranking',
+      () =>
+        topCandidate('job-ml-platform')?.counterpartId === 'profile-ml-platform' &&
+        topCandidate('job-ml-platform'),
     );
     expect(best.rank).toBe(1);
     expect(best.explanation.matchedRequiredSkills).toEqual(
@@ -39,11 +51,16 @@ describe('pipeline end to end', () => {
   });
 
   it('ranks the messaging engineer first for the real-time messaging job', async () => {
-    await waitFor('messaging ranking', () => topCandidate('job-realtime-messaging')?.counterpartId === 'profile-realtime-messaging');
+    await waitFor(
+      'messaging ranking',
+      () => topCandidate('job-realtime-messaging')?.counterpartId === 'profile-realtime-messaging',
+    );
   });
 
   it('gives every sample job a ranking and the ML engineer the ML job as best job', async () => {
-    await waitFor('all job rankings', () => SAMPLE_JOBS.every(({ id }) => harness.rankingsFor('job', id).length > 0));
+    await waitFor('all job rankings', () =>
+      SAMPLE_JOBS.every(({ id }) => harness.rankingsFor('job', id).length > 0),
+    );
     const best = await waitFor('profile ranking', () => {
       const latest = current('profile', 'profile-ml-platform');
       return latest?.matches[0]?.counterpartId === 'job-ml-platform' && latest;
@@ -52,14 +69,21 @@ describe('pipeline end to end', () => {
   });
 
   it('serves the stored ranking over HTTP, and answers bad requests with 4xx', async () => {
-    await waitFor('ranking', () => topCandidate('job-ml-platform')?.counterpartId === 'profile-ml-platform');
+    await waitFor(
+      'ranking',
+      () => topCandidate('job-ml-platform')?.counterpartId === 'profile-ml-platform',
+    );
     const response = await fetch(await harness.url('matching', '/v1/matches/jobs/job-ml-platform'));
     expect(response.status).toBe(200);
     const body = (await response.json()) as { matches: { counterpartId: string }[] };
     expect(body.matches[0].counterpartId).toBe('profile-ml-platform');
 
-    expect((await fetch(await harness.url('matching', '/v1/matches/jobs/no-such-job'))).status).toBe(404);
-    expect((await fetch(await harness.url('matching', '/v1/matches/jobs/bad%20id!'))).status).toBe(400);
+    expect(
+      (await fetch(await harness.url('matching', '/v1/matches/jobs/no-such-job'))).status,
+    ).toBe(404);
+    expect((await fetch(await harness.url('matching', '/v1/matches/jobs/bad%20id!'))).status).toBe(
+      400,
+    );
     const badSearch = await fetch(await harness.url('matching', '/v1/search'), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -75,11 +99,17 @@ describe('pipeline end to end', () => {
   });
 
   it('searches by free text with the real model', async () => {
-    await waitFor('profiles indexed', () => SAMPLE_PROFILES.every(({ id }) => harness.rankingsFor('profile', id).length > 0));
+    await waitFor('profiles indexed', () =>
+      SAMPLE_PROFILES.every(({ id }) => harness.rankingsFor('profile', id).length > 0),
+    );
     const response = await fetch(await harness.url('matching', '/v1/search'), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ target: 'profiles', text: 'Kubernetes and Terraform site reliability on call', k: 3 }),
+      body: JSON.stringify({
+        target: 'profiles',
+        text: 'Kubernetes and Terraform site reliability on call',
+        k: 3,
+      }),
     });
     expect(response.status).toBe(200);
     const { hits } = (await response.json()) as { hits: { id: string }[] };
@@ -87,16 +117,26 @@ describe('pipeline end to end', () => {
   });
 
   it('exposes health and metrics that moved by the events processed', async () => {
-    await waitFor('all job rankings', () => SAMPLE_JOBS.every(({ id }) => harness.rankingsFor('job', id).length > 0));
+    await waitFor('all job rankings', () =>
+      SAMPLE_JOBS.every(({ id }) => harness.rankingsFor('job', id).length > 0),
+    );
     for (const app of ['embedding', 'matching'] as const) {
       expect((await fetch(await harness.url(app, '/health/ready'))).status).toBe(200);
     }
     const metrics = await (await fetch(await harness.url('embedding', '/metrics'))).text();
     // At least: other suites on the same broker may have published to these topics too.
     const processed = (topic: string) =>
-      Number(new RegExp(`matchstream_events_consumed_total\\{topic="${topic}",outcome="processed",service="embedding-service"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
-    expect(processed('matchstream.profile-events.v1')).toBeGreaterThanOrEqual(SAMPLE_PROFILES.length);
+      Number(
+        new RegExp(
+          `matchstream_events_consumed_total\\{topic="${topic}",outcome="processed",service="embedding-service"\\} (\\d+)`,
+        ).exec(metrics)?.[1] ?? 0,
+      );
+    expect(processed('matchstream.profile-events.v1')).toBeGreaterThanOrEqual(
+      SAMPLE_PROFILES.length,
+    );
     expect(processed('matchstream.job-events.v1')).toBeGreaterThanOrEqual(SAMPLE_JOBS.length);
-    expect(metrics).toMatch(/matchstream_embedding_batch_size_count\{service="embedding-service"\} [1-9]/);
+    expect(metrics).toMatch(
+      /matchstream_embedding_batch_size_count\{service="embedding-service"\} [1-9]/,
+    );
   });
 });

@@ -1,5 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
-import { DEAD_LETTER_HEADERS, TOPICS, entityTypeOf, inputTopicFor, matchEvent } from '@matchstream/contracts';
+import {
+  DEAD_LETTER_HEADERS,
+  TOPICS,
+  entityTypeOf,
+  inputTopicFor,
+  matchEvent,
+} from '@matchstream/contracts';
 import type { InputEventInput, MatchEvent } from '@matchstream/contracts';
 import { EventPublisher, TopicTail, createKafkaClient } from '@matchstream/kafka';
 import type { ConsumedRecord } from '@matchstream/kafka';
@@ -51,10 +57,15 @@ export class Collector<T> {
   private readonly tail: TopicTail;
 
   constructor(kafka: Kafka, topic: string, map: (record: ConsumedRecord) => T | null) {
-    this.tail = new TopicTail(kafka, topic, (record) => {
-      const item = map(record);
-      if (item !== null) this.items.push(item);
-    }, 'matchstream-test');
+    this.tail = new TopicTail(
+      kafka,
+      topic,
+      (record) => {
+        const item = map(record);
+        if (item !== null) this.items.push(item);
+      },
+      'matchstream-test',
+    );
   }
 
   start(): Promise<void> {
@@ -123,11 +134,15 @@ export class PipelineHarness {
   }
 
   async startEmbedding(): Promise<void> {
-    this.embedding = await startEmbeddingService(loadEmbeddingServiceConfig({ ...process.env, ...this.env }));
+    this.embedding = await startEmbeddingService(
+      loadEmbeddingServiceConfig({ ...process.env, ...this.env }),
+    );
   }
 
   async startMatching(): Promise<void> {
-    this.matching = await startMatchingService(loadMatchingServiceConfig({ ...process.env, ...this.env }));
+    this.matching = await startMatchingService(
+      loadMatchingServiceConfig({ ...process.env, ...this.env }),
+    );
   }
 
   async url(app: 'embedding' | 'matching', path: string): Promise<string> {

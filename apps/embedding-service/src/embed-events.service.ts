@@ -7,7 +7,12 @@ import {
   entityTypeOf,
   isRemoval,
 } from '@matchstream/contracts';
-import type { EntityType, EntityVectorEvent, InputEvent, UpsertEvent } from '@matchstream/contracts';
+import type {
+  EntityType,
+  EntityVectorEvent,
+  InputEvent,
+  UpsertEvent,
+} from '@matchstream/contracts';
 import {
   CachedBatchEmbedder,
   EmbeddingCache,
@@ -63,7 +68,11 @@ export class EmbedEventsService {
       if (!decoded.ok) {
         letters.push({ record, reason: decoded.reason, detail: decoded.detail });
       } else if (TOPIC_ENTITY[topic] && entityTypeOf(decoded.event.type) !== TOPIC_ENTITY[topic]) {
-        letters.push({ record, reason: 'schema-violation', detail: `${decoded.event.type} does not belong on ${topic}` });
+        letters.push({
+          record,
+          reason: 'schema-violation',
+          detail: `${decoded.event.type} does not belong on ${topic}`,
+        });
       } else {
         events.push({ record, event: decoded.event });
       }
@@ -74,14 +83,20 @@ export class EmbedEventsService {
     const outgoing = await this.embedAndBuild(planned);
 
     const stopPublish = this.metrics.timeStage('publish');
-    await this.publisher.publish(TOPICS.entityVectors, outgoing.map((o) => o.message));
+    await this.publisher.publish(
+      TOPICS.entityVectors,
+      outgoing.map((o) => o.message),
+    );
     await this.deadLetters.publish(letters);
     stopPublish();
 
     await this.versions.setMany(
       outgoing.map((o) => ({ type: o.type, id: o.id, value: o.version })),
     );
-    const removedHashes = planned.filter((p) => p.kind === 'remove').map((p) => p.previousHash).filter(Boolean);
+    const removedHashes = planned
+      .filter((p) => p.kind === 'remove')
+      .map((p) => p.previousHash)
+      .filter(Boolean);
     await this.cache.delete(removedHashes);
 
     this.metrics.countConsumed(topic, 'processed', outgoing.length);
@@ -124,13 +139,17 @@ export class EmbedEventsService {
         latest.set(key, { version: event.entityVersion, contentHash: '' });
         continue;
       }
-      planned.push({ kind: 'embed', record, event: event as UpsertEvent, text: '' });
+      planned.push({ kind: 'embed', record, event, text: '' });
       latest.set(key, { version: event.entityVersion, contentHash: '' });
     }
-    const embeds = planned.filter((p): p is Extract<Planned, { kind: 'embed' }> => p.kind === 'embed');
+    const embeds = planned.filter(
+      (p): p is Extract<Planned, { kind: 'embed' }> => p.kind === 'embed',
+    );
     const texts = await fitAllToTokenBudget(
       embeds.map(({ event }) =>
-        event.type === 'profile.upserted' ? profileSections(event.payload) : jobSections(event.payload),
+        event.type === 'profile.upserted'
+          ? profileSections(event.payload)
+          : jobSections(event.payload),
       ),
       this.embedder.maxTokens - 2, // [CLS] and [SEP]
       (words) => this.embedder.countTokens(words),
@@ -138,15 +157,24 @@ export class EmbedEventsService {
     embeds.forEach((p, i) => (p.text = texts[i]));
     const empty = new Set(embeds.filter((p) => !p.text));
     for (const p of empty) {
-      letters.push({ record: p.record, reason: 'unembeddable-text', detail: 'canonical text is empty' });
+      letters.push({
+        record: p.record,
+        reason: 'unembeddable-text',
+        detail: 'canonical text is empty',
+      });
     }
-    return { planned: planned.filter((p) => !empty.has(p as Extract<Planned, { kind: 'embed' }>)), skipped };
+    return {
+      planned: planned.filter((p) => !empty.has(p as Extract<Planned, { kind: 'embed' }>)),
+      skipped,
+    };
   }
 
-  private async embedAndBuild(planned: Planned[]): Promise<
-    { type: EntityType; id: string; version: EntityVersion; message: OutgoingMessage }[]
-  > {
-    const toEmbed = planned.filter((p): p is Extract<Planned, { kind: 'embed' }> => p.kind === 'embed');
+  private async embedAndBuild(
+    planned: Planned[],
+  ): Promise<{ type: EntityType; id: string; version: EntityVersion; message: OutgoingMessage }[]> {
+    const toEmbed = planned.filter(
+      (p): p is Extract<Planned, { kind: 'embed' }> => p.kind === 'embed',
+    );
     const stopEmbed = this.metrics.timeStage('embed');
     const vectors = await this.batchEmbedder.embedTexts(toEmbed.map((p) => p.text));
     stopEmbed();

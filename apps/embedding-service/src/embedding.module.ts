@@ -34,7 +34,10 @@ import { InputEventsController } from './input-events.controller';
       provide: EmbeddingCache,
       inject: [REDIS, EMBEDDING_SERVICE_CONFIG],
       useFactory: (redis: Redis, config: EmbeddingServiceConfig) =>
-        new EmbeddingCache(redis, `embedding:${config.EMBEDDING_MODEL_ID}:v${TEXT_BUILDER_VERSION}`),
+        new EmbeddingCache(
+          redis,
+          `embedding:${config.EMBEDDING_MODEL_ID}:v${TEXT_BUILDER_VERSION}`,
+        ),
     },
     {
       provide: EmbeddingDriftTracker,
@@ -43,7 +46,13 @@ import { InputEventsController } from './input-events.controller';
     },
     {
       provide: CachedBatchEmbedder,
-      inject: [TransformersEmbedder, EmbeddingCache, EmbeddingDriftTracker, MetricsService, EMBEDDING_SERVICE_CONFIG],
+      inject: [
+        TransformersEmbedder,
+        EmbeddingCache,
+        EmbeddingDriftTracker,
+        MetricsService,
+        EMBEDDING_SERVICE_CONFIG,
+      ],
       useFactory: (
         embedder: TransformersEmbedder,
         cache: EmbeddingCache,

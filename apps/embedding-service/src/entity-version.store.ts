@@ -35,7 +35,10 @@ export class EntityVersionStore {
   async setMany(entries: { type: EntityType; id: string; value: EntityVersion }[]): Promise<void> {
     if (entries.length === 0) return;
     await this.redis.mset(
-      ...entries.flatMap((e) => [this.key(e.type, e.id), `${e.value.version}:${e.value.contentHash}`]),
+      ...entries.flatMap((e) => [
+        this.key(e.type, e.id),
+        `${e.value.version}:${e.value.contentHash}`,
+      ]),
     );
   }
 }

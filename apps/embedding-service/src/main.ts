@@ -35,7 +35,13 @@ if (require.main === module) {
     process.exit(1);
   }
   startEmbeddingService(config).catch((error: unknown) => {
-    console.error(JSON.stringify({ level: 'fatal', message: 'embedding-service failed to start', error: String(error) }));
+    console.error(
+      JSON.stringify({
+        level: 'fatal',
+        message: 'embedding-service failed to start',
+        error: String(error),
+      }),
+    );
     process.exit(1);
   });
 }

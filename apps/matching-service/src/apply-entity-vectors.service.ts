@@ -82,11 +82,18 @@ export class ApplyEntityVectorsService {
         retractions.push(this.retraction(event, previousCounterparts));
         continue;
       }
-      markDirty(dirty, key, { trigger: 'subject-changed', causationEventId: event.sourceEventId, occurredAt: event.occurredAt });
+      markDirty(dirty, key, {
+        trigger: 'subject-changed',
+        causationEventId: event.sourceEventId,
+        occurredAt: event.occurredAt,
+      });
       // Counterparts the new entity may now enter the top-K of.
       for (const id of this.enteringCandidates(event.entityType, event.entityId)) {
         const type: EntityType = event.entityType === 'job' ? 'profile' : 'job';
-        markDirty(dirty, `${type}:${id}`, { trigger: 'counterpart-changed', causationEventId: event.sourceEventId });
+        markDirty(dirty, `${type}:${id}`, {
+          trigger: 'counterpart-changed',
+          causationEventId: event.sourceEventId,
+        });
       }
     }
 
@@ -117,19 +124,28 @@ export class ApplyEntityVectorsService {
     try {
       value = JSON.parse(record.value?.toString('utf8') ?? '');
     } catch {
-      letters?.push({ record, reason: 'malformed-json', detail: 'entity-vector event is not JSON' });
+      letters?.push({
+        record,
+        reason: 'malformed-json',
+        detail: 'entity-vector event is not JSON',
+      });
       return null;
     }
     const parsed = entityVectorEvent.safeParse(value);
     if (!parsed.success) {
-      letters?.push({ record, reason: 'schema-violation', detail: formatIssues(parsed.error.issues) });
+      letters?.push({
+        record,
+        reason: 'schema-violation',
+        detail: formatIssues(parsed.error.issues),
+      });
       return null;
     }
     return parsed.data;
   }
 
   private applyToState(event: EntityVectorEvent): ApplyOutcome {
-    if (event.type === 'entity.removed') return this.state.remove(event.entityType, event.entityId, event.entityVersion);
+    if (event.type === 'entity.removed')
+      return this.state.remove(event.entityType, event.entityId, event.entityVersion);
     const vector = decodeVector(event.vector, event.dimension);
     const base = { id: event.entityId, version: event.entityVersion, modelId: event.modelId };
     return event.entityType === 'profile'
@@ -139,7 +155,10 @@ export class ApplyEntityVectorsService {
 
   /** Counterparts (within the candidate pool) whose top-K this entity would now enter. */
   private enteringCandidates(type: EntityType, id: string): string[] {
-    const pool = type === 'job' ? this.engine.rankCandidatesForJob(id, this.engine.candidatePool) : this.engine.rankJobsForProfile(id, this.engine.candidatePool);
+    const pool =
+      type === 'job'
+        ? this.engine.rankCandidatesForJob(id, this.engine.candidatePool)
+        : this.engine.rankJobsForProfile(id, this.engine.candidatePool);
     const counterpartType: EntityType = type === 'job' ? 'profile' : 'job';
     return pool
       .filter((m) => {
@@ -157,9 +176,11 @@ export class ApplyEntityVectorsService {
       const [type, id] = splitKey(key);
       const exists = type === 'job' ? this.state.jobs.get(id) : this.state.profiles.get(id);
       if (!exists) continue;
-      const matches = type === 'job' ? this.engine.rankCandidatesForJob(id) : this.engine.rankJobsForProfile(id);
+      const matches =
+        type === 'job' ? this.engine.rankCandidatesForJob(id) : this.engine.rankJobsForProfile(id);
       const previous = this.rankings.get(type, id);
-      if (why.trigger !== 'subject-changed' && previous && sameRanking(previous.matches, matches)) continue;
+      if (why.trigger !== 'subject-changed' && previous && sameRanking(previous.matches, matches))
+        continue;
       const ids = new Set(matches.map((m) => m.counterpartId));
       events.push({
         schema: 'match.ranking',
@@ -175,7 +196,10 @@ export class ApplyEntityVectorsService {
         retracted: (previous?.matches ?? []).map((m) => m.counterpartId).filter((c) => !ids.has(c)),
       });
       if (why.occurredAt) {
-        this.metrics.endToEnd.observe({ subject_type: type }, (Date.now() - Date.parse(why.occurredAt)) / 1000);
+        this.metrics.endToEnd.observe(
+          { subject_type: type },
+          (Date.now() - Date.parse(why.occurredAt)) / 1000,
+        );
       }
     }
     stopSearch();
@@ -215,7 +239,10 @@ export class ApplyEntityVectorsService {
         this.metrics.matchTopScore.observe({ subject_type: r.subject.type }, r.matches[0].score);
       }
     }
-    for (const [name, index] of [['profiles', this.state.profileIndex], ['jobs', this.state.jobIndex]] as const) {
+    for (const [name, index] of [
+      ['profiles', this.state.profileIndex],
+      ['jobs', this.state.jobIndex],
+    ] as const) {
       this.metrics.indexEntries.set({ index: name }, index.size);
       this.metrics.indexCapacity.set({ index: name }, index.capacity);
     }
@@ -237,5 +264,10 @@ function splitKey(key: string): [EntityType, string] {
 }
 
 function sameRanking(a: RankedMatch[], b: RankedMatch[]): boolean {
-  return a.length === b.length && a.every((m, i) => m.counterpartId === b[i].counterpartId && Math.abs(m.score - b[i].score) < 1e-4);
+  return (
+    a.length === b.length &&
+    a.every(
+      (m, i) => m.counterpartId === b[i].counterpartId && Math.abs(m.score - b[i].score) < 1e-4,
+    )
+  );
 }

@@ -69,7 +69,8 @@ export class EntityState {
   private admit(type: EntityType, id: string, version: number): ApplyOutcome {
     const key = `${type}:${id}`;
     const current = this.versions.get(key);
-    if (current !== undefined && version <= current) return version === current ? 'duplicate' : 'stale';
+    if (current !== undefined && version <= current)
+      return version === current ? 'duplicate' : 'stale';
     this.versions.set(key, version);
     return 'applied';
   }

@@ -40,7 +40,9 @@ export async function startMatchingService(config: MatchingServiceConfig) {
     TOPICS.entityVectors,
     (records) => applier.applyStateOnly(records),
   );
-  logger.log(`recovered ${rankings} rankings and replayed ${replayed} entity records in ${Date.now() - started} ms`);
+  logger.log(
+    `recovered ${rankings} rankings and replayed ${replayed} entity records in ${Date.now() - started} ms`,
+  );
 
   await app.startAllMicroservices();
   await app.listen(config.MATCHING_HTTP_PORT, config.HTTP_HOST);
@@ -56,7 +58,13 @@ if (require.main === module) {
     process.exit(1);
   }
   startMatchingService(config).catch((error: unknown) => {
-    console.error(JSON.stringify({ level: 'fatal', message: 'matching-service failed to start', error: String(error) }));
+    console.error(
+      JSON.stringify({
+        level: 'fatal',
+        message: 'matching-service failed to start',
+        error: String(error),
+      }),
+    );
     process.exit(1);
   });
 }

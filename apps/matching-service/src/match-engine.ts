@@ -43,26 +43,60 @@ export class MatchEngine {
   }
 
   /** Also used by ad-hoc search, with a job-shaped query that is not in the index. */
-  candidatesForJob(job: JobPayload, vector: Float32Array, k: number, extraFilter?: (p: ProfilePayload) => boolean): RankedMatch[] {
-    const hits = this.state.profileIndex.search(vector, Math.max(k, this.options.candidatePool), (id) => {
-      const profile = this.state.profiles.get(id);
-      return profile !== undefined && isEligible(job, profile.document) && (!extraFilter || extraFilter(profile.document));
-    });
+  candidatesForJob(
+    job: JobPayload,
+    vector: Float32Array,
+    k: number,
+    extraFilter?: (p: ProfilePayload) => boolean,
+  ): RankedMatch[] {
+    const hits = this.state.profileIndex.search(
+      vector,
+      Math.max(k, this.options.candidatePool),
+      (id) => {
+        const profile = this.state.profiles.get(id);
+        return (
+          profile !== undefined &&
+          isEligible(job, profile.document) &&
+          (!extraFilter || extraFilter(profile.document))
+        );
+      },
+    );
     const scored = hits.map((hit) => {
       const profile = this.state.profiles.get(hit.id)!;
-      return { id: hit.id, version: profile.version, ...scorePair(job, profile.document, hit.similarity, this.options.weights) };
+      return {
+        id: hit.id,
+        version: profile.version,
+        ...scorePair(job, profile.document, hit.similarity, this.options.weights),
+      };
     });
     return this.toRanked(scored, k);
   }
 
-  jobsForProfile(profile: ProfilePayload, vector: Float32Array, k: number, extraFilter?: (j: JobPayload) => boolean): RankedMatch[] {
-    const hits = this.state.jobIndex.search(vector, Math.max(k, this.options.candidatePool), (id) => {
-      const job = this.state.jobs.get(id);
-      return job !== undefined && isEligible(job.document, profile) && (!extraFilter || extraFilter(job.document));
-    });
+  jobsForProfile(
+    profile: ProfilePayload,
+    vector: Float32Array,
+    k: number,
+    extraFilter?: (j: JobPayload) => boolean,
+  ): RankedMatch[] {
+    const hits = this.state.jobIndex.search(
+      vector,
+      Math.max(k, this.options.candidatePool),
+      (id) => {
+        const job = this.state.jobs.get(id);
+        return (
+          job !== undefined &&
+          isEligible(job.document, profile) &&
+          (!extraFilter || extraFilter(job.document))
+        );
+      },
+    );
     const scored = hits.map((hit) => {
       const job = this.state.jobs.get(hit.id)!;
-      return { id: hit.id, version: job.version, ...scorePair(job.document, profile, hit.similarity, this.options.weights) };
+      return {
+        id: hit.id,
+        version: job.version,
+        ...scorePair(job.document, profile, hit.similarity, this.options.weights),
+      };
     });
     return this.toRanked(scored, k);
   }
@@ -80,7 +114,12 @@ export class MatchEngine {
   }
 
   private toRanked(
-    scored: { id: string; version: number; score: number; explanation: RankedMatch['explanation'] }[],
+    scored: {
+      id: string;
+      version: number;
+      score: number;
+      explanation: RankedMatch['explanation'];
+    }[],
     k: number,
   ): RankedMatch[] {
     return scored

@@ -1,5 +1,10 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
-import type { JobPayload, MatchRankingEvent, ProfilePayload, RankedMatch } from '@matchstream/contracts';
+import type {
+  JobPayload,
+  MatchRankingEvent,
+  ProfilePayload,
+  RankedMatch,
+} from '@matchstream/contracts';
 import { TransformersEmbedder } from '@matchstream/embedding';
 import { EntityState } from './entity-state';
 import type { StoredEntity } from './entity-state';
@@ -51,10 +56,13 @@ export class MatchesController {
   /** Ad-hoc search: counterparts of an indexed entity (hybrid score), or nearest to free text. */
   @Post('search')
   @HttpCode(200)
-  async search(@Body(new ZodValidationPipe(searchRequest)) request: SearchRequest): Promise<{ hits: SearchHit[] }> {
+  async search(
+    @Body(new ZodValidationPipe(searchRequest)) request: SearchRequest,
+  ): Promise<{ hits: SearchHit[] }> {
     const { filters } = request;
     const keep = (d: { location?: { country: string }; categories: string[] }, modes: string[]) =>
-      (!filters.countries || (d.location !== undefined && filters.countries.includes(d.location.country))) &&
+      (!filters.countries ||
+        (d.location !== undefined && filters.countries.includes(d.location.country))) &&
       (!filters.workModes || modes.some((m) => filters.workModes!.includes(m as never))) &&
       (!filters.categories || d.categories.some((c) => filters.categories!.includes(c)));
     const keepProfile = (p: ProfilePayload) => keep(p, p.workModes);
@@ -63,10 +71,19 @@ export class MatchesController {
     if (request.entityId !== undefined) {
       const ranked =
         request.target === 'profiles'
-          ? this.rankFor('job', request.entityId, (job, v) => this.engine.candidatesForJob(job as JobPayload, v, request.k, keepProfile))
-          : this.rankFor('profile', request.entityId, (p, v) => this.engine.jobsForProfile(p as ProfilePayload, v, request.k, keepJob));
+          ? this.rankFor('job', request.entityId, (job, v) =>
+              this.engine.candidatesForJob(job as JobPayload, v, request.k, keepProfile),
+            )
+          : this.rankFor('profile', request.entityId, (p, v) =>
+              this.engine.jobsForProfile(p as ProfilePayload, v, request.k, keepJob),
+            );
       return {
-        hits: ranked.map((m) => ({ id: m.counterpartId, score: m.score, similarity: m.explanation.similarity, explanation: m.explanation })),
+        hits: ranked.map((m) => ({
+          id: m.counterpartId,
+          score: m.score,
+          similarity: m.explanation.similarity,
+          explanation: m.explanation,
+        })),
       };
     }
     const [query] = await this.embedder.embed([request.text!]);
@@ -80,7 +97,13 @@ export class MatchesController {
             const j = this.state.jobs.get(id);
             return j !== undefined && keepJob(j.document);
           });
-    return { hits: hits.map((h) => ({ id: h.id, score: round(h.similarity), similarity: round(h.similarity) })) };
+    return {
+      hits: hits.map((h) => ({
+        id: h.id,
+        score: round(h.similarity),
+        similarity: round(h.similarity),
+      })),
+    };
   }
 
   private rankFor(

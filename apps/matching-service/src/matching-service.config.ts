@@ -8,8 +8,14 @@ const schema = z
     MATCHING_HTTP_PORT: envInt(3002, 0, 65535),
     MATCHING_CONSUMER_GROUP: z.string().min(1).default('matchstream-matching'),
     EMBEDDING_MODEL_ID: z.string().min(1).default('Xenova/all-MiniLM-L6-v2'),
-    EMBEDDING_MODEL_PATH: z.string().default('.cache/models').transform((p) => resolve(p)),
-    EMBEDDING_RUNTIME_CACHE_DIR: z.string().default('.cache/transformers').transform((p) => resolve(p)),
+    EMBEDDING_MODEL_PATH: z
+      .string()
+      .default('.cache/models')
+      .transform((p) => resolve(p)),
+    EMBEDDING_RUNTIME_CACHE_DIR: z
+      .string()
+      .default('.cache/transformers')
+      .transform((p) => resolve(p)),
     MATCH_TOP_K: envInt(10, 1, 100),
     /** Eligible neighbours re-ranked by the hybrid score; larger finds more skill-strong pairs. */
     MATCH_CANDIDATE_POOL: envInt(50, 1, 1000),
@@ -41,6 +47,8 @@ const schema = z
 export type MatchingServiceConfig = z.infer<typeof schema>;
 export const MATCHING_SERVICE_CONFIG = Symbol('MATCHING_SERVICE_CONFIG');
 
-export function loadMatchingServiceConfig(env: Record<string, string | undefined> = process.env): MatchingServiceConfig {
+export function loadMatchingServiceConfig(
+  env: Record<string, string | undefined> = process.env,
+): MatchingServiceConfig {
   return loadConfig(schema as unknown as z.ZodObject, env) as MatchingServiceConfig;
 }

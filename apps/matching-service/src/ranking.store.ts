@@ -29,12 +29,17 @@ export class RankingStore {
   /** Subjects (as [type, id]) whose current ranking lists this entity. */
   subjectsListing(type: EntityType, id: string): [EntityType, string][] {
     const subjectType: EntityType = type === 'job' ? 'profile' : 'job';
-    return [...(this.listedIn.get(`${type}:${id}`) ?? [])].map((subjectId) => [subjectType, subjectId]);
+    return [...(this.listedIn.get(`${type}:${id}`) ?? [])].map((subjectId) => [
+      subjectType,
+      subjectId,
+    ]);
   }
 
   async save(rankings: MatchRankingEvent[]): Promise<void> {
     if (rankings.length === 0) return;
-    await this.redis.mset(...rankings.flatMap((r) => [this.key(r.subject.type, r.subject.id), JSON.stringify(r)]));
+    await this.redis.mset(
+      ...rankings.flatMap((r) => [this.key(r.subject.type, r.subject.id), JSON.stringify(r)]),
+    );
     rankings.forEach((r) => this.remember(r));
   }
 
@@ -48,7 +53,13 @@ export class RankingStore {
     const prefix = this.redis.options.keyPrefix ?? '';
     let cursor = '0';
     do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${prefix}${KEY_PREFIX}*`, 'COUNT', 500);
+      const [next, keys] = await this.redis.scan(
+        cursor,
+        'MATCH',
+        `${prefix}${KEY_PREFIX}*`,
+        'COUNT',
+        500,
+      );
       cursor = next;
       const unprefixed = keys.map((k) => k.slice(prefix.length));
       if (unprefixed.length) {
@@ -84,7 +95,8 @@ export class RankingStore {
     const previous = this.rankings.get(`${type}:${id}`);
     if (!previous) return;
     const counterpartType: EntityType = type === 'job' ? 'profile' : 'job';
-    for (const m of previous.matches) this.listedIn.get(`${counterpartType}:${m.counterpartId}`)?.delete(id);
+    for (const m of previous.matches)
+      this.listedIn.get(`${counterpartType}:${m.counterpartId}`)?.delete(id);
     this.rankings.delete(`${type}:${id}`);
   }
 }

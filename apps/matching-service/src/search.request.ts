@@ -1,4 +1,11 @@
-import { LIMITS, WORK_MODES, category, countryCode, identifier, nonEmptyText } from '@matchstream/contracts';
+import {
+  LIMITS,
+  WORK_MODES,
+  category,
+  countryCode,
+  identifier,
+  nonEmptyText,
+} from '@matchstream/contracts';
 import { z } from 'zod';
 
 /** POST /v1/search: by an indexed entity (its counterparts) or by free text, with filters. */

@@ -26,13 +26,18 @@ export const envList = (fallback: string) =>
 
 /** Connection settings every service shares. */
 export const infrastructureEnv = {
-  KAFKA_BROKERS: envList('127.0.0.1:9092').pipe(z.array(z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port')).min(1)),
+  KAFKA_BROKERS: envList('127.0.0.1:9092').pipe(
+    z.array(z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port')).min(1),
+  ),
   KAFKA_CLIENT_ID: z.string().min(1).default('matchstream'),
   KAFKA_SSL: envBool(false),
   KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
   KAFKA_SASL_USERNAME: z.string().optional(),
   KAFKA_SASL_PASSWORD: z.string().optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .default('redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: z.string().default('ms:'),
   HTTP_HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -44,6 +49,10 @@ export function kafkaSaslFromConfig(config: {
   KAFKA_SASL_USERNAME?: string;
   KAFKA_SASL_PASSWORD?: string;
 }) {
-  const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = config;
+  const {
+    KAFKA_SASL_MECHANISM: mechanism,
+    KAFKA_SASL_USERNAME: username,
+    KAFKA_SASL_PASSWORD: password,
+  } = config;
   return mechanism && username && password ? { mechanism, username, password } : undefined;
 }

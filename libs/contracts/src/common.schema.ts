@@ -4,7 +4,8 @@ import { LIMITS } from './limits';
 // C0 control characters other than tab, newline and carriage return, plus DEL and the
 // bidirectional-override characters used to disguise text. Nothing legitimate needs them.
 // eslint-disable-next-line no-control-regex
-const HOSTILE_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
+const HOSTILE_CHARACTERS =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
 
 /** Free text: bounded, and free of control characters. */
 export const text = (max: number) =>
@@ -15,7 +16,8 @@ export const text = (max: number) =>
       message: 'contains control characters',
     });
 
-export const nonEmptyText = (max: number) => text(max).refine((v) => v.trim().length > 0, 'is blank');
+export const nonEmptyText = (max: number) =>
+  text(max).refine((v) => v.trim().length > 0, 'is blank');
 
 /** Entity and event ids: also used in Kafka keys, Redis keys, URLs and logs, so kept plain. */
 export const identifier = z
@@ -36,7 +38,15 @@ export const category = z
 
 export const yearMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM');
 
-export const SENIORITIES = ['intern', 'junior', 'mid', 'senior', 'staff', 'principal', 'executive'] as const;
+export const SENIORITIES = [
+  'intern',
+  'junior',
+  'mid',
+  'senior',
+  'staff',
+  'principal',
+  'executive',
+] as const;
 export const seniority = z.enum(SENIORITIES);
 export type Seniority = z.infer<typeof seniority>;
 

@@ -5,8 +5,7 @@ import type { InputEvent } from './input-event.schema';
 import { LIMITS } from './limits';
 
 export type DecodeResult =
-  | { ok: true; event: InputEvent }
-  | { ok: false; reason: DeadLetterReason; detail: string };
+  { ok: true; event: InputEvent } | { ok: false; reason: DeadLetterReason; detail: string };
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -22,7 +21,10 @@ export function decodeInputEvent(
 ): DecodeResult {
   if (!bytes || bytes.length === 0) return fail('empty-message', 'message has no value');
   if (bytes.length > LIMITS.maxEventBytes) {
-    return fail('oversized', `message is ${bytes.length} bytes; the limit is ${LIMITS.maxEventBytes}`);
+    return fail(
+      'oversized',
+      `message is ${bytes.length} bytes; the limit is ${LIMITS.maxEventBytes}`,
+    );
   }
   let json: string;
   try {

@@ -53,7 +53,11 @@ export const entityRemovedEvent = z
   })
   .strict();
 
-export const entityVectorEvent = z.union([profileEmbeddedEvent, jobEmbeddedEvent, entityRemovedEvent]);
+export const entityVectorEvent = z.union([
+  profileEmbeddedEvent,
+  jobEmbeddedEvent,
+  entityRemovedEvent,
+]);
 
 export type ProfileEmbeddedEvent = z.infer<typeof profileEmbeddedEvent>;
 export type JobEmbeddedEvent = z.infer<typeof jobEmbeddedEvent>;

@@ -11,7 +11,13 @@ import {
 } from './common.schema';
 import { LIMITS } from './limits';
 
-export const EMPLOYMENT_TYPES = ['full-time', 'part-time', 'contract', 'internship', 'temporary'] as const;
+export const EMPLOYMENT_TYPES = [
+  'full-time',
+  'part-time',
+  'contract',
+  'internship',
+  'temporary',
+] as const;
 
 export const salaryRange = z
   .object({

@@ -12,7 +12,9 @@ export function buildJsonSchemas(): Record<string, unknown> {
     'input-event.v1.schema.json': z.toJSONSchema(inputEvent, io),
     'profile-payload.v1.schema.json': z.toJSONSchema(profilePayload, io),
     'job-payload.v1.schema.json': z.toJSONSchema(jobPayload, io),
-    'entity-vector-event.v1.schema.json': z.toJSONSchema(entityVectorEvent, { unrepresentable: 'any' }),
+    'entity-vector-event.v1.schema.json': z.toJSONSchema(entityVectorEvent, {
+      unrepresentable: 'any',
+    }),
     'match-event.v1.schema.json': z.toJSONSchema(matchEvent, { unrepresentable: 'any' }),
   };
 }

@@ -48,7 +48,11 @@ const subject = z.object({
 });
 export type MatchSubject = z.infer<typeof subject>;
 
-export const MATCH_TRIGGERS = ['subject-changed', 'counterpart-changed', 'counterpart-removed'] as const;
+export const MATCH_TRIGGERS = [
+  'subject-changed',
+  'counterpart-changed',
+  'counterpart-removed',
+] as const;
 
 export const matchRankingEvent = z.object({
   schema: z.literal('match.ranking'),

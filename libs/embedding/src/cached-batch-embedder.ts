@@ -43,7 +43,10 @@ export class CachedBatchEmbedder {
     hashes.forEach((hash, i) => {
       if (!cached[i] || cached[i].length !== this.embedder.dimension) missing.set(hash, texts[i]);
     });
-    this.hooks.onCacheLookup?.(texts.length - countMissing(cached, this.embedder.dimension), countMissing(cached, this.embedder.dimension));
+    this.hooks.onCacheLookup?.(
+      texts.length - countMissing(cached, this.embedder.dimension),
+      countMissing(cached, this.embedder.dimension),
+    );
 
     const fresh = new Map<string, Float32Array>();
     if (missing.size > 0) {
@@ -54,7 +57,8 @@ export class CachedBatchEmbedder {
     }
     return hashes.map((hash, i) => {
       const hit = cached[i];
-      if (hit && hit.length === this.embedder.dimension) return { contentHash: hash, vector: hit, cached: true };
+      if (hit && hit.length === this.embedder.dimension)
+        return { contentHash: hash, vector: hit, cached: true };
       return { contentHash: hash, vector: fresh.get(hash) as Float32Array, cached: false };
     });
   }

@@ -45,7 +45,11 @@ export function jobSections(j: JobPayload): string[] {
  * Joins sections in order until the token budget is spent; the section that crosses it is cut at
  * a word boundary. Deterministic: the same payload always yields the same text.
  */
-export function fitToTokenBudget(sections: string[], budget: number, countTokens: TokenCounter): string {
+export function fitToTokenBudget(
+  sections: string[],
+  budget: number,
+  countTokens: TokenCounter,
+): string {
   const kept: string[] = [];
   for (const raw of sections) {
     const section = normaliseWhitespace(raw);

@@ -30,7 +30,12 @@ export class EmbeddingCache {
     if (entries.length === 0) return;
     const pipeline = this.redis.pipeline();
     for (const { hash, vector } of entries) {
-      pipeline.set(this.key(hash), Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), 'EX', this.ttlSeconds);
+      pipeline.set(
+        this.key(hash),
+        Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength),
+        'EX',
+        this.ttlSeconds,
+      );
     }
     const results = await pipeline.exec();
     const failed = results?.find(([error]) => error);

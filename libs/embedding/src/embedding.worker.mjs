@@ -14,7 +14,10 @@ try {
   parentPort.on('message', async (request) => {
     try {
       if (request.type === 'embed') {
-        const output = await extractor(request.texts, { pooling: workerData.pooling, normalize: false });
+        const output = await extractor(request.texts, {
+          pooling: workerData.pooling,
+          normalize: false,
+        });
         const data = Float32Array.from(output.data);
         parentPort.postMessage({ id: request.id, data, dims: output.dims }, [data.buffer]);
       } else if (request.type === 'count-tokens') {

@@ -67,7 +67,9 @@ export class MicroBatcher<I, O> {
     try {
       const outputs = await this.processBatch(batch.map((p) => p.item));
       if (outputs.length !== batch.length) {
-        throw new Error(`batch function returned ${outputs.length} results for ${batch.length} items`);
+        throw new Error(
+          `batch function returned ${outputs.length} results for ${batch.length} items`,
+        );
       }
       batch.forEach((p, i) => p.resolve(outputs[i]));
     } catch (error) {

@@ -43,7 +43,10 @@ class ModelWorker {
   private starting: Promise<void> | null = null;
   private users = 0;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (reply: WorkerReply) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (reply: WorkerReply) => void; reject: (e: Error) => void }
+  >();
 
   private constructor(private readonly workerData: EmbedderOptions & { pooling: string }) {}
 
@@ -73,7 +76,10 @@ class ModelWorker {
     await worker?.terminate();
   }
 
-  async request(message: { type: 'embed' | 'count-tokens'; texts: string[] }): Promise<WorkerReply> {
+  async request(message: {
+    type: 'embed' | 'count-tokens';
+    texts: string[];
+  }): Promise<WorkerReply> {
     // A worker that died (out of memory, native crash) is started again on the next request.
     if (!this.worker && this.users > 0) await this.start();
     const worker = this.worker;
@@ -86,11 +92,14 @@ class ModelWorker {
   }
 
   private async spawn(): Promise<void> {
-    const worker = new Worker(join(__dirname, 'embedding.worker.mjs'), { workerData: this.workerData });
+    const worker = new Worker(join(__dirname, 'embedding.worker.mjs'), {
+      workerData: this.workerData,
+    });
     await new Promise<void>((resolve, reject) => {
       worker.once('message', (reply: WorkerReply) => {
         if ('type' in reply && reply.type === 'ready') resolve();
-        else if ('type' in reply && reply.type === 'failed') reject(new Error(`model failed to load: ${reply.error}`));
+        else if ('type' in reply && reply.type === 'failed')
+          reject(new Error(`model failed to load: ${reply.error}`));
       });
       worker.once('error', reject);
     });
@@ -176,7 +185,9 @@ export class TransformersEmbedder {
     if (!('data' in reply)) throw new Error('unexpected reply from embedding worker');
     const [rows, dimension] = reply.dims;
     if (rows !== texts.length || dimension !== this.dimension) {
-      throw new Error(`model returned ${rows}x${dimension}, expected ${texts.length}x${this.dimension}`);
+      throw new Error(
+        `model returned ${rows}x${dimension}, expected ${texts.length}x${this.dimension}`,
+      );
     }
     const results: EmbeddingResult[] = [];
     for (let r = 0; r < rows; r++) {
@@ -184,14 +195,18 @@ export class TransformersEmbedder {
       let sum = 0;
       for (let i = 0; i < dimension; i++) sum += vector[i] * vector[i];
       const rawNorm = Math.sqrt(sum);
-      if (!Number.isFinite(rawNorm) || rawNorm === 0) throw new Error('model returned a degenerate vector');
+      if (!Number.isFinite(rawNorm) || rawNorm === 0)
+        throw new Error('model returned a degenerate vector');
       for (let i = 0; i < dimension; i++) vector[i] /= rawNorm;
       results.push({ vector, rawNorm });
     }
     return results;
   }
 
-  private request(message: { type: 'embed' | 'count-tokens'; texts: string[] }): Promise<WorkerReply> {
+  private request(message: {
+    type: 'embed' | 'count-tokens';
+    texts: string[];
+  }): Promise<WorkerReply> {
     if (!this.worker) return Promise.reject(new Error('embedder not loaded: call load() first'));
     return this.worker.request(message);
   }

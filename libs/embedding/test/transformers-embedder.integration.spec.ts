@@ -21,7 +21,9 @@ describe('TransformersEmbedder with the real model', () => {
       'I build machine learning pipelines with PySpark and Kafka and deploy models to production',
       'Pastry chef with ten years of experience in French bakeries',
     ]);
-    expect(cosine(job.vector, related.vector)).toBeGreaterThan(cosine(job.vector, unrelated.vector) + 0.2);
+    expect(cosine(job.vector, related.vector)).toBeGreaterThan(
+      cosine(job.vector, unrelated.vector) + 0.2,
+    );
   });
 
   it('returns L2-normalised vectors of the model dimension, the same alone or in a batch', async () => {
@@ -38,8 +40,12 @@ describe('TransformersEmbedder with the real model', () => {
   });
 
   it('fits canonical text to the token budget with the real tokenizer', async () => {
-    const long = profileDocument(SAMPLE_PROFILES[0].id, { summary: 'distributed systems '.repeat(400) });
-    const [text] = await fitAllToTokenBudget([profileSections(long)], 254, (words) => embedder.countTokens(words));
+    const long = profileDocument(SAMPLE_PROFILES[0].id, {
+      summary: 'distributed systems '.repeat(400),
+    });
+    const [text] = await fitAllToTokenBudget([profileSections(long)], 254, (words) =>
+      embedder.countTokens(words),
+    );
     const [tokens] = await embedder.countTokens([text]);
     expect(tokens).toBeLessThanOrEqual(254);
     expect(tokens).toBeGreaterThan(200);

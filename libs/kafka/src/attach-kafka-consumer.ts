@@ -21,7 +21,10 @@ export interface ConsumerSettings {
  * receive record chunks; poison records go to the dead-letter topic; its state feeds /health and
  * its lag feeds matchstream_consumer_lag. Call before app.startAllMicroservices().
  */
-export function attachKafkaConsumer(app: INestApplication, settings: ConsumerSettings): KafkaBatchTransport {
+export function attachKafkaConsumer(
+  app: INestApplication,
+  settings: ConsumerSettings,
+): KafkaBatchTransport {
   const kafka = app.get<Kafka>(KAFKA_CLIENT);
   const metrics = app.get(MetricsService);
   const health = app.get(HealthService);
@@ -38,7 +41,9 @@ export function attachKafkaConsumer(app: INestApplication, settings: ConsumerSet
       deadLetters.publish([{ record, reason: 'processing-failed', detail: error.message }]),
     onRetry: (error) => {
       metrics.retries.inc({ operation: 'consume' });
-      metrics.dependencyErrors.inc({ dependency: /redis|Connection is closed/i.test(error.message) ? 'redis' : 'kafka' });
+      metrics.dependencyErrors.inc({
+        dependency: /redis|Connection is closed/i.test(error.message) ? 'redis' : 'kafka',
+      });
     },
     onStateChange: (state) => {
       metrics.consumerPaused.set({ group: settings.groupId }, state === 'retrying' ? 1 : 0);
@@ -72,7 +77,10 @@ export function attachKafkaConsumer(app: INestApplication, settings: ConsumerSet
     inFlight = lag.measure().then(
       (partitions) => {
         for (const p of partitions) {
-          metrics.consumerLag.set({ group: settings.groupId, topic: p.topic, partition: String(p.partition) }, p.lag);
+          metrics.consumerLag.set(
+            { group: settings.groupId, topic: p.topic, partition: String(p.partition) },
+            p.lag,
+          );
         }
       },
       () => metrics.dependencyErrors.inc({ dependency: 'kafka' }),

@@ -13,7 +13,10 @@ export interface BatchContext {
  * durable (published, stored or dead-lettered) before it resolves, and be idempotent: after a crash
  * the same records are delivered again. Throw a transient error to have the chunk retried.
  */
-export type RecordBatchHandler = (records: ConsumedRecord[], context: BatchContext) => Promise<void>;
+export type RecordBatchHandler = (
+  records: ConsumedRecord[],
+  context: BatchContext,
+) => Promise<void>;
 
 export interface BatchConsumerOptions {
   groupId: string;
@@ -28,7 +31,11 @@ export interface BatchConsumerOptions {
   sessionTimeoutMs?: number;
   onRetry?: (error: Error, attempt: number) => void;
   onStateChange?: (state: ConsumerState) => void;
-  log?: (level: 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void;
+  log?: (
+    level: 'info' | 'warn' | 'error',
+    message: string,
+    extra?: Record<string, unknown>,
+  ) => void;
 }
 
 export type ConsumerState = 'idle' | 'running' | 'retrying' | 'stopped';
@@ -59,7 +66,9 @@ export class BatchConsumer {
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10000 },
     });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
-      this.log('error', 'consumer crashed; kafkajs restarts it', { error: String(event.payload.error) });
+      this.log('error', 'consumer crashed; kafkajs restarts it', {
+        error: String(event.payload.error),
+      });
     });
   }
 
@@ -94,7 +103,11 @@ export class BatchConsumer {
   }
 
   private async processBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
+    const { batch } = payload;
+    const heartbeat = () => payload.heartbeat();
+    const isRunning = () => payload.isRunning();
+    const isStale = () => payload.isStale();
+    const resolveOffset = (offset: string) => payload.resolveOffset(offset);
     const size = this.options.maxChunkSize ?? 64;
     const records = batch.messages.map((m) => toConsumedRecord(batch.topic, batch.partition, m));
     for (let start = 0; start < records.length; start += size) {
@@ -141,7 +154,11 @@ export class BatchConsumer {
           offset: chunk[0].offset,
           error: err.message,
         });
-        await this.retryTransient(() => this.options.onPoisonRecord(chunk[0], err), heartbeat, active);
+        await this.retryTransient(
+          () => this.options.onPoisonRecord(chunk[0], err),
+          heartbeat,
+          active,
+        );
         return;
       }
     }

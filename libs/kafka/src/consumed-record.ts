@@ -11,7 +11,11 @@ export interface ConsumedRecord {
   timestamp: string;
 }
 
-export function toConsumedRecord(topic: string, partition: number, m: KafkaMessage): ConsumedRecord {
+export function toConsumedRecord(
+  topic: string,
+  partition: number,
+  m: KafkaMessage,
+): ConsumedRecord {
   const headers: Record<string, string> = {};
   for (const [name, raw] of Object.entries(m.headers ?? {})) {
     const value = Array.isArray(raw) ? raw[0] : raw;

@@ -17,7 +17,8 @@ export class DeadLetterPublisher {
   constructor(
     private readonly publisher: EventPublisher,
     private readonly serviceName: string,
-    private readonly onDeadLetter: (topic: string, reason: DeadLetterReason) => void = () => undefined,
+    private readonly onDeadLetter: (topic: string, reason: DeadLetterReason) => void = () =>
+      undefined,
   ) {}
 
   async publish(letters: DeadLetter[]): Promise<void> {

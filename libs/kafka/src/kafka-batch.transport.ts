@@ -94,7 +94,10 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     const { topic, partition } = records[0];
     const handler = this.getHandlerByPattern(topic);
     if (!handler) throw new Error(`no handler for topic ${topic}`);
-    const result: unknown = await handler(records, new KafkaBatchContext(topic, partition, context));
+    const result: unknown = await handler(
+      records,
+      new KafkaBatchContext(topic, partition, context),
+    );
     await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
   }
 }

@@ -5,7 +5,11 @@ export interface KafkaConnectionOptions {
   brokers: string[];
   clientId: string;
   ssl?: boolean;
-  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  sasl?: {
+    mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+    username: string;
+    password: string;
+  };
   /** Receives kafkajs's own log lines (warn and above). */
   log?: (level: 'error' | 'warn' | 'info', message: string, extra: Record<string, unknown>) => void;
 }

@@ -19,7 +19,9 @@ export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
 export class KafkaModule implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(KafkaModule.name);
 
-  static forRoot(options: Omit<KafkaConnectionOptions, 'log'> & { serviceName: string }): DynamicModule {
+  static forRoot(
+    options: Omit<KafkaConnectionOptions, 'log'> & { serviceName: string },
+  ): DynamicModule {
     const kafkaLogger = new Logger('kafkajs');
     return {
       module: KafkaModule,
@@ -41,7 +43,9 @@ export class KafkaModule implements OnModuleInit, OnApplicationShutdown {
           provide: EventPublisher,
           inject: [KAFKA_CLIENT, MetricsService],
           useFactory: (kafka: Kafka, metrics: MetricsService) =>
-            new EventPublisher(kafka, (topic, count) => metrics.eventsProduced.inc({ topic }, count)),
+            new EventPublisher(kafka, (topic, count) =>
+              metrics.eventsProduced.inc({ topic }, count),
+            ),
         },
         {
           provide: DeadLetterPublisher,
@@ -67,7 +71,9 @@ export class KafkaModule implements OnModuleInit, OnApplicationShutdown {
     if (created.length) this.logger.log(`created topics ${created.join(', ')}`);
     await this.publisher.connect();
     this.health.register('kafka-producer', () =>
-      this.publisher.isConnected ? { status: 'up' } : { status: 'degraded', detail: 'producer disconnected' },
+      this.publisher.isConnected
+        ? { status: 'up' }
+        : { status: 'degraded', detail: 'producer disconnected' },
     );
   }
 

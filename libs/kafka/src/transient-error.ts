@@ -34,7 +34,8 @@ export function isTransientError(error: unknown): boolean {
   const e = error as Error & { code?: unknown; retriable?: unknown };
   if (TRANSIENT_NAMES.has(e.name) || e.retriable === true) return true;
   if (typeof e.code === 'string' && TRANSIENT_CODES.has(e.code)) return true;
-  if (/Connection is closed|Stream isn't writeable|enableOfflineQueue/i.test(e.message)) return true;
+  if (/Connection is closed|Stream isn't writeable|enableOfflineQueue/i.test(e.message))
+    return true;
   return e.cause !== undefined && e.cause !== error && isTransientError(e.cause);
 }
 

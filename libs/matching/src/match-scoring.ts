@@ -100,9 +100,13 @@ export function scorePair(
   const matchedRequired = job.requiredSkills.filter((s) => skills.has(s));
   const missingRequired = job.requiredSkills.filter((s) => !skills.has(s));
   const matchedNice = job.niceToHaveSkills.filter((s) => skills.has(s));
-  const requiredCoverage = job.requiredSkills.length ? matchedRequired.length / job.requiredSkills.length : 1;
+  const requiredCoverage = job.requiredSkills.length
+    ? matchedRequired.length / job.requiredSkills.length
+    : 1;
   // Neutral when a job lists none, so jobs without the list are not ranked lower for a profile.
-  const niceCoverage = job.niceToHaveSkills.length ? matchedNice.length / job.niceToHaveSkills.length : 1;
+  const niceCoverage = job.niceToHaveSkills.length
+    ? matchedNice.length / job.niceToHaveSkills.length
+    : 1;
   const seniorityFit = fitOfSeniority(job.seniority, profileSeniority(profile));
   const locationFit = fitOfLocation(job, profile);
   const contributions = {
@@ -172,7 +176,12 @@ function fitOfLocation(job: JobPayload, profile: ProfilePayload): number {
 }
 
 export function profileText(p: ProfilePayload): string {
-  return [p.headline, p.summary, p.lookingFor, ...p.experience.map((e) => `${e.title} ${e.description ?? ''}`)].join(' ');
+  return [
+    p.headline,
+    p.summary,
+    p.lookingFor,
+    ...p.experience.map((e) => `${e.title} ${e.description ?? ''}`),
+  ].join(' ');
 }
 
 function summarise(

@@ -12,8 +12,8 @@ const SYNONYMS: Record<string, string> = {
   'apache kafka': 'kafka',
   'apache airflow': 'airflow',
   sklearn: 'scikit-learn',
-  'ml': 'machine learning',
-  'gcp': 'google cloud',
+  ml: 'machine learning',
+  gcp: 'google cloud',
   'amazon web services': 'aws',
 };
 
@@ -33,15 +33,23 @@ export class SkillMatcher {
   constructor(skills: string[], text: string) {
     this.listed = new Set(skills.map(normaliseSkill));
     // A full stop ends a word ("…in Python.") but stays inside names like node.js and .net.
-    this.text = ` ${text.toLowerCase().replace(/\.(?![a-z0-9])/g, ' ').replace(/[^a-z0-9+#.]+/g, ' ')} `;
+    this.text = ` ${text
+      .toLowerCase()
+      .replace(/\.(?![a-z0-9])/g, ' ')
+      .replace(/[^a-z0-9+#.]+/g, ' ')} `;
   }
 
   has(skill: string): boolean {
     const wanted = normaliseSkill(skill);
     if (this.listed.has(wanted)) return true;
-    const raw = skill.toLowerCase().replace(/\.(?![a-z0-9])/g, ' ').replace(/[^a-z0-9+#.]+/g, ' ').trim();
+    const raw = skill
+      .toLowerCase()
+      .replace(/\.(?![a-z0-9])/g, ' ')
+      .replace(/[^a-z0-9+#.]+/g, ' ')
+      .trim();
     const forms = new Set([raw, wanted.replace(/[^a-z0-9+#.]+/g, ' ').trim()]);
-    for (const [alias, canonical] of Object.entries(SYNONYMS)) if (canonical === wanted) forms.add(alias);
+    for (const [alias, canonical] of Object.entries(SYNONYMS))
+      if (canonical === wanted) forms.add(alias);
     for (const form of forms) if (form && this.text.includes(` ${form} `)) return true;
     return false;
   }

@@ -27,7 +27,10 @@ export class HealthService {
         result = await Promise.race([
           Promise.resolve(check()),
           new Promise<ComponentHealth>((resolve) =>
-            setTimeout(() => resolve({ status: 'down', detail: 'health check timed out' }), 2000).unref(),
+            setTimeout(
+              () => resolve({ status: 'down', detail: 'health check timed out' }),
+              2000,
+            ).unref(),
           ),
         ]);
       } catch (error) {

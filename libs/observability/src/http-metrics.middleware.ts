@@ -21,7 +21,7 @@ export class HttpMetricsMiddleware implements NestMiddleware {
 }
 
 function routeTemplate(req: Request): string {
-  const route = (req as Request & { route?: { path?: unknown } }).route?.path;
+  const route = (req as unknown as { route?: { path?: unknown } }).route?.path;
   if (typeof route === 'string') return `${req.baseUrl}${route}`;
   return 'unmatched';
 }
