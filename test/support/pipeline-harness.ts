@@ -2,12 +2,13 @@ import type { INestApplication } from '@nestjs/common';
 import {
   DEAD_LETTER_HEADERS,
   TOPICS,
+  TOPIC_SPECS,
   entityTypeOf,
   inputTopicFor,
   matchEvent,
 } from '@matchstream/contracts';
 import type { InputEventInput, MatchEvent } from '@matchstream/contracts';
-import { EventPublisher, TopicTail, createKafkaClient } from '@matchstream/kafka';
+import { EventPublisher, TopicTail, createKafkaClient, ensureTopics } from '@matchstream/kafka';
 import type { ConsumedRecord } from '@matchstream/kafka';
 import type { Kafka } from 'kafkajs';
 // Tests may start both apps in one process; the apps themselves never import each other.
@@ -127,6 +128,8 @@ export class PipelineHarness {
   }
 
   async start(): Promise<void> {
+    // On a fresh broker the services have not created the topics yet; the collectors need them.
+    await ensureTopics(this.kafka, TOPIC_SPECS);
     await this.publisher.connect();
     await Promise.all([this.matches.start(), this.deadLetters.start()]);
     await this.startEmbedding();
