@@ -5,9 +5,10 @@ import {
   TOPIC_SPECS,
   entityTypeOf,
   inputTopicFor,
+  entityVectorEvent,
   matchEvent,
 } from '@matchstream/contracts';
-import type { InputEventInput, MatchEvent } from '@matchstream/contracts';
+import type { EntityVectorEvent, InputEventInput, MatchEvent } from '@matchstream/contracts';
 import { EventPublisher, TopicTail, createKafkaClient, ensureTopics } from '@matchstream/kafka';
 import type { ConsumedRecord } from '@matchstream/kafka';
 import type { Kafka } from 'kafkajs';
@@ -95,6 +96,8 @@ export class PipelineHarness {
   readonly kafka: Kafka;
   readonly publisher: EventPublisher;
   readonly matches: Collector<MatchEvent>;
+  /** Entity-vector events by key, as the embedding service published them. */
+  readonly vectors: Collector<{ key: string | null; event: EntityVectorEvent }>;
   readonly deadLetters: Collector<DeadLetterSeen>;
   embedding: INestApplication | null = null;
   matching: INestApplication | null = null;
@@ -106,6 +109,10 @@ export class PipelineHarness {
     this.matches = new Collector(this.kafka, TOPICS.matches, (r) => {
       const parsed = matchEvent.safeParse(JSON.parse(r.value?.toString() ?? 'null'));
       return parsed.success ? parsed.data : null;
+    });
+    this.vectors = new Collector(this.kafka, TOPICS.entityVectors, (r) => {
+      const parsed = entityVectorEvent.safeParse(JSON.parse(r.value?.toString() ?? 'null'));
+      return parsed.success ? { key: r.key, event: parsed.data } : null;
     });
     this.deadLetters = new Collector(this.kafka, TOPICS.deadLetters, (r) => ({
       key: r.key,
@@ -131,7 +138,7 @@ export class PipelineHarness {
     // On a fresh broker the services have not created the topics yet; the collectors need them.
     await ensureTopics(this.kafka, TOPIC_SPECS);
     await this.publisher.connect();
-    await Promise.all([this.matches.start(), this.deadLetters.start()]);
+    await Promise.all([this.matches.start(), this.deadLetters.start(), this.vectors.start()]);
     await this.startEmbedding();
     await this.startMatching();
   }
@@ -168,6 +175,11 @@ export class PipelineHarness {
     await this.publisher.publish(topic, [{ key, value }]);
   }
 
+  /** The entity-vector events published for one entity, in order. */
+  vectorsFor(type: 'job' | 'profile', id: string): EntityVectorEvent[] {
+    return this.vectors.items.filter((v) => v.key === `${type}:${id}`).map((v) => v.event);
+  }
+
   rankingsFor(type: 'job' | 'profile', id: string) {
     return this.matches.items.filter(
       (e) => e.schema === 'match.ranking' && e.subject.type === type && e.subject.id === id,
@@ -177,6 +189,11 @@ export class PipelineHarness {
   async stop(): Promise<void> {
     await this.embedding?.close();
     await this.matching?.close();
-    await Promise.all([this.matches.stop(), this.deadLetters.stop(), this.publisher.disconnect()]);
+    await Promise.all([
+      this.matches.stop(),
+      this.deadLetters.stop(),
+      this.vectors.stop(),
+      this.publisher.disconnect(),
+    ]);
   }
 }

@@ -3,8 +3,8 @@ import { LIMITS } from './limits';
 
 // C0 control characters other than tab, newline and carriage return, plus DEL and the
 // bidirectional-override characters used to disguise text. Nothing legitimate needs them.
-// eslint-disable-next-line no-control-regex
 const HOSTILE_CHARACTERS =
+  // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
 
 /** Free text: bounded, and free of control characters. */
