@@ -134,13 +134,18 @@ export class PipelineHarness {
     };
   }
 
-  async start(): Promise<void> {
+  async start(apps: { embedding?: boolean; matching?: boolean } = {}): Promise<void> {
     // On a fresh broker the services have not created the topics yet; the collectors need them.
     await ensureTopics(this.kafka, TOPIC_SPECS);
     await this.publisher.connect();
     await Promise.all([this.matches.start(), this.deadLetters.start(), this.vectors.start()]);
-    await this.startEmbedding();
-    await this.startMatching();
+    if (apps.embedding ?? true) await this.startEmbedding();
+    if (apps.matching ?? true) await this.startMatching();
+  }
+
+  async stopMatching(): Promise<void> {
+    await this.matching?.close();
+    this.matching = null;
   }
 
   async startEmbedding(): Promise<void> {
@@ -188,7 +193,7 @@ export class PipelineHarness {
 
   async stop(): Promise<void> {
     await this.embedding?.close();
-    await this.matching?.close();
+    await this.stopMatching();
     await Promise.all([
       this.matches.stop(),
       this.deadLetters.stop(),

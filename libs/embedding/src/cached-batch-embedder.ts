@@ -43,10 +43,8 @@ export class CachedBatchEmbedder {
     hashes.forEach((hash, i) => {
       if (!cached[i] || cached[i].length !== this.embedder.dimension) missing.set(hash, texts[i]);
     });
-    this.hooks.onCacheLookup?.(
-      texts.length - countMissing(cached, this.embedder.dimension),
-      countMissing(cached, this.embedder.dimension),
-    );
+    // A text needing no inference counts as a hit: cached, or a repeat of another text in the call.
+    this.hooks.onCacheLookup?.(texts.length - missing.size, missing.size);
 
     const fresh = new Map<string, Float32Array>();
     if (missing.size > 0) {
@@ -70,8 +68,4 @@ export class CachedBatchEmbedder {
     results.forEach((r) => this.hooks.onFreshVector?.(r));
     return results;
   }
-}
-
-function countMissing(cached: (Float32Array | null)[], dimension: number): number {
-  return cached.filter((v) => !v || v.length !== dimension).length;
 }

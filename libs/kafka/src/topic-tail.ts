@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { ConsumedRecord } from './consumed-record';
 import { toConsumedRecord } from './consumed-record';
+import { retryTransient } from './transient-error';
 
 /**
  * Follows a topic from its end offsets at the time of `start` (nothing published after `start`
@@ -21,7 +22,9 @@ export class TopicTail {
   async start(): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
-    const ends = await admin.fetchTopicOffsets(this.topic).finally(() => admin.disconnect());
+    const ends = await retryTransient(() => admin.fetchTopicOffsets(this.topic)).finally(() =>
+      admin.disconnect(),
+    );
     const startAt = new Map(ends.map((e) => [e.partition, BigInt(e.high)]));
 
     const groupId = `${this.groupPrefix}-${randomUUID()}`;

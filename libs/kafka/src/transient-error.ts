@@ -46,3 +46,18 @@ export function backoffMs(attempt: number, baseMs = 200, capMs = 10000): number 
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs an operation again while it fails transiently (a partition leader still being elected
+ * after topic creation, a broker restarting), up to `attempts` times.
+ */
+export async function retryTransient<T>(operation: () => Promise<T>, attempts = 20): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (attempt >= attempts || !isTransientError(error)) throw error;
+      await sleep(backoffMs(attempt, 100, 2000));
+    }
+  }
+}
