@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { jobUpserted, profileUpserted, resetEventIds } from '@matchstream/testing';
 import type { InputEventInput, MatchRankingEvent } from '@matchstream/contracts';
 import { PipelineHarness, runId, waitFor } from '../support/pipeline-harness';
@@ -80,6 +82,8 @@ describe('matching service recovery', () => {
     // Stop while the second half is on its way.
     const rest = harness.publish([...profiles.slice(8), ...jobs.slice(2)]);
     await harness.stopMatching();
+    // The shutdown wrote a snapshot, which the restart loads before replaying the log's tail.
+    expect(existsSync(join(harness.env.MATCHING_SNAPSHOT_DIR, 'LATEST'))).toBe(true);
     await rest;
     await harness.startMatching();
 

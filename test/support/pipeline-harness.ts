@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import {
   DEAD_LETTER_HEADERS,
@@ -131,6 +133,7 @@ export class PipelineHarness {
       MATCHING_HTTP_PORT: '0',
       HTTP_HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      MATCHING_SNAPSHOT_DIR: join(tmpdir(), 'matchstream-test', run, 'snapshots'),
     };
   }
 

@@ -1,5 +1,5 @@
 import { Inject, Module } from '@nestjs/common';
-import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import {
   CachedBatchEmbedder,
   EmbeddingCache,
@@ -90,7 +90,7 @@ import { InputEventsController } from './input-events.controller';
     EmbedEventsService,
   ],
 })
-export class EmbeddingModule implements OnModuleInit, OnModuleDestroy {
+export class EmbeddingModule implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(TransformersEmbedder) private readonly embedder: TransformersEmbedder,
     private readonly health: HealthService,
@@ -104,7 +104,8 @@ export class EmbeddingModule implements OnModuleInit, OnModuleDestroy {
     );
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the consumer stopped: no chunk is waiting for the model any more. */
+  async onApplicationShutdown(): Promise<void> {
     await this.embedder.close();
   }
 }

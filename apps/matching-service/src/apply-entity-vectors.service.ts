@@ -33,6 +33,14 @@ interface Dirty {
 @Injectable()
 export class ApplyEntityVectorsService {
   private readonly logger = new Logger(ApplyEntityVectorsService.name);
+  /** Next offset per partition whose effects are in the state: what a snapshot covers. */
+  readonly appliedOffsets = new Map<number, bigint>();
+  /** Chunks between applying state and publishing their events: no snapshot while > 0. */
+  private inFlight = 0;
+
+  get isIdle(): boolean {
+    return this.inFlight === 0;
+  }
 
   constructor(
     private readonly state: EntityState,
@@ -49,10 +57,25 @@ export class ApplyEntityVectorsService {
       const event = this.decode(record);
       if (event) this.applyToState(event);
     }
+    this.markApplied(records);
+  }
+
+  private markApplied(records: ConsumedRecord[]): void {
+    const last = records.at(-1);
+    if (last) this.appliedOffsets.set(last.partition, BigInt(last.offset) + 1n);
   }
 
   async process(records: ConsumedRecord[]): Promise<void> {
     if (records.length === 0) return;
+    this.inFlight++;
+    try {
+      await this.processChunk(records);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async processChunk(records: ConsumedRecord[]): Promise<void> {
     const topic = records[0].topic;
     const letters: DeadLetter[] = [];
     const dirty = new Map<string, Dirty>();
@@ -116,6 +139,7 @@ export class ApplyEntityVectorsService {
     for (const r of retractions) await this.rankings.remove(r.subject.type, r.subject.id);
     stopStore();
 
+    this.markApplied(records);
     this.observe(topic, outcomes, letters.length, rankingEvents, dirty);
   }
 

@@ -9,6 +9,15 @@ export interface StoredEntity<D> {
   modelId: string;
 }
 
+export interface RestoredEntityState {
+  profileIndex: HnswVectorIndex;
+  jobIndex: HnswVectorIndex;
+  profiles: StoredEntity<ProfilePayload>[];
+  jobs: StoredEntity<JobPayload>[];
+  versions: [string, number][];
+  indexVersion: number;
+}
+
 export type ApplyOutcome = 'applied' | 'duplicate' | 'stale';
 
 /**
@@ -25,9 +34,25 @@ export class EntityState {
   /** Counts index mutations: match events say which state they were computed on. */
   indexVersion = 0;
 
-  constructor(indexOptions: HnswIndexOptions) {
-    this.profileIndex = new HnswVectorIndex(indexOptions);
-    this.jobIndex = new HnswVectorIndex(indexOptions);
+  constructor(indexOptions: HnswIndexOptions, restored?: RestoredEntityState) {
+    this.profileIndex = restored?.profileIndex ?? new HnswVectorIndex(indexOptions);
+    this.jobIndex = restored?.jobIndex ?? new HnswVectorIndex(indexOptions);
+    if (restored) {
+      for (const p of restored.profiles) this.profiles.set(p.id, p);
+      for (const j of restored.jobs) this.jobs.set(j.id, j);
+      for (const [key, version] of restored.versions) this.versions.set(key, version);
+      this.indexVersion = restored.indexVersion;
+    }
+  }
+
+  /** Documents and versions, for a snapshot (the indexes snapshot themselves). */
+  serialisable(): Omit<RestoredEntityState, 'profileIndex' | 'jobIndex'> {
+    return {
+      profiles: [...this.profiles.values()],
+      jobs: [...this.jobs.values()],
+      versions: [...this.versions.entries()],
+      indexVersion: this.indexVersion,
+    };
   }
 
   versionOf(type: EntityType, id: string): number | undefined {

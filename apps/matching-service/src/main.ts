@@ -10,6 +10,9 @@ import { AppModule } from './app.module';
 import { ApplyEntityVectorsService } from './apply-entity-vectors.service';
 import { loadMatchingServiceConfig } from './matching-service.config';
 import type { MatchingServiceConfig } from './matching-service.config';
+import { EntityState } from './entity-state';
+import { LOADED_SNAPSHOT } from './matching.module';
+import type { LoadedSnapshot } from './matching.module';
 import { RankingStore } from './ranking.store';
 import { replayCommittedState } from './state-replay';
 
@@ -34,14 +37,23 @@ export async function startMatchingService(config: MatchingServiceConfig) {
   const started = Date.now();
   const rankings = await app.get(RankingStore).load();
   const applier = app.get(ApplyEntityVectorsService);
+  const snapshot = app.get<LoadedSnapshot>(LOADED_SNAPSHOT);
+  const from = new Map(
+    Object.entries(snapshot?.offsets ?? {}).map(([p, o]) => [Number(p), BigInt(o)]),
+  );
+  for (const [partition, offset] of from) applier.appliedOffsets.set(partition, offset);
   const replayed = await replayCommittedState(
     app.get<Kafka>(KAFKA_CLIENT),
     config.MATCHING_CONSUMER_GROUP,
     TOPICS.entityVectors,
     (records) => applier.applyStateOnly(records),
+    from,
   );
+  const state = app.get(EntityState);
   logger.log(
-    `recovered ${rankings} rankings and replayed ${replayed} entity records in ${Date.now() - started} ms`,
+    `recovered ${state.profiles.size} profiles and ${state.jobs.size} jobs ` +
+      `(${snapshot ? `snapshot ${snapshot.name}` : 'no snapshot'}, ${replayed} records replayed from the log) ` +
+      `and ${rankings} rankings in ${Date.now() - started} ms`,
   );
 
   await app.startAllMicroservices();

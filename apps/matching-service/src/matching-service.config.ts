@@ -28,6 +28,12 @@ const schema = z
     MATCH_WEIGHT_NICE_TO_HAVE_SKILLS: envNumber(0.05, 0, 1),
     MATCH_WEIGHT_SENIORITY: envNumber(0.1, 0, 1),
     MATCH_WEIGHT_LOCATION: envNumber(0.05, 0, 1),
+    MATCHING_SNAPSHOT_DIR: z
+      .string()
+      .default('.run/snapshots/matching')
+      .transform((p) => resolve(p)),
+    /** How often the state is snapshotted when it changed; 0 snapshots only at shutdown. */
+    MATCHING_SNAPSHOT_INTERVAL_MS: envInt(30000, 0),
     CONSUMER_CHUNK_SIZE: envInt(64, 1, 1000),
     CONSUMER_PARTITIONS_CONCURRENTLY: envInt(1, 1, 64),
   })

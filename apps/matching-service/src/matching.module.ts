@@ -1,9 +1,11 @@
 import { Inject, Module } from '@nestjs/common';
-import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { TransformersEmbedder } from '@matchstream/embedding';
 import { HealthService } from '@matchstream/observability';
 import { ApplyEntityVectorsService } from './apply-entity-vectors.service';
 import { EntityState } from './entity-state';
+import { loadEntityStateSnapshot } from './entity-state.snapshot';
+import { StateSnapshotScheduler } from './state-snapshot.scheduler';
 import { EntityVectorsController } from './entity-vectors.controller';
 import { MatchEngine } from './match-engine';
 import { MATCHING_SERVICE_CONFIG } from './matching-service.config';
@@ -11,22 +13,40 @@ import type { MatchingServiceConfig } from './matching-service.config';
 import { MatchesController } from './matches.controller';
 import { RankingStore } from './ranking.store';
 
+export const LOADED_SNAPSHOT = Symbol('LOADED_SNAPSHOT');
+export type LoadedSnapshot = Awaited<ReturnType<typeof loadEntityStateSnapshot>>;
+
+function indexOptions(config: MatchingServiceConfig, embedder: TransformersEmbedder) {
+  return {
+    dimension: embedder.dimension,
+    initialCapacity: config.HNSW_INITIAL_CAPACITY,
+    m: config.HNSW_M,
+    efConstruction: config.HNSW_EF_CONSTRUCTION,
+    efSearch: config.HNSW_EF_SEARCH,
+  };
+}
+
 /** Indexes, the match engine, the Kafka handler that feeds them and the match API. */
 @Module({
   controllers: [EntityVectorsController, MatchesController],
   providers: [
     {
-      provide: EntityState,
+      // The last snapshot, if any: state as of its offsets (recovery replays the rest).
+      provide: LOADED_SNAPSHOT,
       inject: [MATCHING_SERVICE_CONFIG, TransformersEmbedder],
       useFactory: (config: MatchingServiceConfig, embedder: TransformersEmbedder) =>
-        new EntityState({
-          dimension: embedder.dimension,
-          initialCapacity: config.HNSW_INITIAL_CAPACITY,
-          m: config.HNSW_M,
-          efConstruction: config.HNSW_EF_CONSTRUCTION,
-          efSearch: config.HNSW_EF_SEARCH,
-        }),
+        loadEntityStateSnapshot(config.MATCHING_SNAPSHOT_DIR, indexOptions(config, embedder)),
     },
+    {
+      provide: EntityState,
+      inject: [LOADED_SNAPSHOT, MATCHING_SERVICE_CONFIG, TransformersEmbedder],
+      useFactory: (
+        snapshot: LoadedSnapshot,
+        config: MatchingServiceConfig,
+        embedder: TransformersEmbedder,
+      ) => snapshot?.state ?? new EntityState(indexOptions(config, embedder)),
+    },
+    StateSnapshotScheduler,
     {
       provide: MatchEngine,
       inject: [EntityState, MATCHING_SERVICE_CONFIG],
@@ -57,9 +77,9 @@ import { RankingStore } from './ranking.store';
     RankingStore,
     ApplyEntityVectorsService,
   ],
-  exports: [ApplyEntityVectorsService, RankingStore, EntityState],
+  exports: [ApplyEntityVectorsService, RankingStore, EntityState, LOADED_SNAPSHOT],
 })
-export class MatchingModule implements OnModuleInit, OnModuleDestroy {
+export class MatchingModule implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(TransformersEmbedder) private readonly embedder: TransformersEmbedder,
     private readonly state: EntityState,
@@ -74,7 +94,7 @@ export class MatchingModule implements OnModuleInit, OnModuleDestroy {
     }));
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     await this.embedder.close();
   }
 }

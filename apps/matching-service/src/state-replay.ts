@@ -5,7 +5,7 @@ import { toConsumedRecord } from '@matchstream/kafka';
 
 /**
  * Rebuilds in-memory state after a restart: reads the compacted entity-vector topic from the start
- * up to the offsets the consumer group has committed, so that the group consumer then continues
+ * (or from where a loaded snapshot ends) up to the offsets the consumer group has committed, so that the group consumer then continues
  * exactly where the state left off: nothing is lost or applied twice.
  * Returns the number of records replayed.
  */
@@ -14,6 +14,8 @@ export async function replayCommittedState(
   groupId: string,
   topic: string,
   apply: (records: ConsumedRecord[]) => void,
+  /** Where a loaded snapshot's state ends, per partition: replay starts there. */
+  from: Map<number, bigint> = new Map(),
 ): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
@@ -24,7 +26,8 @@ export async function replayCommittedState(
     const bounds = await admin.fetchTopicOffsets(topic);
     for (const { partition, offset } of committed?.partitions ?? []) {
       const low = BigInt(bounds.find((b) => b.partition === partition)?.low ?? '0');
-      if (offset !== '-1' && BigInt(offset) > low) targets.set(partition, BigInt(offset));
+      const start = from.get(partition) ?? low;
+      if (offset !== '-1' && BigInt(offset) > start) targets.set(partition, BigInt(offset));
     }
     if (targets.size === 0) return 0;
 
@@ -41,8 +44,9 @@ export async function replayCommittedState(
             eachBatch: async ({ batch }) => {
               const target = targets.get(batch.partition);
               if (target === undefined || !pending.has(batch.partition)) return;
+              const start = from.get(batch.partition) ?? 0n;
               const records = batch.messages
-                .filter((m) => BigInt(m.offset) < target)
+                .filter((m) => BigInt(m.offset) >= start && BigInt(m.offset) < target)
                 .map((m) => toConsumedRecord(batch.topic, batch.partition, m));
               apply(records);
               replayed += records.length;
@@ -54,6 +58,12 @@ export async function replayCommittedState(
               }
               await Promise.resolve();
             },
+          })
+          .then(() => {
+            for (const [partition, offset] of from) {
+              if (targets.has(partition))
+                consumer.seek({ topic, partition, offset: offset.toString() });
+            }
           })
           .catch(reject);
       });

@@ -424,3 +424,22 @@ describe('HnswVectorIndex: snapshots', () => {
     await expect(HnswVectorIndex.loadSnapshot(dir, options)).rejects.toThrow(/manifest.*invalid/);
   });
 });
+
+describe('HnswVectorIndex snapshot of an empty index', () => {
+  it('loads back empty and usable', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'hnsw-empty-'));
+    try {
+      const options = { dimension: 4, initialCapacity: 4, m: 8, efConstruction: 50, efSearch: 10 };
+      await new HnswVectorIndex(options).saveSnapshot(dir);
+      const loaded = await HnswVectorIndex.loadSnapshot(dir, options);
+      expect(loaded?.index.size).toBe(0);
+      loaded!.index.upsert('a', [1, 0, 0, 0]);
+      expect(loaded!.index.search([1, 0, 0, 0], 1).map((h) => h.id)).toEqual(['a']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -324,6 +324,14 @@ export class HnswVectorIndex {
       );
     }
 
+    if (manifest.elementCount === 0) {
+      // hnswlib reads an index that never held a point back with no capacity at all.
+      const empty = new HnswVectorIndex({
+        ...options,
+        initialCapacity: Math.max(options.initialCapacity, manifest.capacity),
+      });
+      return { index: empty, meta: manifest.meta };
+    }
     const hnsw = new HierarchicalNSW(SPACE, resolved.dimension);
     // Not yet shared with anyone, so the off-loop read cannot race a mutation.
     await hnsw.readIndex(indexPath, false);

@@ -1,0 +1,70 @@
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { HnswIndexOptions } from '@matchstream/vector-index';
+import { HnswVectorIndex } from '@matchstream/vector-index';
+import { EntityState } from './entity-state';
+import type { RestoredEntityState } from './entity-state';
+
+const LATEST = 'LATEST';
+
+/** Next offset to read per partition of the entity-vector topic, as decimal strings. */
+export type PartitionOffsets = Record<string, string>;
+
+/**
+ * Writes the whole matching state to `root/snapshot-<time>/` (both HNSW indexes, documents and
+ * versions, and the topic offsets the state covers), then points `root/LATEST` at it, so a crash
+ * mid-write leaves the previous snapshot in force. The state is captured synchronously, in one
+ * turn of the event loop: documents, versions, indexes and offsets always agree.
+ */
+export async function saveEntityStateSnapshot(
+  root: string,
+  state: EntityState,
+  offsets: PartitionOffsets,
+): Promise<string> {
+  const name = `snapshot-${Date.now()}-${process.pid}`;
+  const dir = join(root, name);
+  const documents = JSON.stringify({ ...state.serialisable(), offsets });
+  const indexes = Promise.all([
+    state.profileIndex.saveSnapshot(join(dir, 'profiles')),
+    state.jobIndex.saveSnapshot(join(dir, 'jobs')),
+  ]);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'state.json'), documents);
+  await indexes;
+  await writeFile(join(root, `${LATEST}.tmp`), name);
+  await rename(join(root, `${LATEST}.tmp`), join(root, LATEST));
+  for (const entry of await readdir(root)) {
+    if (entry.startsWith('snapshot-') && entry !== name) {
+      await rm(join(root, entry), { recursive: true, force: true });
+    }
+  }
+  return name;
+}
+
+export async function loadEntityStateSnapshot(
+  root: string,
+  options: HnswIndexOptions,
+): Promise<{ state: EntityState; offsets: PartitionOffsets; name: string } | null> {
+  let name: string;
+  try {
+    name = (await readFile(join(root, LATEST), 'utf8')).trim();
+  } catch {
+    return null;
+  }
+  const dir = join(root, name);
+  const [profiles, jobs] = await Promise.all([
+    HnswVectorIndex.loadSnapshot(join(dir, 'profiles'), options),
+    HnswVectorIndex.loadSnapshot(join(dir, 'jobs'), options),
+  ]);
+  if (!profiles || !jobs) throw new Error(`snapshot ${dir} is incomplete`);
+  const saved = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as Omit<
+    RestoredEntityState,
+    'profileIndex' | 'jobIndex'
+  > & { offsets: PartitionOffsets };
+  const state = new EntityState(options, {
+    ...saved,
+    profileIndex: profiles.index,
+    jobIndex: jobs.index,
+  });
+  return { state, offsets: saved.offsets, name };
+}
