@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { ApiKeyGuard } from '@matchstream/api-security';
 import { ConfigError } from '@matchstream/config';
 import { INPUT_TOPICS } from '@matchstream/contracts';
 import { attachKafkaConsumer } from '@matchstream/kafka';
@@ -14,6 +16,9 @@ export async function startEmbeddingService(config: EmbeddingServiceConfig) {
     logger: createJsonLogger(config.LOG_LEVEL),
   });
   app.enableShutdownHooks();
+  const apiKeys = new ApiKeyGuard(config.API_KEYS);
+  app.useGlobalGuards(apiKeys);
+  if (!apiKeys.enabled) new Logger('security').warn('API_KEYS is empty: the HTTP API is open');
   attachKafkaConsumer(app, {
     groupId: config.EMBEDDING_CONSUMER_GROUP,
     topics: INPUT_TOPICS,

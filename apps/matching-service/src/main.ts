@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { ApiKeyGuard } from '@matchstream/api-security';
 import { ConfigError } from '@matchstream/config';
 import { TOPICS } from '@matchstream/contracts';
 import { KAFKA_CLIENT, attachKafkaConsumer } from '@matchstream/kafka';
@@ -25,6 +26,9 @@ export async function startMatchingService(config: MatchingServiceConfig) {
     logger: createJsonLogger(config.LOG_LEVEL),
   });
   app.enableShutdownHooks();
+  const apiKeys = new ApiKeyGuard(config.API_KEYS);
+  app.useGlobalGuards(apiKeys);
+  if (!apiKeys.enabled) new Logger('security').warn('API_KEYS is empty: the HTTP API is open');
   attachKafkaConsumer(app, {
     groupId: config.MATCHING_CONSUMER_GROUP,
     topics: [TOPICS.entityVectors],

@@ -40,6 +40,8 @@ export const infrastructureEnv = {
     .default('redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: z.string().default('ms:'),
   HTTP_HOST: z.string().default('0.0.0.0'),
+  /** Comma-separated API keys for the HTTP API; empty leaves it open (local runs only). */
+  API_KEYS: envList(''),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 } as const;
 
