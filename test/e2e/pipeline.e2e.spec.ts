@@ -116,6 +116,13 @@ describe('pipeline end to end', () => {
     expect(hits[0].id).toBe('profile-sre');
   });
 
+  it('serves its OpenAPI document', async () => {
+    const response = await fetch(await harness.url('matching', '/openapi.json'));
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(document.paths)).toContain('/v1/matches/jobs/{id}');
+  });
+
   it('exposes health and metrics that moved by the events processed', async () => {
     await waitFor('all job rankings', () =>
       SAMPLE_JOBS.every(({ id }) => harness.rankingsFor('job', id).length > 0),

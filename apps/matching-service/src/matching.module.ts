@@ -11,6 +11,7 @@ import { MatchEngine } from './match-engine';
 import { MATCHING_SERVICE_CONFIG } from './matching-service.config';
 import type { MatchingServiceConfig } from './matching-service.config';
 import { MatchesController } from './matches.controller';
+import { OpenApiController } from './openapi.controller';
 import { RankingStore } from './ranking.store';
 
 export const LOADED_SNAPSHOT = Symbol('LOADED_SNAPSHOT');
@@ -28,7 +29,7 @@ function indexOptions(config: MatchingServiceConfig, embedder: TransformersEmbed
 
 /** Indexes, the match engine, the Kafka handler that feeds them and the match API. */
 @Module({
-  controllers: [EntityVectorsController, MatchesController],
+  controllers: [EntityVectorsController, MatchesController, OpenApiController],
   providers: [
     {
       // The last snapshot, if any: state as of its offsets (recovery replays the rest).

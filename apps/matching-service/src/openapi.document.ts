@@ -1,0 +1,139 @@
+import { jobPayload, matchRankingEvent, profilePayload } from '@matchstream/contracts';
+import { z } from 'zod';
+import { searchRequest } from './search.request';
+
+const schema = (type: z.ZodType, io: 'input' | 'output' = 'output') => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(type, { io, unrepresentable: 'any' });
+  return rest;
+};
+
+const error = {
+  type: 'object',
+  properties: {
+    statusCode: { type: 'integer' },
+    message: { type: 'string' },
+    error: { type: 'string' },
+  },
+};
+const errors = (...codes: number[]) =>
+  Object.fromEntries(
+    codes.map((code) => [
+      String(code),
+      {
+        description: {
+          400: 'Invalid input',
+          401: 'No API key',
+          403: 'Wrong API key',
+          404: 'Not found',
+        }[code],
+        content: { 'application/json': { schema: error } },
+      },
+    ]),
+  );
+const idParameter = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$', maxLength: 128 },
+};
+const entity = (document: z.ZodType) => ({
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    version: { type: 'integer' },
+    modelId: { type: 'string' },
+    document: schema(document),
+  },
+});
+const json = (s: unknown) => ({ content: { 'application/json': { schema: s } } });
+
+/** OpenAPI 3.1 description of the match API, generated from the same zod contracts it validates with. */
+export function buildOpenApiDocument(): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'matchstream matching API',
+      version: '1',
+      description: 'Ranked, explained candidate–job matches, ad-hoc search and entity lookup.',
+    },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+      },
+    },
+    security: [{ bearer: [] }, { apiKey: [] }],
+    paths: {
+      '/v1/matches/jobs/{id}': {
+        get: {
+          summary: "A job's current ranked candidates, as last published",
+          parameters: [idParameter],
+          responses: {
+            200: { description: 'The ranking', ...json(schema(matchRankingEvent)) },
+            ...errors(400, 401, 403, 404),
+          },
+        },
+      },
+      '/v1/matches/profiles/{id}': {
+        get: {
+          summary: "A profile's current ranked jobs, as last published",
+          parameters: [idParameter],
+          responses: {
+            200: { description: 'The ranking', ...json(schema(matchRankingEvent)) },
+            ...errors(400, 401, 403, 404),
+          },
+        },
+      },
+      '/v1/entities/jobs/{id}': {
+        get: {
+          summary: 'An indexed job',
+          parameters: [idParameter],
+          responses: {
+            200: { description: 'The job', ...json(entity(jobPayload)) },
+            ...errors(400, 401, 403, 404),
+          },
+        },
+      },
+      '/v1/entities/profiles/{id}': {
+        get: {
+          summary: 'An indexed profile',
+          parameters: [idParameter],
+          responses: {
+            200: { description: 'The profile', ...json(entity(profilePayload)) },
+            ...errors(400, 401, 403, 404),
+          },
+        },
+      },
+      '/v1/search': {
+        post: {
+          summary:
+            'Counterparts of an indexed entity (hybrid score), or nearest entities to free text',
+          requestBody: { required: true, ...json(schema(searchRequest, 'input')) },
+          responses: {
+            200: {
+              description: 'Hits, best first',
+              ...json({
+                type: 'object',
+                properties: {
+                  hits: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      properties: {
+                        id: { type: 'string' },
+                        score: { type: 'number' },
+                        similarity: { type: 'number' },
+                        explanation: { type: 'object' },
+                      },
+                    },
+                  },
+                },
+              }),
+            },
+            ...errors(400, 401, 403, 404),
+          },
+        },
+      },
+    },
+  };
+}
