@@ -3,8 +3,12 @@ import { z } from 'zod';
 import { searchRequest } from './search.request';
 
 const schema = (type: z.ZodType, io: 'input' | 'output' = 'output') => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(type, { io, unrepresentable: 'any' });
-  return rest;
+  // Embedded schemas must not carry their own $schema dialect line.
+  const embedded: Record<string, unknown> = {
+    ...z.toJSONSchema(type, { io, unrepresentable: 'any' }),
+  };
+  delete embedded.$schema;
+  return embedded;
 };
 
 const error = {
