@@ -16,4 +16,6 @@ cd "$MS_ROOT"
 npx tsc -p tsconfig.json --noEmit
 npm run --silent lint
 npx jest --ci --selectProjects unit "$@"
+# Fault suites run the services from the build as real processes (to SIGKILL them).
+npm run --silent build
 npx jest --ci --selectProjects integration --maxWorkers=1 "$@"
