@@ -1,7 +1,6 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ApiKeyGuard } from '@matchstream/api-security';
+import { applyServiceDefaults } from '@matchstream/api-security';
 import { ConfigError } from '@matchstream/config';
 import { INPUT_TOPICS } from '@matchstream/contracts';
 import { attachKafkaConsumer } from '@matchstream/kafka';
@@ -15,10 +14,10 @@ export async function startEmbeddingService(config: EmbeddingServiceConfig) {
   const app = await NestFactory.create(AppModule.forRoot(config), {
     logger: createJsonLogger(config.LOG_LEVEL),
   });
-  app.enableShutdownHooks();
-  const apiKeys = new ApiKeyGuard(config.API_KEYS);
-  app.useGlobalGuards(apiKeys);
-  if (!apiKeys.enabled) new Logger('security').warn('API_KEYS is empty: the HTTP API is open');
+  applyServiceDefaults(app, {
+    apiKeys: config.API_KEYS,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  });
   attachKafkaConsumer(app, {
     groupId: config.EMBEDDING_CONSUMER_GROUP,
     topics: INPUT_TOPICS,

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ApiKeyGuard } from '@matchstream/api-security';
+import { applyServiceDefaults } from '@matchstream/api-security';
 import { ConfigError } from '@matchstream/config';
 import { TOPICS } from '@matchstream/contracts';
 import { KAFKA_CLIENT, attachKafkaConsumer } from '@matchstream/kafka';
@@ -25,10 +25,10 @@ export async function startMatchingService(config: MatchingServiceConfig) {
   const app = await NestFactory.create(AppModule.forRoot(config), {
     logger: createJsonLogger(config.LOG_LEVEL),
   });
-  app.enableShutdownHooks();
-  const apiKeys = new ApiKeyGuard(config.API_KEYS);
-  app.useGlobalGuards(apiKeys);
-  if (!apiKeys.enabled) new Logger('security').warn('API_KEYS is empty: the HTTP API is open');
+  applyServiceDefaults(app, {
+    apiKeys: config.API_KEYS,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  });
   attachKafkaConsumer(app, {
     groupId: config.MATCHING_CONSUMER_GROUP,
     topics: [TOPICS.entityVectors],

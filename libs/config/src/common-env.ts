@@ -42,6 +42,7 @@ export const infrastructureEnv = {
   HTTP_HOST: z.string().default('0.0.0.0'),
   /** Comma-separated API keys for the HTTP API; empty leaves it open (local runs only). */
   API_KEYS: envList(''),
+  SHUTDOWN_TIMEOUT_MS: envInt(25000, 1000, 600000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 } as const;
 
