@@ -1,0 +1,143 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jobUpserted, profileUpserted, resetEventIds } from '@matchstream/testing';
+import { PipelineHarness, runId, waitFor } from '../support/pipeline-harness';
+
+/**
+ * With Redis gone, the services report "degraded", pause consumption and dead-letter nothing;
+ * when Redis returns they resume and nothing is lost. A private redis-server, so the machine's
+ * own Redis is never touched. Entities share the category "glassblowing" only with each other.
+ */
+describe('Redis outage', () => {
+  const port = 30000 + Math.floor(Math.random() * 10000);
+  const harness = new PipelineHarness(runId('fault-redis'));
+  Object.assign(harness.env, { REDIS_URL: `redis://127.0.0.1:${port}` });
+  const id = (name: string) => `${harness.run}-${name}`;
+  const dir = mkdtempSync(join(tmpdir(), 'matchstream-redis-'));
+  let redis: ChildProcess | null = null;
+
+  const startRedis = async () => {
+    redis = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
+    await waitFor('redis-server', async () => {
+      try {
+        await fetch(`http://127.0.0.1:${port}`);
+      } catch (error) {
+        // Redis answers HTTP with a closed socket, not a refused connection, once it listens.
+        return !String((error as { cause?: { code?: string } }).cause?.code).includes(
+          'ECONNREFUSED',
+        );
+      }
+      return true;
+    });
+  };
+  const stopRedis = async () => {
+    const child = redis;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  };
+  const health = async (app: 'embedding' | 'matching') =>
+    ((await (await fetch(await harness.url(app, '/health'))).json()) as { status: string }).status;
+
+  const profile = (i: number) =>
+    profileUpserted({
+      entityId: id(`profile-${i}`),
+      payload: {
+        headline: `Glassblower ${i}, lampwork and furnace work`,
+        summary: 'Blows scientific glassware.',
+        lookingFor: '',
+        skills: ['Lampwork'],
+        experience: [],
+        education: [],
+        location: { country: 'CZ' },
+        workModes: ['onsite'],
+        workAuthorization: ['CZ'],
+        categories: ['glassblowing'],
+      },
+    });
+
+  beforeAll(async () => {
+    resetEventIds(harness.run);
+    await startRedis();
+    await harness.start();
+  });
+  afterAll(async () => {
+    await harness.stop();
+    await stopRedis();
+  });
+
+  it('pauses while Redis is away, dead-letters nothing, and resumes', async () => {
+    await harness.publish([
+      jobUpserted({
+        entityId: id('job'),
+        payload: {
+          title: 'Scientific glassblower',
+          company: 'Bohemia Labware',
+          description: 'Make and repair lab glass.',
+          requirements: [],
+          requiredSkills: ['Lampwork'],
+          niceToHaveSkills: [],
+          remotePolicy: 'onsite',
+          location: { city: 'Prague', country: 'CZ' },
+          hiringCountries: ['CZ'],
+          seniority: 'mid',
+          categories: ['glassblowing'],
+        },
+      }),
+      profile(0),
+    ]);
+    await waitFor('first match', () =>
+      harness
+        .rankingsFor('job', id('job'))
+        .some((r) => r.matches.some((m) => m.counterpartId === id('profile-0'))),
+    );
+
+    await stopRedis();
+    await harness.publish([profile(1), profile(2)]);
+    await waitFor('degraded health', async () => (await health('embedding')) === 'degraded');
+    await waitFor('consumption paused', async () =>
+      /matchstream_consumer_paused\{group="[^"]+",service="embedding-service"\} 1/.test(
+        await (await fetch(await harness.url('embedding', '/metrics'))).text(),
+      ),
+    );
+    expect(harness.vectorsFor('profile', id('profile-1'))).toEqual([]);
+
+    await startRedis();
+    await waitFor(
+      'both new profiles matched after Redis returned',
+      () =>
+        harness
+          .rankingsFor('job', id('job'))
+          .some((r) =>
+            [1, 2].every((i) => r.matches.some((m) => m.counterpartId === id(`profile-${i}`))),
+          ),
+      90000,
+    );
+    await waitFor(
+      'healthy again',
+      async () => (await health('embedding')) === 'up' && (await health('matching')) === 'up',
+    );
+    expect(harness.deadLetters.items.filter((d) => d.key?.startsWith(harness.run))).toEqual([]);
+  });
+});
