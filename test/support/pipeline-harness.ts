@@ -105,8 +105,11 @@ export class PipelineHarness {
   matching: INestApplication | null = null;
   readonly env: Record<string, string>;
 
-  constructor(readonly run: string) {
-    this.kafka = createKafkaClient({ brokers: BROKERS.split(','), clientId: `test-${run}` });
+  constructor(
+    readonly run: string,
+    brokers = BROKERS,
+  ) {
+    this.kafka = createKafkaClient({ brokers: brokers.split(','), clientId: `test-${run}` });
     this.publisher = new EventPublisher(this.kafka);
     this.matches = new Collector(this.kafka, TOPICS.matches, (r) => {
       const parsed = matchEvent.safeParse(JSON.parse(r.value?.toString() ?? 'null'));
@@ -125,7 +128,7 @@ export class PipelineHarness {
       sourceOffset: r.headers[DEAD_LETTER_HEADERS.sourceOffset],
     }));
     this.env = {
-      KAFKA_BROKERS: BROKERS,
+      KAFKA_BROKERS: brokers,
       REDIS_KEY_PREFIX: `test:${run}:`,
       EMBEDDING_CONSUMER_GROUP: `${run}-embedding`,
       MATCHING_CONSUMER_GROUP: `${run}-matching`,
