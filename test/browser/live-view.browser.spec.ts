@@ -21,6 +21,7 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 const SCREENSHOT = join(tmpdir(), 'matchstream-live-view.png');
+const FILTERED_SCREENSHOT = join(tmpdir(), 'matchstream-live-view-filtered.png');
 
 /**
  * The live view in a real browser: the page opens the match stream through the gateway, events
@@ -167,7 +168,7 @@ describe('live view in a browser', () => {
       return accepted >= 4 && relayed >= 1;
     });
     expect(Number(await page.locator('#received').textContent())).toBeGreaterThanOrEqual(1);
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    await page.screenshot({ path: SCREENSHOT });
     expect(pageErrors.filter((e) => !/401|Unauthorized/.test(e))).toEqual([]);
     // A browser that keeps reading is never dropped, whatever bursts the topic brought.
     const stats = (await (
@@ -185,5 +186,6 @@ describe('live view in a browser', () => {
       .locator(`section.job[data-job-id="${jobId}"] li[data-rank="1"][data-profile-id="${best}"]`)
       .waitFor({ timeout: 30000 });
     expect(await page.locator('#filters').textContent()).toContain(jobId);
+    await page.screenshot({ path: FILTERED_SCREENSHOT });
   });
 });
