@@ -67,7 +67,7 @@ export function hostileEvent(random: () => number, entityId: string): Buffer {
     ['payload'],
   ];
   const set = (path: string[], value: Json | undefined) => {
-    let node = base as Record<string, Json>;
+    let node = base;
     for (const key of path.slice(0, -1)) node = node[key] as Record<string, Json>;
     if (value === undefined) delete node[path[path.length - 1]];
     else node[path[path.length - 1]] = value;
@@ -75,7 +75,7 @@ export function hostileEvent(random: () => number, entityId: string): Buffer {
   const deep = (depth: number): Json => (depth === 0 ? 'x' : { a: deep(depth - 1) });
   switch (Math.floor(random() * 9)) {
     case 0:
-      set(pick(paths), pick<Json>([42, true, null, [], {}, -1, 1e309 as number, 'NaN']));
+      set(pick(paths), pick<Json>([42, true, null, [], {}, -1, Number.MAX_VALUE, 'NaN']));
       break;
     case 1:
       set(pick(paths), undefined);
