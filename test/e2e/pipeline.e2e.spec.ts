@@ -29,11 +29,11 @@ describe('pipeline end to end', () => {
     process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
       logged.push(String(chunk));
       return writes.out(chunk, ...rest);
-    }) as typeof process.stdout.write;
+    });
     process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
       logged.push(String(chunk));
       return writes.err(chunk, ...rest);
-    }) as typeof process.stderr.write;
+    });
     await harness.start();
     resetEventIds(harness.run);
     await harness.publish(sampleProfileEvents(version));
