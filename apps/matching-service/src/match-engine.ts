@@ -1,6 +1,6 @@
 import type { JobPayload, ProfilePayload, RankedMatch } from '@matchstream/contracts';
-import { isEligible, scorePair } from '@matchstream/matching';
-import type { ScoringWeights } from '@matchstream/matching';
+import { isEligible, scorePair, skillMatcherFor } from '@matchstream/matching';
+import type { ScoringWeights, SkillMatcher } from '@matchstream/matching';
 import type { EntityState } from './entity-state';
 
 export interface MatchEngineOptions {
@@ -15,6 +15,12 @@ export interface MatchEngineOptions {
  * re-ranked by the hybrid score.
  */
 export class MatchEngine {
+  /**
+   * One skill matcher per stored profile document (documents are replaced, never mutated, so the
+   * object is the key): incremental updates score the same profiles against many jobs.
+   */
+  private readonly skillMatchers = new WeakMap<ProfilePayload, SkillMatcher>();
+
   constructor(
     private readonly state: EntityState,
     private readonly options: MatchEngineOptions,
@@ -66,7 +72,13 @@ export class MatchEngine {
       return {
         id: hit.id,
         version: profile.version,
-        ...scorePair(job, profile.document, hit.similarity, this.options.weights),
+        ...scorePair(
+          job,
+          profile.document,
+          hit.similarity,
+          this.options.weights,
+          this.skillsOf(profile.document),
+        ),
       };
     });
     return this.toRanked(scored, k);
@@ -95,7 +107,13 @@ export class MatchEngine {
       return {
         id: hit.id,
         version: job.version,
-        ...scorePair(job.document, profile, hit.similarity, this.options.weights),
+        ...scorePair(
+          job.document,
+          profile,
+          hit.similarity,
+          this.options.weights,
+          this.skillsOf(profile),
+        ),
       };
     });
     return this.toRanked(scored, k);
@@ -110,7 +128,19 @@ export class MatchEngine {
     if (!job || !profile || !jv || !pv || !isEligible(job.document, profile.document)) return null;
     let similarity = 0;
     for (let i = 0; i < jv.length; i++) similarity += jv[i] * pv[i];
-    return scorePair(job.document, profile.document, similarity, this.options.weights).score;
+    return scorePair(
+      job.document,
+      profile.document,
+      similarity,
+      this.options.weights,
+      this.skillsOf(profile.document),
+    ).score;
+  }
+
+  private skillsOf(profile: ProfilePayload): SkillMatcher {
+    let matcher = this.skillMatchers.get(profile);
+    if (!matcher) this.skillMatchers.set(profile, (matcher = skillMatcherFor(profile)));
+    return matcher;
   }
 
   private toRanked(

@@ -95,8 +95,9 @@ export function scorePair(
   profile: ProfilePayload,
   similarity: number,
   weights: ScoringWeights = DEFAULT_WEIGHTS,
+  /** The profile's matcher, when the caller keeps one: building it normalises the whole text. */
+  skills: SkillMatcher = skillMatcherFor(profile),
 ): ScoredPair {
-  const skills = new SkillMatcher(profile.skills, profileText(profile));
   const matchedRequired = job.requiredSkills.filter((s) => skills.has(s));
   const missingRequired = job.requiredSkills.filter((s) => !skills.has(s));
   const matchedNice = job.niceToHaveSkills.filter((s) => skills.has(s));
@@ -173,6 +174,10 @@ function fitOfLocation(job: JobPayload, profile: ProfilePayload): number {
     job.location.city !== undefined &&
     profile.location.city?.toLowerCase() === job.location.city.toLowerCase();
   return sameCity ? 1 : 0.8;
+}
+
+export function skillMatcherFor(profile: ProfilePayload): SkillMatcher {
+  return new SkillMatcher(profile.skills, profileText(profile));
 }
 
 export function profileText(p: ProfilePayload): string {
