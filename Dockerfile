@@ -26,7 +26,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/.cache/models ./.cache/models
 USER node
-EXPOSE 3001 3002
+EXPOSE 3001 3002 3003
 # HEALTH_PORT: 3001 for the embedding service, 3002 for the matching service (compose sets its own checks).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.HEALTH_PORT+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]

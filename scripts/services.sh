@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Starts or stops the two services as background processes (logs in .run/logs).
+# Starts or stops the services as background processes (logs in .run/logs).
 # Usage: services.sh start|stop|status
 source "$(dirname "$0")/lib/common.sh"
 LOGS="$MS_RUN/logs"; mkdir -p "$LOGS"
-SERVICES=(embedding-service matching-service)
-declare -A PORTS=([embedding-service]="${EMBEDDING_HTTP_PORT:-3001}" [matching-service]="${MATCHING_HTTP_PORT:-3002}")
+SERVICES=(embedding-service matching-service gateway)
+declare -A PORTS=([embedding-service]="${EMBEDDING_HTTP_PORT:-3001}" [matching-service]="${MATCHING_HTTP_PORT:-3002}" [gateway]="${GATEWAY_HTTP_PORT:-3003}")
 
 ready() { curl -fsS "http://127.0.0.1:$1/health/ready" >/dev/null 2>&1; }
 

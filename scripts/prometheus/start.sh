@@ -35,6 +35,10 @@ scrape_configs:
     metrics_path: /metrics
     static_configs:
       - targets: ['127.0.0.1:${MATCHING_HTTP_PORT:-3002}']
+  - job_name: gateway
+    metrics_path: /metrics
+    static_configs:
+      - targets: ['127.0.0.1:${GATEWAY_HTTP_PORT:-3003}']
 YAML
 promtool check config "$CONF.tmp" >"$DIR/check.log" 2>&1 || { cat "$DIR/check.log" >&2; die "generated config is invalid"; }
 mv "$CONF.tmp" "$CONF"

@@ -28,7 +28,7 @@ const YAML_FILES = [
   DASHBOARD_PROVIDERS,
   COMPOSE,
 ];
-const APPS = ['embedding-service', 'matching-service'];
+const APPS = ['embedding-service', 'matching-service', 'gateway'];
 
 // ---- shapes of the files (only what the checks read) ----
 
@@ -282,6 +282,7 @@ describe('deployment configuration', () => {
       expect(targets).toEqual({
         'embedding-service': ['embedding-service:3001'],
         'matching-service': ['matching-service:3002'],
+        gateway: ['gateway:3003'],
       });
       for (const [job, [target]] of Object.entries(targets)) {
         const [host, port] = target.split(':');

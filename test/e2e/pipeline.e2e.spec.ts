@@ -26,14 +26,14 @@ describe('pipeline end to end', () => {
 
   beforeAll(async () => {
     harness.env.LOG_LEVEL = 'debug';
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    process.stdout.write = (chunk: string | Uint8Array, ...rest: never[]) => {
       logged.push(String(chunk));
       return writes.out(chunk, ...rest);
-    });
-    process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    };
+    process.stderr.write = (chunk: string | Uint8Array, ...rest: never[]) => {
       logged.push(String(chunk));
       return writes.err(chunk, ...rest);
-    });
+    };
     await harness.start();
     resetEventIds(harness.run);
     await harness.publish(sampleProfileEvents(version));

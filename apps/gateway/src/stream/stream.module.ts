@@ -1,0 +1,68 @@
+import { Module } from '@nestjs/common';
+import { MetricsService } from '@matchstream/observability';
+import { GATEWAY_CONFIG } from '../gateway.config';
+import type { GatewayConfig } from '../gateway.config';
+import { GatewayStats } from '../stats/gateway-stats.service';
+import { StatsModule } from '../stats/stats.module';
+import { JobDirectoryFeed } from './job-directory.feed';
+import { JobDirectoryStore } from './job-directory.store';
+import { MatchStreamController } from './match-stream.controller';
+import { MatchStreamHub } from './match-stream.hub';
+import { MatchStreamRelay } from './match-stream.relay';
+import { StreamMetrics } from './stream.metrics';
+
+/** GET /v1/stream/matches: the matches topic, filtered, as Server-Sent Events. */
+@Module({
+  imports: [StatsModule],
+  controllers: [MatchStreamController],
+  providers: [
+    {
+      provide: StreamMetrics,
+      inject: [MetricsService],
+      useFactory: (metrics: MetricsService) => new StreamMetrics(metrics.registry),
+    },
+    {
+      provide: JobDirectoryStore,
+      inject: [GATEWAY_CONFIG],
+      useFactory: (config: GatewayConfig) =>
+        new JobDirectoryStore(config.GATEWAY_JOB_DIRECTORY_MAX),
+    },
+    {
+      provide: MatchStreamHub,
+      inject: [GATEWAY_CONFIG, JobDirectoryStore, StreamMetrics, GatewayStats],
+      useFactory: (
+        config: GatewayConfig,
+        jobs: JobDirectoryStore,
+        metrics: StreamMetrics,
+        stats: GatewayStats,
+      ) =>
+        new MatchStreamHub(
+          {
+            replayCapacity: config.GATEWAY_STREAM_REPLAY_EVENTS,
+            maxClients: config.GATEWAY_STREAM_MAX_CLIENTS,
+            maxPendingBytes: config.GATEWAY_STREAM_CLIENT_MAX_BYTES,
+            maxPendingFrames: config.GATEWAY_STREAM_CLIENT_MAX_EVENTS,
+            retryMs: 3000,
+          },
+          jobs,
+          {
+            onRelayed: () => {
+              stats.matchesRelayed += 1;
+              metrics.eventsRelayed.inc();
+            },
+            onClients: (count) => {
+              stats.streamClients = count;
+              metrics.clients.set(count);
+            },
+            onDropped: (reason) => {
+              stats.streamClientsDropped += 1;
+              metrics.clientsDropped.inc({ reason });
+            },
+          },
+        ),
+    },
+    JobDirectoryFeed,
+    MatchStreamRelay,
+  ],
+})
+export class StreamModule {}
