@@ -21,5 +21,5 @@ trap cleanup EXIT
 bash "$MS_ROOT/scripts/services.sh" start
 node "$MS_ROOT/dist/scripts/demo/run-demo.js"
 if [[ "$KEEP" == true ]]; then
-  log "services keep running: matches at http://127.0.0.1:3002/v1/matches/jobs/job-ml-platform, metrics at :3001/metrics and :3002/metrics"
+  log "services keep running: live view http://127.0.0.1:3003/live, matches http://127.0.0.1:3002/v1/matches/jobs/job-ml-platform, metrics on :3001-:3003/metrics"
 fi
