@@ -242,8 +242,15 @@ describe('gateway end to end', () => {
     expect(single.status).toBe(202);
     expect(await single.json()).toEqual({ accepted: [id('evt-job-v1')], duplicate: [] });
 
+    // Profiles and the job reach the matching service in any order: wait for the settled ranking.
     const ranking = await waitFor('the job ranking on the stream', () =>
-      firstStream.rankings(jobId).find((r) => r.matches[0]?.counterpartId === best),
+      firstStream
+        .rankings(jobId)
+        .find(
+          (r) =>
+            r.matches[0]?.counterpartId === best &&
+            r.matches.some((m) => m.counterpartId === id('profile-nurse')),
+        ),
     );
     expect(ranking.sseId).toMatch(/^\d+:\d+$/);
     expect(ranking.matches.map((m) => m.counterpartId)).toEqual(

@@ -63,7 +63,10 @@ describe('pipeline end to end', () => {
         topCandidate('job-ml-platform')?.counterpartId === 'profile-ml-platform' &&
         topCandidate('job-ml-platform'),
     );
-    expect(best.score).toBe(current('job', 'job-ml-platform')!.matches[0].score);
+    const samples = current('job', 'job-ml-platform')!.matches.filter((m) =>
+      sampleIds.has(m.counterpartId),
+    );
+    expect(best.score).toBeGreaterThan(samples[1]?.score ?? 0);
     expect(best.explanation.matchedRequiredSkills).toEqual(
       expect.arrayContaining(['Python', 'Kafka', 'Spark', 'Airflow']),
     );

@@ -1,20 +1,11 @@
-import { resolve } from 'node:path';
-import { envInt, infrastructureEnv, loadConfig } from '@matchstream/config';
+import { embeddingModelEnv, envInt, infrastructureEnv, loadConfig } from '@matchstream/config';
 import { z } from 'zod';
 
 const schema = z.object({
   ...infrastructureEnv,
   EMBEDDING_HTTP_PORT: envInt(3001, 0, 65535),
   EMBEDDING_CONSUMER_GROUP: z.string().min(1).default('matchstream-embedding'),
-  EMBEDDING_MODEL_ID: z.string().min(1).default('Xenova/all-MiniLM-L6-v2'),
-  EMBEDDING_MODEL_PATH: z
-    .string()
-    .default('.cache/models')
-    .transform((p) => resolve(p)),
-  EMBEDDING_RUNTIME_CACHE_DIR: z
-    .string()
-    .default('.cache/transformers')
-    .transform((p) => resolve(p)),
+  ...embeddingModelEnv,
   EMBEDDING_BATCH_SIZE: envInt(32, 1, 256),
   EMBEDDING_BATCH_MAX_WAIT_MS: envInt(5, 0, 1000),
   EMBEDDING_MAX_QUEUED: envInt(512, 1, 100000),

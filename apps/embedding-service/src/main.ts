@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { applyServiceDefaults } from '@matchstream/api-security';
-import { ConfigError } from '@matchstream/config';
+import { applyServiceDefaults, runServiceMain } from '@matchstream/platform';
 import { INPUT_TOPICS } from '@matchstream/contracts';
 import { attachKafkaConsumer } from '@matchstream/kafka';
 import { createJsonLogger } from '@matchstream/observability';
@@ -30,22 +29,5 @@ export async function startEmbeddingService(config: EmbeddingServiceConfig) {
   return app;
 }
 
-if (require.main === module) {
-  let config: EmbeddingServiceConfig;
-  try {
-    config = loadEmbeddingServiceConfig();
-  } catch (error) {
-    console.error(error instanceof ConfigError ? error.message : error);
-    process.exit(1);
-  }
-  startEmbeddingService(config).catch((error: unknown) => {
-    console.error(
-      JSON.stringify({
-        level: 'fatal',
-        message: 'embedding-service failed to start',
-        error: String(error),
-      }),
-    );
-    process.exit(1);
-  });
-}
+if (require.main === module)
+  runServiceMain('embedding-service', () => loadEmbeddingServiceConfig(), startEmbeddingService);

@@ -1,9 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
-import { ConfigModule, kafkaSaslFromConfig } from '@matchstream/config';
-import { KafkaModule } from '@matchstream/kafka';
-import { ObservabilityModule } from '@matchstream/observability';
-import { RedisModule } from '@matchstream/redis';
+import { serviceInfrastructure } from '@matchstream/platform';
 import { GATEWAY_CONFIG } from './gateway.config';
 import type { GatewayConfig } from './gateway.config';
 import { IngestionModule } from './ingestion/ingestion.module';
@@ -19,16 +16,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(GATEWAY_CONFIG, config),
-        ObservabilityModule.forRoot(GATEWAY_SERVICE_NAME),
-        RedisModule.forRoot({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }),
-        KafkaModule.forRoot({
-          serviceName: GATEWAY_SERVICE_NAME,
-          brokers: config.KAFKA_BROKERS,
-          clientId: `${config.KAFKA_CLIENT_ID}-gateway`,
-          ssl: config.KAFKA_SSL,
-          sasl: kafkaSaslFromConfig(config),
-        }),
+        ...serviceInfrastructure(GATEWAY_SERVICE_NAME, GATEWAY_CONFIG, config),
         StatsModule,
         IngestionModule,
         StreamModule,

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { applyServiceDefaults } from '@matchstream/api-security';
-import { ConfigError } from '@matchstream/config';
+import { applyServiceDefaults, runServiceMain } from '@matchstream/platform';
 import { createJsonLogger } from '@matchstream/observability';
 import { AppModule } from './app.module';
 import { loadGatewayConfig } from './gateway.config';
@@ -28,18 +27,4 @@ export async function startGateway(config: GatewayConfig) {
   return app;
 }
 
-if (require.main === module) {
-  let config: GatewayConfig;
-  try {
-    config = loadGatewayConfig();
-  } catch (error) {
-    console.error(error instanceof ConfigError ? error.message : error);
-    process.exit(1);
-  }
-  startGateway(config).catch((error: unknown) => {
-    console.error(
-      JSON.stringify({ level: 'fatal', message: 'gateway failed to start', error: String(error) }),
-    );
-    process.exit(1);
-  });
-}
+if (require.main === module) runServiceMain('gateway', () => loadGatewayConfig(), startGateway);

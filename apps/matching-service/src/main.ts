@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { applyServiceDefaults } from '@matchstream/api-security';
-import { ConfigError } from '@matchstream/config';
+import { applyServiceDefaults, runServiceMain } from '@matchstream/platform';
 import { TOPICS } from '@matchstream/contracts';
 import { KAFKA_CLIENT, attachKafkaConsumer } from '@matchstream/kafka';
 import { createJsonLogger } from '@matchstream/observability';
@@ -65,22 +64,5 @@ export async function startMatchingService(config: MatchingServiceConfig) {
   return app;
 }
 
-if (require.main === module) {
-  let config: MatchingServiceConfig;
-  try {
-    config = loadMatchingServiceConfig();
-  } catch (error) {
-    console.error(error instanceof ConfigError ? error.message : error);
-    process.exit(1);
-  }
-  startMatchingService(config).catch((error: unknown) => {
-    console.error(
-      JSON.stringify({
-        level: 'fatal',
-        message: 'matching-service failed to start',
-        error: String(error),
-      }),
-    );
-    process.exit(1);
-  });
-}
+if (require.main === module)
+  runServiceMain('matching-service', () => loadMatchingServiceConfig(), startMatchingService);

@@ -1,5 +1,11 @@
 import { resolve } from 'node:path';
-import { envInt, envNumber, infrastructureEnv, loadConfig } from '@matchstream/config';
+import {
+  embeddingModelEnv,
+  envInt,
+  envNumber,
+  infrastructureEnv,
+  loadConfig,
+} from '@matchstream/config';
 import { z } from 'zod';
 
 const schema = z
@@ -7,15 +13,7 @@ const schema = z
     ...infrastructureEnv,
     MATCHING_HTTP_PORT: envInt(3002, 0, 65535),
     MATCHING_CONSUMER_GROUP: z.string().min(1).default('matchstream-matching'),
-    EMBEDDING_MODEL_ID: z.string().min(1).default('Xenova/all-MiniLM-L6-v2'),
-    EMBEDDING_MODEL_PATH: z
-      .string()
-      .default('.cache/models')
-      .transform((p) => resolve(p)),
-    EMBEDDING_RUNTIME_CACHE_DIR: z
-      .string()
-      .default('.cache/transformers')
-      .transform((p) => resolve(p)),
+    ...embeddingModelEnv,
     MATCH_TOP_K: envInt(10, 1, 100),
     /** Eligible neighbours re-ranked by the hybrid score; larger finds more skill-strong pairs. */
     MATCH_CANDIDATE_POOL: envInt(50, 1, 1000),

@@ -1,2 +1,1 @@
 export * from './api-key.guard';
-export * from './service-defaults';

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 
 /** Building blocks for each app's config schema: numbers and flags arrive as strings. */
@@ -59,3 +60,19 @@ export function kafkaSaslFromConfig(config: {
   } = config;
   return mechanism && username && password ? { mechanism, username, password } : undefined;
 }
+
+/** The local embedding model: every service that embeds text reads the same variables. */
+export const embeddingModelEnv = {
+  EMBEDDING_MODEL_ID: z.string().min(1).default('Xenova/all-MiniLM-L6-v2'),
+  EMBEDDING_MODEL_PATH: z
+    .string()
+    .default('.cache/models')
+    .transform((p) => resolve(p)),
+  EMBEDDING_RUNTIME_CACHE_DIR: z
+    .string()
+    .default('.cache/transformers')
+    .transform((p) => resolve(p)),
+} as const;
+
+/** What the shared infrastructure wiring reads from a service's config. */
+export type InfrastructureConfig = z.infer<z.ZodObject<typeof infrastructureEnv>>;

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
-import { ApiKeyGuard } from './api-key.guard';
+import { ApiKeyGuard } from '@matchstream/api-security';
 
 export interface ServiceDefaults {
   apiKeys: readonly string[];

@@ -1,0 +1,3 @@
+export * from './service-defaults';
+export * from './service-infrastructure';
+export * from './run-service-main';
