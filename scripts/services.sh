@@ -21,18 +21,8 @@ start() {
 }
 
 stop() {
-  for s in "${SERVICES[@]}"; do
-    local pidfile="$MS_RUN/$s.pid"
-    [[ -f "$pidfile" ]] || continue
-    local pid; pid="$(cat "$pidfile")"
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid"  # graceful: finish in-flight work, commit, leave the group
-      for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-      kill -9 "$pid" 2>/dev/null || true
-      log "$s stopped"
-    fi
-    rm -f "$pidfile"
-  done
+  # SIGTERM is a graceful stop: finish in-flight work, commit, snapshot, leave the group.
+  for s in "${SERVICES[@]}"; do stop_pidfile "$s" "$MS_RUN/$s.pid"; done
 }
 
 case "${1:-}" in

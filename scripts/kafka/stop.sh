@@ -2,14 +2,6 @@
 # Stops the broker started by start.sh (and only that one). Pass --purge to delete its data too.
 source "$(dirname "$0")/../lib/common.sh"
 DIR="$MS_RUN/kafka"
-PIDFILE="$DIR/broker.pid"
-if [[ -f "$PIDFILE" ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
-  pid="$(cat "$PIDFILE")"
-  log "stopping Kafka (pid $pid)"
-  kill "$pid"
-  for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-  kill -9 "$pid" 2>/dev/null || true
-fi
-rm -f "$PIDFILE"
+stop_pidfile Kafka "$DIR/broker.pid"
 [[ "${1:-}" == "--purge" ]] && rm -rf "$DIR/data" && log "Kafka data purged"
 exit 0

@@ -25,3 +25,16 @@ wait_for() {
 }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# stop_pidfile NAME PIDFILE: SIGTERM the process in PIDFILE (only that one), SIGKILL after 30 s.
+stop_pidfile() {
+  local name="$1" pidfile="$2" pid
+  if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    pid="$(cat "$pidfile")"
+    log "stopping $name (pid $pid)"
+    kill "$pid"
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$pidfile"
+}
