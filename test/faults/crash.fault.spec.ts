@@ -132,34 +132,51 @@ describe('crash recovery (SIGKILL)', () => {
       90000,
     );
 
-    // Rankings equal those of a matching service that consumed every vector event once.
+    // Rankings equal those of a matching service that consumed every vector event once, once it
+    // holds every live entity too.
     await reference.start({ embedding: false });
+    const referenceUrl = await reference.url('matching', '');
+    await waitFor(
+      'the reference holds every live entity',
+      async () => {
+        for (const i of profiles.filter((p) => !deleted.includes(p))) {
+          const response = await get(referenceUrl, `/v1/entities/profiles/${id(`profile-${i}`)}`);
+          if (response.status !== 200) return false;
+          if (
+            ((await response.json()) as { version: number }).version !==
+            (updated.includes(i) ? 2 : 1)
+          )
+            return false;
+        }
+        return true;
+      },
+      90000,
+    );
+    const ranking = async (base: string, jobId: string) => {
+      const response = await get(base, `/v1/matches/jobs/${jobId}`);
+      if (response.status !== 200) return null;
+      return ((await response.json()) as MatchRankingEvent).matches.map(
+        (m) => `${m.counterpartId}:${m.score}`,
+      );
+    };
     for (const j of jobs) {
       const jobId = id(`job-${j}`);
-      const ranking = async (base: string) => {
-        const response = await get(base, `/v1/matches/jobs/${jobId}`);
-        if (response.status !== 200) return null;
-        return ((await response.json()) as MatchRankingEvent).matches.map(
-          (m) => `${m.counterpartId}:${m.score}`,
-        );
-      };
-      const expected = await waitFor(`reference ranking of ${jobId}`, async () => {
-        const r = await ranking(await reference.url('matching', ''));
-        return r && r.length > 0 && r;
-      });
-      expect(
-        expected.some((m) => deleted.some((d) => m.startsWith(`${id(`profile-${d}`)}:`))),
-      ).toBe(false);
+      let expected: string[] | null = null;
       let actual: string[] | null = null;
       await waitFor(
-        `ranking of ${jobId} after the crashes`,
+        `rankings of ${jobId} to agree`,
         async () => {
-          actual = await ranking(matching.url);
-          return JSON.stringify(actual) === JSON.stringify(expected);
+          expected = await ranking(referenceUrl, jobId);
+          actual = await ranking(matching.url, jobId);
+          return expected !== null && JSON.stringify(actual) === JSON.stringify(expected);
         },
-        20000,
+        30000,
       ).catch(() => undefined);
       expect(actual).toEqual(expected);
+      expect(expected!.length).toBeGreaterThan(0);
+      expect(
+        expected!.some((m) => deleted.some((d) => m.startsWith(`${id(`profile-${d}`)}:`))),
+      ).toBe(false);
     }
   });
 });

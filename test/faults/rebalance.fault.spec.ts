@@ -71,12 +71,15 @@ describe('consumer group rebalance', () => {
       expect(versions).toEqual([...versions].sort((a, b) => a - b));
       expect(versions.filter((v) => v === 2).length).toBeLessThanOrEqual(2);
     }
-    for (let i = 0; i < count; i++) {
-      const response = await fetch(
-        await harness.url('matching', `/v1/entities/profiles/${id(`profile-${i}`)}`),
-      );
-      const stored = (await response.json()) as { version: number };
-      expect(stored.version).toBe(2);
-    }
+    // The matching service applies what the collector saw a moment later.
+    await waitFor('the matching service at version 2 for all', async () => {
+      for (let i = 0; i < count; i++) {
+        const path = `/v1/entities/profiles/${id(`profile-${i}`)}`;
+        const response = await fetch(await harness.url('matching', path));
+        if (response.status !== 200) return false;
+        if (((await response.json()) as { version: number }).version !== 2) return false;
+      }
+      return true;
+    });
   });
 });
