@@ -20,5 +20,4 @@ MS_RUN_DIR="$MS_RUN_DIR" bash "$MS_ROOT/scripts/kafka/start.sh"
 
 cd "$MS_ROOT"
 npm run --silent build
-# --expose-gc: the growth figures (memory per vector) are taken after a full collection.
-node --expose-gc dist/bench/src/run-bench.js "$@"
+node dist/bench/src/run-bench.js "$@"

@@ -1,0 +1,484 @@
+/**
+ * The services under load, in this process, against the real broker, Redis and model: the
+ * embedding service's throughput (profile events in, entity vectors out) and the whole pipeline's
+ * end-to-end latency (job event in, the job's ranking out).
+ */
+import { rm, rmdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { TOPICS, TOPIC_SPECS, decodeVector, entityKey } from '@matchstream/contracts';
+import type { InputEventInput, JobPayloadInput, ProfilePayloadInput } from '@matchstream/contracts';
+import { EventPublisher, TopicTail, createKafkaClient, ensureTopics } from '@matchstream/kafka';
+import type { ConsumedRecord } from '@matchstream/kafka';
+import { connectRedis, createRedisClient } from '@matchstream/redis';
+import type { Kafka } from 'kafkajs';
+// The benchmark starts both services in-process, as test/support/pipeline-harness.ts does; the
+// apps themselves never import each other.
+// eslint-disable-next-line no-restricted-imports -- in-process harness, see above
+import { startEmbeddingService } from '../../apps/embedding-service/src/main';
+// eslint-disable-next-line no-restricted-imports -- in-process harness, see above
+import { loadEmbeddingServiceConfig } from '../../apps/embedding-service/src/embedding-service.config';
+// eslint-disable-next-line no-restricted-imports -- in-process harness, see above
+import { startMatchingService } from '../../apps/matching-service/src/main';
+// eslint-disable-next-line no-restricted-imports -- in-process harness, see above
+import { loadMatchingServiceConfig } from '../../apps/matching-service/src/matching-service.config';
+import { emitAtRate, jobUpsertedEvent, profileUpsertedEvent } from './load-generator';
+import type { EmitReport, GeneratedEntity } from './load-generator';
+import { summarize, throughput } from './stats';
+import type { Summary } from './stats';
+
+export type Log = (line: string) => void;
+
+/**
+ * Both services' configuration as the benchmark runs them: fresh consumer groups, a fresh Redis
+ * prefix and a fresh snapshot folder, so no state of another run (or of the demo, whose matching
+ * service snapshots to .run/snapshots/matching) is loaded or overwritten.
+ */
+export function benchEnv(brokers: string, run: string): Record<string, string> {
+  return {
+    MATCHING_SNAPSHOT_DIR: join(tmpdir(), 'matchstream-bench', run, 'snapshots'),
+    KAFKA_BROKERS: brokers,
+    KAFKA_CLIENT_ID: `bench-${run}`,
+    REDIS_KEY_PREFIX: `bench:${run}:`,
+    EMBEDDING_CONSUMER_GROUP: `${run}-embedding`,
+    MATCHING_CONSUMER_GROUP: `${run}-matching`,
+    EMBEDDING_HTTP_PORT: '0',
+    MATCHING_HTTP_PORT: '0',
+    HTTP_HOST: '127.0.0.1',
+    // Warnings of the in-process services would land between the report's lines on stdout.
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error',
+  };
+}
+
+export type MatchingServiceConfig = ReturnType<typeof loadMatchingServiceConfig>;
+export type EmbeddingServiceConfig = ReturnType<typeof loadEmbeddingServiceConfig>;
+
+/** The matching service's settings (HNSW parameters, pool size) as it would run with this env. */
+export function matchingConfig(env: Record<string, string>): MatchingServiceConfig {
+  return loadMatchingServiceConfig({ ...process.env, ...env });
+}
+
+export function embeddingConfig(env: Record<string, string>): EmbeddingServiceConfig {
+  return loadEmbeddingServiceConfig({ ...process.env, ...env });
+}
+
+export class InProcessPipeline {
+  readonly kafka: Kafka;
+  readonly publisher: EventPublisher;
+  readonly env: Record<string, string>;
+  embedding: INestApplication | null = null;
+  matching: INestApplication | null = null;
+  private readonly tails: TopicTail[] = [];
+
+  constructor(
+    brokers: string,
+    readonly run: string,
+  ) {
+    this.env = benchEnv(brokers, run);
+    this.kafka = createKafkaClient({ brokers: brokers.split(','), clientId: `bench-${run}` });
+    this.publisher = new EventPublisher(this.kafka);
+  }
+
+  async prepare(): Promise<void> {
+    await ensureTopics(this.kafka, TOPIC_SPECS);
+    await this.publisher.connect();
+  }
+
+  async startEmbedding(): Promise<void> {
+    this.embedding = await startEmbeddingService(embeddingConfig(this.env));
+  }
+
+  async startMatching(): Promise<void> {
+    this.matching = await startMatchingService(matchingConfig(this.env));
+  }
+
+  /** Follows a topic from now; stopped with the pipeline. */
+  async follow(topic: string, onRecord: (record: ConsumedRecord) => void): Promise<void> {
+    const tail = new TopicTail(this.kafka, topic, onRecord, 'matchstream-bench');
+    this.tails.push(tail);
+    await tail.start();
+  }
+
+  async publish(events: InputEventInput[]): Promise<void> {
+    const topic = events[0]?.type.startsWith('profile.') ? TOPICS.profileEvents : TOPICS.jobEvents;
+    await this.publisher.publish(
+      topic,
+      events.map((e) => ({ key: e.entityId, value: JSON.stringify(e) })),
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.matching?.close();
+    await this.embedding?.close();
+    this.matching = null;
+    this.embedding = null;
+    await Promise.allSettled(this.tails.map((t) => t.stop()));
+    await this.publisher.disconnect().catch(() => undefined);
+  }
+
+  /** Deletes this run's matching-state snapshots. */
+  async removeSnapshots(): Promise<void> {
+    await rm(join(tmpdir(), 'matchstream-bench', this.run), { recursive: true, force: true });
+    await rmdir(join(tmpdir(), 'matchstream-bench')).catch(() => undefined); // when empty
+  }
+
+  /** Deletes this run's Redis keys (cache, versions, rankings) from the shared Redis. */
+  async purgeRedis(redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'): Promise<number> {
+    const redis = createRedisClient({ url: redisUrl });
+    try {
+      await connectRedis(redis);
+      let cursor = '0';
+      let deleted = 0;
+      do {
+        const [next, keys] = await redis.scan(
+          cursor,
+          'MATCH',
+          `${this.env.REDIS_KEY_PREFIX}*`,
+          'COUNT',
+          1000,
+        );
+        cursor = next;
+        if (keys.length) deleted += await redis.del(...keys);
+      } while (cursor !== '0');
+      return deleted;
+    } finally {
+      redis.disconnect();
+    }
+  }
+}
+
+export async function waitUntil(
+  what: string,
+  done: () => boolean,
+  timeoutMs: number,
+  stalledMs = Infinity,
+  progress: () => number = () => 0,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  let last = progress();
+  let lastChange = Date.now();
+  while (!done()) {
+    const now = Date.now();
+    const current = progress();
+    if (current !== last) {
+      last = current;
+      lastChange = now;
+    }
+    if (now > deadline || now - lastChange > stalledMs) {
+      process.stderr.write(`  gave up waiting for ${what}\n`);
+      return false;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface PipelineThroughputResult {
+  events: number;
+  vectorsSeen: number;
+  /** From the first publish call to the last vector seen. */
+  seconds: number;
+  /** events / seconds. */
+  throughput: number;
+  /** Publishing the whole backlog (it is queued far faster than it is embedded). */
+  publishSeconds: number;
+  firstVectorMs: number;
+}
+
+/**
+ * Publishes `profiles` as a backlog to the profile topic, as fast as the producer goes, and times
+ * until the embedding service's vector for each of them is on the entity-vector topic. Only this
+ * run's entity ids count. Returns the vectors too (decoded from the events), in input order.
+ */
+export async function measureEmbeddingPipeline(
+  pipeline: InProcessPipeline,
+  profiles: readonly GeneratedEntity<ProfilePayloadInput>[],
+  warmUp: GeneratedEntity<ProfilePayloadInput>,
+  options: { timeoutMs: number; log: Log },
+): Promise<{ result: PipelineThroughputResult; vectors: (Float32Array | null)[] }> {
+  const index = new Map(profiles.map((p, i) => [entityKey('profile', p.id), i]));
+  const warmKey = entityKey('profile', warmUp.id);
+  const seenAt = new Float64Array(profiles.length).fill(Number.NaN);
+  const values: (Buffer | null)[] = new Array<Buffer | null>(profiles.length).fill(null);
+  let seen = 0;
+  let warmSeen = false;
+  await pipeline.follow(TOPICS.entityVectors, (record) => {
+    if (record.key === warmKey) warmSeen = true;
+    const i = record.key === null ? undefined : index.get(record.key);
+    if (i === undefined || !Number.isNaN(seenAt[i])) return;
+    seenAt[i] = performance.now();
+    values[i] = record.value;
+    seen++;
+  });
+  await pipeline.startEmbedding();
+
+  // Warm-up: the consumer group has joined and every code path has run once.
+  await pipeline.publish([profileUpsertedEvent(warmUp, { eventId: `${pipeline.run}-warmup-p` })]);
+  await waitUntil('the warm-up vector', () => warmSeen, 120000);
+
+  const messages = profiles.map((p, i) =>
+    profileUpsertedEvent(p, { eventId: `${pipeline.run}-p-${i}` }),
+  );
+  options.log(`  publishing ${profiles.length} profile events`);
+  const start = performance.now();
+  for (let i = 0; i < messages.length; i += 250) {
+    await pipeline.publish(messages.slice(i, i + 250));
+  }
+  const publishMs = performance.now() - start;
+  let reported = 0;
+  await waitUntil(
+    'entity vectors',
+    () => {
+      if (seen - reported >= 250) {
+        reported = seen;
+        options.log(`  ${seen}/${profiles.length} vectors (${elapsed(start)} s)`);
+      }
+      return seen === profiles.length;
+    },
+    options.timeoutMs,
+    60000,
+    () => seen,
+  );
+  const times = Array.from(seenAt).filter((t) => !Number.isNaN(t));
+  const last = times.length ? Math.max(...times) : performance.now();
+  const first = times.length ? Math.min(...times) : performance.now();
+  const vectors = values.map((v) => {
+    if (!v) return null;
+    const event = JSON.parse(v.toString('utf8')) as { vector: string; dimension: number };
+    return decodeVector(event.vector, event.dimension);
+  });
+  return {
+    result: {
+      events: profiles.length,
+      vectorsSeen: seen,
+      seconds: (last - start) / 1000,
+      throughput: throughput(seen, last - start),
+      publishSeconds: publishMs / 1000,
+      firstVectorMs: first - start,
+    },
+    vectors,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface IdleProbe {
+  jobs: number;
+  matched: number;
+  /** One event at a time: publish, wait for its ranking, next. No queueing anywhere. */
+  latencyMs: Summary | null;
+}
+
+export interface CapacityProbe {
+  jobs: number;
+  matched: number;
+  seconds: number;
+  /** Rankings per second while draining a backlog of job events: what the pipeline sustains. */
+  rate: number;
+}
+
+export interface EndToEndResult {
+  profilesLoaded: number;
+  /** How long the matching service took to index the loaded profiles from the vector topic. */
+  loadSeconds: number;
+  idle: IdleProbe;
+  capacity: CapacityProbe;
+  offeredRate: number;
+  /** Where the offered rate came from. */
+  rateSource: string;
+  durationSeconds: number;
+  jobs: number;
+  matched: number;
+  /** Publish (the event's due time) to the job's ranking seen on the matches topic, ms. */
+  latencyMs: Summary | null;
+  /** Rankings per second while they came out: (matched - 1) / (last seen - first seen). */
+  sustainedRate: number;
+  /** Match events of any subject published per job event (its own ranking plus profiles'). */
+  matchEventsPerJob: number;
+  emit: EmitReport;
+}
+
+export interface EndToEndOptions {
+  /** Job events per second; null: `rateFraction` of the measured capacity. */
+  rate: number | null;
+  rateFraction: number;
+  seconds: number;
+  idleJobs: number;
+  burstJobs: number;
+  drainTimeoutMs: number;
+  log: Log;
+}
+
+/** Job index ranges of the phases, so no two phases publish the same job. */
+const JOB_RANGES = { steady: 0, warmUp: 600000, burst: 700000, idle: 800000 } as const;
+
+/**
+ * Starts the matching service (the embedding service is already running) and waits until it has
+ * indexed the profiles already on the vector topic. Then, with job events (each timed from its
+ * publish to its own ranking: subject = the job, caused by that event):
+ * 1. idle: a few events one at a time, the latency without any queueing;
+ * 2. capacity: a backlog published at once, drained: the rate the whole pipeline sustains;
+ * 3. steady: events at a fixed rate (by default a fraction of that capacity) for `seconds`.
+ */
+export async function measureEndToEnd(
+  pipeline: InProcessPipeline,
+  loadedProfileIds: readonly string[],
+  jobs: (i: number) => GeneratedEntity<JobPayloadInput>,
+  options: EndToEndOptions,
+): Promise<EndToEndResult> {
+  const waitingProfiles = new Set(loadedProfileIds.map((id) => entityKey('profile', id)));
+  /** Event id -> when it was due and when its ranking was seen (NaN until then). */
+  const tracked = new Map<string, { due: number; seen: number }>();
+  let rankingsSeen = 0;
+  let matchEvents = 0;
+
+  // Keys and headers are enough to recognise a job's own ranking: no JSON parsing on the thread
+  // the services share.
+  await pipeline.follow(TOPICS.matches, (record) => {
+    matchEvents++;
+    const key = record.key ?? '';
+    if (key.startsWith('profile:')) {
+      waitingProfiles.delete(key);
+      return;
+    }
+    if (!key.startsWith('job:')) return;
+    const entry = tracked.get(record.headers['x-causation-id'] ?? '');
+    if (!entry || !Number.isNaN(entry.seen)) return;
+    entry.seen = performance.now();
+    rankingsSeen++;
+  });
+  const track = (eventId: string, due: number) => {
+    tracked.set(eventId, { due, seen: Number.NaN });
+  };
+  const seenOf = (ids: readonly string[]) => {
+    const seen: Array<{ due: number; seen: number }> = [];
+    for (const id of ids) {
+      const entry = tracked.get(id);
+      if (entry && !Number.isNaN(entry.seen)) seen.push(entry);
+    }
+    return seen;
+  };
+  const jobEvent = (index: number, eventId: string) =>
+    jobUpsertedEvent(jobs(index), { eventId, source: 'bench' });
+
+  const loadStart = performance.now();
+  await pipeline.startMatching();
+  await waitUntil(
+    'the matching service to index the loaded profiles',
+    () => waitingProfiles.size === 0,
+    600000,
+    60000,
+    () => waitingProfiles.size,
+  );
+  const loadSeconds = (performance.now() - loadStart) / 1000;
+  const profilesLoaded = loadedProfileIds.length - waitingProfiles.size;
+  options.log(
+    `  matching service indexed ${profilesLoaded} profiles in ${loadSeconds.toFixed(1)} s`,
+  );
+
+  const warmId = `${pipeline.run}-warmup-j`;
+  track(warmId, performance.now());
+  await pipeline.publish([jobEvent(JOB_RANGES.warmUp, warmId)]);
+  await waitUntil('the warm-up ranking', () => seenOf([warmId]).length === 1, 120000);
+
+  // 1. Idle: one at a time.
+  const idleIds: string[] = [];
+  for (let i = 0; i < options.idleJobs; i++) {
+    const eventId = `${pipeline.run}-idle-${i}`;
+    idleIds.push(eventId);
+    track(eventId, performance.now());
+    await pipeline.publish([jobEvent(JOB_RANGES.idle + i, eventId)]);
+    await waitUntil('an idle ranking', () => seenOf([eventId]).length === 1, 60000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const idleSeen = seenOf(idleIds);
+  const idle: IdleProbe = {
+    jobs: idleIds.length,
+    matched: idleSeen.length,
+    latencyMs: idleSeen.length ? summarize(idleSeen.map((e) => e.seen - e.due)) : null,
+  };
+  options.log(`  idle: p50 ${idle.latencyMs?.p50.toFixed(0) ?? '-'} ms over ${idle.matched} jobs`);
+
+  // 2. Capacity: a backlog, drained.
+  const burstIds = Array.from(
+    { length: options.burstJobs },
+    (_, i) => `${pipeline.run}-burst-${i}`,
+  );
+  const burstStart = performance.now();
+  burstIds.forEach((id) => track(id, burstStart));
+  await pipeline.publish(burstIds.map((id, i) => jobEvent(JOB_RANGES.burst + i, id)));
+  await waitUntil(
+    'the backlog of job rankings',
+    () => seenOf(burstIds).length === burstIds.length,
+    options.drainTimeoutMs,
+    30000,
+    () => rankingsSeen,
+  );
+  const burstSeen = seenOf(burstIds);
+  const burstSeconds = (Math.max(burstStart, ...burstSeen.map((e) => e.seen)) - burstStart) / 1000;
+  const capacity: CapacityProbe = {
+    jobs: burstIds.length,
+    matched: burstSeen.length,
+    seconds: burstSeconds,
+    rate: burstSeconds > 0 ? burstSeen.length / burstSeconds : 0,
+  };
+  options.log(`  capacity: ${capacity.rate.toFixed(1)} jobs/s (backlog of ${capacity.jobs})`);
+
+  // 3. Steady rate.
+  const rate =
+    options.rate ?? Math.max(0.5, Math.round(capacity.rate * options.rateFraction * 10) / 10);
+  const rateSource =
+    options.rate === null
+      ? `${Math.round(options.rateFraction * 100)}% of the measured end-to-end capacity`
+      : '--rate';
+  const count = Math.max(1, Math.round(rate * options.seconds));
+  const steadyIds = Array.from({ length: count }, (_, i) => `${pipeline.run}-j-${i}`);
+  options.log(`  publishing ${count} job events at ${rate.toFixed(1)}/s (${rateSource})`);
+  matchEvents = 0;
+  const emit = await emitAtRate({
+    ratePerSecond: rate,
+    count,
+    item: (i) => i,
+    send: async (items, scheduledAt) => {
+      items.forEach((i, n) => track(steadyIds[i], scheduledAt[n]));
+      await pipeline.publish(items.map((i) => jobEvent(JOB_RANGES.steady + i, steadyIds[i])));
+    },
+  });
+  const drainStart = performance.now();
+  await waitUntil(
+    'job rankings',
+    () => seenOf(steadyIds).length === count,
+    options.drainTimeoutMs,
+    30000,
+    () => rankingsSeen,
+  );
+  const steadyMatchEvents = matchEvents;
+  const steadySeen = seenOf(steadyIds);
+  options.log(
+    `  ${steadySeen.length}/${count} rankings (drained ${((performance.now() - drainStart) / 1000).toFixed(1)} s after the last publish)`,
+  );
+  const seenTimes = steadySeen.map((e) => e.seen);
+  const outputSpan = seenTimes.length > 1 ? Math.max(...seenTimes) - Math.min(...seenTimes) : 0;
+  return {
+    profilesLoaded,
+    loadSeconds,
+    idle,
+    capacity,
+    offeredRate: rate,
+    rateSource,
+    durationSeconds: options.seconds,
+    jobs: count,
+    matched: steadySeen.length,
+    latencyMs: steadySeen.length ? summarize(steadySeen.map((e) => e.seen - e.due)) : null,
+    sustainedRate: outputSpan > 0 ? throughput(steadySeen.length - 1, outputSpan) : 0,
+    matchEventsPerJob: steadyMatchEvents / count,
+    emit,
+  };
+}
+
+function elapsed(start: number): string {
+  return ((performance.now() - start) / 1000).toFixed(0);
+}

@@ -1,0 +1,340 @@
+/**
+ * `npm run bench` (scripts/bench.sh starts a fresh broker, then runs this): measures the pipeline
+ * against its own limits, side by side, on the real broker, Redis and model.
+ *
+ *   1. Embedding: the raw model (`embed` in a tight loop, batch sizes 8/16/32/64) against the
+ *      embedding service (profile events in, entity vectors out, cold cache).
+ *   2. Search and growth: HNSW recall@10 and latency against exact search at 10k and 100k vectors
+ *      (1M with --full), build rate and memory per vector.
+ *   3. End to end: both services; job events at a steady rate; publish-to-ranking latency against
+ *      the raw cost of one event (embed one text + one search).
+ *
+ * It reports; it never fails on a number. Progress goes to stderr, the report to stdout and to
+ * bench/results/<timestamp>.{json,md}.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { TransformersEmbedder } from '@matchstream/embedding';
+import { LoadGenerator } from './load-generator';
+import {
+  jobTexts,
+  meanTokens,
+  embedAll,
+  profileTexts,
+  singleTextLatency,
+  sweepBatchSizes,
+} from './model-bench';
+import {
+  InProcessPipeline,
+  embeddingConfig,
+  matchingConfig,
+  measureEmbeddingPipeline,
+  measureEndToEnd,
+} from './pipeline-bench';
+import { TARGETS, loadAverage, machineInfo, renderMarkdown } from './report';
+import type { BenchResults, EmbeddingSection, EndToEndSection, SearchSection } from './report';
+import { runSearchInChildProcess } from './search-process';
+import type { NoiseModel } from './synthetic-vectors';
+
+const USAGE = `Usage: npm run bench -- [options]
+
+  --full              also 1,000,000 vectors in the search section (long: about 20 minutes more)
+  --events N          profile events through the embedding pipeline (default 2000); their vectors
+                      are also the real vectors the search section grows its sets from
+  --raw-texts N       texts per batch size in the raw-model sweep (default 192)
+  --queries N         search queries: embedded generated jobs (default 200)
+  --sizes A,B         search set sizes (default 10000,100000; --full adds 1000000)
+  --noise M           local (default) or isotropic: how the search sets are grown
+  --sigma X           noise scale (default 1.0 local, 0.3 isotropic)
+  --e2e-seconds S     how long job events are published in the end-to-end section (default 30)
+  --rate R            job events per second end to end (default 60% of the end-to-end capacity,
+                      measured first by draining a backlog of 100 job events)
+  --seed N            generator seed (default 42)
+  --out DIR           results folder (default bench/results)
+
+Environment: KAFKA_BROKERS (scripts/bench.sh sets its own broker), REDIS_URL, EMBEDDING_* and
+HNSW_* / MATCH_* settings as the services read them, BENCH_LOG_LEVEL for the services' logs.`;
+
+interface Options {
+  full: boolean;
+  events: number;
+  rawTexts: number;
+  queries: number;
+  sizes: number[];
+  noise: NoiseModel;
+  sigma: number;
+  e2eSeconds: number;
+  rate: number | null;
+  seed: number;
+  out: string;
+}
+
+function parseOptions(argv: string[]): Options | null {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      full: { type: 'boolean', default: false },
+      events: { type: 'string', default: '2000' },
+      'raw-texts': { type: 'string', default: '192' },
+      queries: { type: 'string', default: '200' },
+      sizes: { type: 'string' },
+      noise: { type: 'string', default: 'local' },
+      sigma: { type: 'string' },
+      'e2e-seconds': { type: 'string', default: '30' },
+      rate: { type: 'string' },
+      seed: { type: 'string', default: '42' },
+      out: { type: 'string', default: resolve(__dirname, '../../../bench/results') },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return null;
+  const positive = (name: string, raw: string): number => {
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
+    return n;
+  };
+  if (values.noise !== 'local' && values.noise !== 'isotropic') {
+    throw new Error('--noise must be local or isotropic');
+  }
+  const sizes = (values.sizes ?? '10000,100000')
+    .split(',')
+    .map((s) => Math.round(positive('sizes', s)));
+  if (values.full && !sizes.includes(1000000)) sizes.push(1000000);
+  return {
+    full: values.full,
+    events: Math.round(positive('events', values.events)),
+    rawTexts: Math.round(positive('raw-texts', values['raw-texts'])),
+    queries: Math.round(positive('queries', values.queries)),
+    sizes,
+    noise: values.noise,
+    sigma: values.sigma ? positive('sigma', values.sigma) : values.noise === 'local' ? 1.0 : 0.3,
+    e2eSeconds: positive('e2e-seconds', values['e2e-seconds']),
+    rate: values.rate ? positive('rate', values.rate) : null,
+    seed: Math.round(Number(values.seed)),
+    out: resolve(values.out),
+  };
+}
+
+const log = (line: string): void => {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+};
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  if (!options) {
+    console.log(USAGE);
+    return 0;
+  }
+  const started = new Date();
+  const machine = machineInfo();
+  const run = `bench-${started.getTime().toString(36)}`;
+  const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:29092';
+  const pipeline = new InProcessPipeline(brokers, run);
+  const eConfig = embeddingConfig(pipeline.env);
+  const mConfig = matchingConfig(pipeline.env);
+  const hnsw = {
+    m: mConfig.HNSW_M,
+    efConstruction: mConfig.HNSW_EF_CONSTRUCTION,
+    efSearch: mConfig.HNSW_EF_SEARCH,
+    initialCapacity: mConfig.HNSW_INITIAL_CAPACITY,
+  };
+  const generator = new LoadGenerator({ seed: options.seed, idPrefix: run });
+  const phases: Record<string, number> = {};
+  const notes: string[] = [];
+  const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    log(`${name}…`);
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      phases[name] = Math.round((performance.now() - start) / 100) / 10;
+    }
+  };
+  log(`run ${run}: broker ${brokers}, model ${eConfig.EMBEDDING_MODEL_ID}, seed ${options.seed}`);
+  // The raw model first: the service will share this process's one model worker (ModelWorker).
+  const embedder = new TransformersEmbedder({
+    modelId: eConfig.EMBEDDING_MODEL_ID,
+    modelPath: eConfig.EMBEDDING_MODEL_PATH,
+    cacheDir: eConfig.EMBEDDING_RUNTIME_CACHE_DIR,
+  });
+  let embedding: EmbeddingSection | null = null;
+  let search: SearchSection | null = null;
+  let endToEnd: EndToEndSection | null = null;
+  let failed = false;
+
+  try {
+    await embedder.load();
+    const profiles = generator.profiles(options.events);
+    const queryJobs = generator.jobs(options.queries, 900000);
+
+    const raw = await phase('raw model', async () => {
+      const texts = await profileTexts(
+        embedder,
+        profiles.map((p) => p.payload),
+      );
+      const sweepTexts = texts.slice(0, Math.min(options.rawTexts, texts.length));
+      const sweep = await sweepBatchSizes(embedder, sweepTexts, [8, 16, 32, 64], log);
+      const queryTexts = await jobTexts(
+        embedder,
+        queryJobs.map((j) => j.payload),
+      );
+      const single = await singleTextLatency(embedder, queryTexts);
+      log(`  one text per call: p50 ${single.ms.p50.toFixed(1)} ms`);
+      return {
+        texts,
+        sweep,
+        single,
+        meanTokens: {
+          profile: await meanTokens(embedder, sweepTexts),
+          job: await meanTokens(embedder, queryTexts),
+        },
+      };
+    });
+    const best = raw.sweep.reduce((a, b) => (b.throughput > a.throughput ? b : a));
+
+    await pipeline.prepare();
+    const warmProfile = generator.profile(options.events + 1000);
+    const { result: pipelineResult, vectors } = await phase('embedding pipeline', () =>
+      measureEmbeddingPipeline(pipeline, profiles, warmProfile, {
+        timeoutMs: Math.max(600000, options.events * 1000),
+        log,
+      }),
+    );
+    const ratio = pipelineResult.throughput / best.throughput;
+    embedding = {
+      profileTexts: profiles.length,
+      meanTokens: raw.meanTokens,
+      sweep: raw.sweep,
+      best,
+      singleTextMs: raw.single.ms,
+      pipeline: pipelineResult,
+      ratio,
+      met: ratio >= TARGETS.embeddingRatio && pipelineResult.vectorsSeen === profiles.length,
+    };
+    log(
+      `  pipeline ${pipelineResult.throughput.toFixed(1)} events/s vs raw ${best.throughput.toFixed(1)} texts/s: ratio ${ratio.toFixed(2)}`,
+    );
+
+    // Search while the services are idle (the matching service has not started yet), in a child
+    // process: its memory figures are its own.
+    let bases = vectors.filter((v): v is Float32Array => v !== null);
+    if (bases.length < profiles.length / 2) {
+      notes.push(
+        `Only ${bases.length} of ${profiles.length} profile vectors arrived; the search section ` +
+          'embedded the texts with the raw model instead.',
+      );
+      bases = await embedAll(embedder, raw.texts, best.batchSize);
+    }
+    const queries = raw.single.vectors;
+    search = await phase('search', async () => {
+      const { runs, serviceIndex } = await runSearchInChildProcess(
+        {
+          sizes: options.sizes,
+          k: 10,
+          hnsw,
+          exactQueriesUpTo: 100000,
+          exactQueriesLarge: Math.min(50, queries.length),
+          seed: options.seed,
+          noise: options.noise,
+          sigma: options.sigma,
+          serviceK: mConfig.MATCH_CANDIDATE_POOL,
+        },
+        bases,
+        queries,
+      );
+      return {
+        noise: options.noise,
+        sigma: options.sigma,
+        realVectors: bases.length,
+        queryKind: `${queries.length} embedded generated jobs (not in the index)`,
+        runs,
+        serviceIndex,
+      };
+    });
+
+    const e2e = await phase('end to end', () =>
+      measureEndToEnd(
+        pipeline,
+        [...profiles.filter((_, i) => vectors[i] !== null).map((p) => p.id), warmProfile.id],
+        (i) => generator.job(i),
+        {
+          rate: options.rate,
+          rateFraction: 0.6,
+          seconds: options.e2eSeconds,
+          idleJobs: 20,
+          burstJobs: 100,
+          drainTimeoutMs: 300000,
+          log,
+        },
+      ),
+    );
+    const rawEmbedMs = raw.single.ms.p50;
+    const rawSearchMs = search.serviceIndex.ms.p50;
+    const overhead = e2e.latencyMs ? e2e.latencyMs.p50 / (rawEmbedMs + rawSearchMs) : null;
+    const idleOverhead = e2e.idle.latencyMs
+      ? e2e.idle.latencyMs.p50 / (rawEmbedMs + rawSearchMs)
+      : null;
+    endToEnd = {
+      ...e2e,
+      rawEmbedMs,
+      rawSearchMs,
+      overhead,
+      idleOverhead,
+      met: overhead !== null && overhead < TARGETS.overhead && e2e.matched === e2e.jobs,
+    };
+  } catch (error) {
+    // Whatever was measured is still reported; the failure is noted and sets the exit code.
+    failed = true;
+    log(`FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    notes.push(`The run failed: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    log('stopping services');
+    await pipeline.stop().catch((error: unknown) => log(`  stop failed: ${String(error)}`));
+    await embedder.close();
+    await pipeline.removeSnapshots().catch(() => undefined);
+    const purged = await pipeline.purgeRedis().catch(() => -1);
+    log(`  removed ${purged} Redis keys of this run`);
+  }
+
+  const finished = new Date();
+  const results: BenchResults = {
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    durationSeconds: (finished.getTime() - started.getTime()) / 1000,
+    args: process.argv.slice(2),
+    machine: { ...machine, loadAverageAtEnd: loadAverage() },
+    config: {
+      modelId: eConfig.EMBEDDING_MODEL_ID,
+      embeddingBatchSize: eConfig.EMBEDDING_BATCH_SIZE,
+      embeddingBatchMaxWaitMs: eConfig.EMBEDDING_BATCH_MAX_WAIT_MS,
+      hnsw,
+      matchTopK: mConfig.MATCH_TOP_K,
+      matchCandidatePool: mConfig.MATCH_CANDIDATE_POOL,
+      seed: options.seed,
+    },
+    phases,
+    embedding,
+    search,
+    endToEnd,
+    notes,
+  };
+  const markdown = renderMarkdown(results);
+  mkdirSync(options.out, { recursive: true });
+  const stamp = started.toISOString().replace(/[:.]/g, '-');
+  const jsonPath = join(options.out, `${stamp}.json`);
+  const mdPath = join(options.out, `${stamp}.md`);
+  writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(mdPath, markdown);
+  console.log(markdown);
+  console.log(`Report: ${mdPath}\nData: ${jsonPath}`);
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  },
+);
