@@ -357,3 +357,26 @@ describe('profileSeniority', () => {
     expect(profileSeniority(profile(), now)).toBe('intern');
   });
 });
+
+describe('isEligible agrees with checkConstraints', () => {
+  it('on every combination of the sample jobs and profiles, and their variants', () => {
+    const { SAMPLE_JOBS, SAMPLE_PROFILES, jobDocument, profileDocument } =
+      jest.requireActual<typeof import('@matchstream/testing')>('@matchstream/testing');
+    const variants = (id: string) => [
+      profileDocument(id),
+      profileDocument(id, { willingToRelocate: true }),
+      profileDocument(id, { workModes: ['onsite'], categories: [] }),
+      profileDocument(id, { workAuthorization: [] }),
+    ];
+    for (const job of SAMPLE_JOBS.flatMap(({ id }) => [
+      jobDocument(id),
+      jobDocument(id, { visaSponsorship: true }),
+    ])) {
+      for (const profile of SAMPLE_PROFILES.flatMap(({ id }) => variants(id))) {
+        expect(isEligible(job, profile)).toBe(
+          checkConstraints(job, profile).every((c) => c.passed),
+        );
+      }
+    }
+  });
+});

@@ -81,8 +81,36 @@ export function checkConstraints(job: JobPayload, profile: ProfilePayload): Cons
   return checks;
 }
 
+/**
+ * The same verdict as every check of checkConstraints passing, without building explanations:
+ * it runs for every candidate the filtered HNSW search visits, so it stops at the first failure.
+ */
 export function isEligible(job: JobPayload, profile: ProfilePayload): boolean {
-  return checkConstraints(job, profile).every((c) => c.passed);
+  const modes = profile.workModes;
+  if (!(
+    modes.includes(job.remotePolicy) ||
+    (job.remotePolicy === 'hybrid' && modes.includes('onsite'))
+  )) {
+    return false;
+  }
+  if (
+    !job.visaSponsorship &&
+    !profile.workAuthorization.some((c) => job.hiringCountries.includes(c))
+  ) {
+    return false;
+  }
+  if (
+    job.remotePolicy !== 'remote' &&
+    job.location &&
+    profile.location.country !== job.location.country &&
+    !profile.willingToRelocate
+  ) {
+    return false;
+  }
+  if (job.categories.length && profile.categories.length) {
+    return job.categories.some((c) => profile.categories.includes(c));
+  }
+  return true;
 }
 
 export interface ScoredPair {
