@@ -12,8 +12,10 @@ start() {
   for s in "${SERVICES[@]}"; do
     local pidfile="$MS_RUN/$s.pid"
     if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then log "$s already running"; continue; fi
+    if ready "${PORTS[$s]}"; then die "port ${PORTS[$s]} already serves something else: stop it first"; fi
     [[ -f "$MS_ROOT/dist/apps/$s/src/main.js" ]] || die "$s is not built: run npm run build"
-    (cd "$MS_ROOT" && nohup node "dist/apps/$s/src/main.js" >"$LOGS/$s.log" 2>&1 & echo $! >"$pidfile")
+    # The pid of node itself (not of a wrapping subshell), so that stop signals the service.
+    (cd "$MS_ROOT" && { nohup node "dist/apps/$s/src/main.js" >"$LOGS/$s.log" 2>&1 & echo $! >"$pidfile"; })
   done
   for s in "${SERVICES[@]}"; do
     wait_for "$s (:${PORTS[$s]})" 120 ready "${PORTS[$s]}" || { tail -20 "$LOGS/$s.log" >&2; die "$s did not become ready (log: $LOGS/$s.log)"; }
