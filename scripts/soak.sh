@@ -1,16 +1,11 @@
 #!/usr/bin/env bash
 # Soak run: the whole local stack (Redis, Kafka, model, services as processes) at a steady rate
 # for SOAK_MINUTES (default 30), reporting memory, lag and latency over time. Stops what it started.
+# Its broker state lives in .run/soak and is purged afterwards, so soak data never reaches the demo.
 #   SOAK_MINUTES=5 SOAK_RATE=5 npm run soak
+export MS_RUN_DIR="${MS_RUN_DIR:-$(cd "$(dirname "$0")/.." && pwd)/.run/soak}"
 source "$(dirname "$0")/lib/common.sh"
-started_kafka=false
-port_open "$KAFKA_PORT" || started_kafka=true
-bash "$MS_ROOT/scripts/setup.sh"
-cleanup() {
-  bash "$MS_ROOT/scripts/services.sh" stop
-  [[ "$started_kafka" == true ]] && bash "$MS_ROOT/scripts/kafka/stop.sh"
-  return 0
-}
-trap cleanup EXIT
-bash "$MS_ROOT/scripts/services.sh" start
+port_open "$KAFKA_PORT" && die "a broker already answers on $KAFKA_PORT (a demo?): stop it, or set KAFKA_PORT"
+start_local_stack
+trap 'stop_local_stack; bash "$MS_ROOT/scripts/kafka/stop.sh" --purge >/dev/null' EXIT
 node "$MS_ROOT/dist/bench/src/run-soak.js"

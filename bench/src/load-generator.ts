@@ -11,6 +11,7 @@
  * structure. Every payload passes the contracts' zod schemas.
  */
 import { SENIORITIES, jobPayload, profilePayload } from '@matchstream/contracts';
+import { seededRandom } from '@matchstream/testing';
 import type {
   InputEventInput,
   JobPayloadInput,
@@ -23,16 +24,7 @@ import type {
 // Random numbers.
 
 /** mulberry32: a tiny 32-bit PRNG with a full 2^32 period; plenty for synthetic data. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const mulberry32 = seededRandom;
 
 /** FNV-1a over the parts' text: turns (seed, kind, index) into one 32-bit seed. */
 export function hashSeed(...parts: Array<string | number>): number {

@@ -38,3 +38,23 @@ stop_pidfile() {
   fi
   rm -f "$pidfile"
 }
+
+# start_local_stack [--keep-running]: Redis, Kafka, the model and the build, then the services;
+# on exit stops the services and the broker if this script started them (unless --keep-running).
+start_local_stack() {
+  MS_KEEP_RUNNING=false
+  [[ "${1:-}" == "--keep-running" ]] && MS_KEEP_RUNNING=true
+  MS_STARTED_KAFKA=false
+  port_open "$KAFKA_PORT" || MS_STARTED_KAFKA=true
+  bash "$MS_ROOT/scripts/setup.sh"
+  trap stop_local_stack EXIT
+  bash "$MS_ROOT/scripts/services.sh" start
+}
+
+stop_local_stack() {
+  if [[ "$MS_KEEP_RUNNING" == false ]]; then
+    bash "$MS_ROOT/scripts/services.sh" stop
+    [[ "$MS_STARTED_KAFKA" == true ]] && bash "$MS_ROOT/scripts/kafka/stop.sh"
+  fi
+  return 0
+}
