@@ -4,8 +4,9 @@
 # Its broker state lives in .run/soak and is purged afterwards, so soak data never reaches the demo.
 #   SOAK_MINUTES=5 SOAK_RATE=5 npm run soak
 export MS_RUN_DIR="${MS_RUN_DIR:-$(cd "$(dirname "$0")/.." && pwd)/.run/soak}"
+export MATCHING_SNAPSHOT_DIR="$MS_RUN_DIR/snapshots" REDIS_KEY_PREFIX="${REDIS_KEY_PREFIX:-soak:}"
 source "$(dirname "$0")/lib/common.sh"
 port_open "$KAFKA_PORT" && die "a broker already answers on $KAFKA_PORT (a demo?): stop it, or set KAFKA_PORT"
 start_local_stack
-trap 'stop_local_stack; bash "$MS_ROOT/scripts/kafka/stop.sh" --purge >/dev/null' EXIT
+trap 'stop_local_stack; bash "$MS_ROOT/scripts/kafka/stop.sh" --purge >/dev/null; rm -rf "$MATCHING_SNAPSHOT_DIR"' EXIT
 node "$MS_ROOT/dist/bench/src/run-soak.js"
