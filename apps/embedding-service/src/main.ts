@@ -1,22 +1,14 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { applyServiceDefaults, runServiceMain } from '@matchstream/platform';
+import { createServiceApp, runServiceMain } from '@matchstream/platform';
 import { INPUT_TOPICS } from '@matchstream/contracts';
 import { attachKafkaConsumer } from '@matchstream/kafka';
-import { createJsonLogger } from '@matchstream/observability';
 import { AppModule } from './app.module';
 import { loadEmbeddingServiceConfig } from './embedding-service.config';
 import type { EmbeddingServiceConfig } from './embedding-service.config';
 
 /** Starts the embedding service; returns the app so tests can run it in-process. */
 export async function startEmbeddingService(config: EmbeddingServiceConfig) {
-  const app = await NestFactory.create(AppModule.forRoot(config), {
-    logger: createJsonLogger(config.LOG_LEVEL),
-  });
-  applyServiceDefaults(app, {
-    apiKeys: config.API_KEYS,
-    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  });
+  const app = await createServiceApp(AppModule.forRoot(config), config);
   attachKafkaConsumer(app, {
     groupId: config.EMBEDDING_CONSUMER_GROUP,
     topics: INPUT_TOPICS,

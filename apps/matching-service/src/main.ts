@@ -1,10 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { applyServiceDefaults, runServiceMain } from '@matchstream/platform';
+import { createServiceApp, runServiceMain } from '@matchstream/platform';
 import { TOPICS } from '@matchstream/contracts';
 import { KAFKA_CLIENT, attachKafkaConsumer } from '@matchstream/kafka';
-import { createJsonLogger } from '@matchstream/observability';
 import type { Kafka } from 'kafkajs';
 import { AppModule } from './app.module';
 import { ApplyEntityVectorsService } from './apply-entity-vectors.service';
@@ -21,13 +19,7 @@ import { replayCommittedState } from './state-replay';
  * from the compacted vector topic up to the committed offsets) before consumption resumes.
  */
 export async function startMatchingService(config: MatchingServiceConfig) {
-  const app = await NestFactory.create(AppModule.forRoot(config), {
-    logger: createJsonLogger(config.LOG_LEVEL),
-  });
-  applyServiceDefaults(app, {
-    apiKeys: config.API_KEYS,
-    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  });
+  const app = await createServiceApp(AppModule.forRoot(config), config);
   attachKafkaConsumer(app, {
     groupId: config.MATCHING_CONSUMER_GROUP,
     topics: [TOPICS.entityVectors],
