@@ -10,6 +10,8 @@ import type {
   RankedMatch,
 } from '@matchstream/contracts';
 import { DeadLetterPublisher, EventPublisher } from '@matchstream/kafka';
+import { foldIntoRanking, toRankedMatches } from '@matchstream/matching';
+import type { ScoredCounterpart } from '@matchstream/matching';
 import type { ConsumedRecord, DeadLetter } from '@matchstream/kafka';
 import { MetricsService } from '@matchstream/observability';
 import type { ApplyOutcome } from './entity-state';
@@ -18,17 +20,77 @@ import { MatchEngine } from './match-engine';
 import { RankingStore } from './ranking.store';
 
 type Trigger = MatchRankingEvent['trigger'];
-interface Dirty {
+interface Cause {
   trigger: Trigger;
   causationEventId: string;
   occurredAt?: string;
 }
 
 /**
+ * The rankings one chunk changes, as they are worked out: folded incrementally where that is exact,
+ * or marked for a new search where it is not. A subject's own change is the cause that wins.
+ */
+class ChunkRankings {
+  /** New rankings worked out incrementally, by subject key. */
+  readonly updated = new Map<string, { matches: RankedMatch[]; cause: Cause }>();
+  /** Subjects whose ranking needs a new search, once the whole chunk is applied. */
+  readonly toSearch = new Map<string, Cause>();
+  /** Counterpart key -> ids of subjects whose updated ranking lists it (may over-report). */
+  private readonly listedIn = new Map<string, Set<string>>();
+
+  constructor(private readonly stored: RankingStore) {}
+
+  /** The subject's ranking as this chunk has it so far (null: none yet, or it needs a search). */
+  current(type: EntityType, id: string): RankedMatch[] | null {
+    const key = `${type}:${id}`;
+    if (this.toSearch.has(key)) return null;
+    return this.updated.get(key)?.matches ?? this.stored.get(type, id)?.matches ?? null;
+  }
+
+  set(key: string, matches: RankedMatch[], cause: Cause): void {
+    this.updated.set(key, { matches, cause: this.strongest(key, cause) });
+    const [type, id] = splitKey(key);
+    const counterpartType: EntityType = type === 'job' ? 'profile' : 'job';
+    for (const m of matches) {
+      const listed = `${counterpartType}:${m.counterpartId}`;
+      let subjects = this.listedIn.get(listed);
+      if (!subjects) this.listedIn.set(listed, (subjects = new Set()));
+      subjects.add(id);
+    }
+  }
+
+  /** Ids of the subjects (of the other type) whose ranking lists this entity, stored or updated. */
+  subjectsListing(type: EntityType, id: string): Set<string> {
+    const ids = new Set(this.stored.subjectsListing(type, id).map(([, subjectId]) => subjectId));
+    for (const subjectId of this.listedIn.get(`${type}:${id}`) ?? []) ids.add(subjectId);
+    return ids;
+  }
+
+  search(key: string, cause: Cause): void {
+    this.toSearch.set(key, this.strongest(key, cause));
+    this.updated.delete(key);
+  }
+
+  forget(key: string): void {
+    this.updated.delete(key);
+    this.toSearch.delete(key);
+  }
+
+  private strongest(key: string, cause: Cause): Cause {
+    const existing = this.updated.get(key)?.cause ?? this.toSearch.get(key);
+    return existing?.trigger === 'subject-changed' && cause.trigger !== 'subject-changed'
+      ? existing
+      : cause;
+  }
+}
+
+/**
  * The matching use case for one chunk of entity-vector records: apply each change to the indexes
- * (idempotently, by version), then recompute every ranking the chunk may have changed — the
- * changed subjects' own, and the counterparts' whose top-K they enter, leave or move in — and
- * publish those that changed. Retractions go out for removed subjects.
+ * (idempotently, by version), then update every ranking it may change — the subject's own (one
+ * search of its candidate pool) and its counterparts' (the counterparts in that pool, and those
+ * whose ranking lists it): each counterpart's ranking is folded incrementally with the pair's new
+ * score, and searched again only when that cannot be exact (an entry left a full list). Changed
+ * rankings are published; retractions go out for removed subjects.
  */
 @Injectable()
 export class ApplyEntityVectorsService {
@@ -78,10 +140,11 @@ export class ApplyEntityVectorsService {
   private async processChunk(records: ConsumedRecord[]): Promise<void> {
     const topic = records[0].topic;
     const letters: DeadLetter[] = [];
-    const dirty = new Map<string, Dirty>();
+    const chunk = new ChunkRankings(this.rankings);
     const retractions: MatchRetractedEvent[] = [];
     const outcomes: Record<ApplyOutcome, number> = { applied: 0, duplicate: 0, stale: 0 };
 
+    const stopSearch = this.metrics.timeStage('search');
     for (const record of records) {
       const event = this.decode(record, letters);
       if (!event) continue;
@@ -91,36 +154,15 @@ export class ApplyEntityVectorsService {
       stopIndex();
       outcomes[outcome]++;
       if (outcome !== 'applied') continue;
-
-      const key = `${event.entityType}:${event.entityId}`;
-      // Rankings that list this entity must be recomputed whether it changed or went.
-      for (const [type, id] of this.rankings.subjectsListing(event.entityType, event.entityId)) {
-        markDirty(dirty, `${type}:${id}`, {
-          trigger: event.type === 'entity.removed' ? 'counterpart-removed' : 'counterpart-changed',
-          causationEventId: event.sourceEventId,
-        });
-      }
       if (event.type === 'entity.removed') {
-        dirty.delete(key);
+        chunk.forget(`${event.entityType}:${event.entityId}`);
         retractions.push(this.retraction(event, previousCounterparts));
-        continue;
       }
-      markDirty(dirty, key, {
-        trigger: 'subject-changed',
-        causationEventId: event.sourceEventId,
-        occurredAt: event.occurredAt,
-      });
-      // Counterparts the new entity may now enter the top-K of.
-      for (const id of this.enteringCandidates(event.entityType, event.entityId)) {
-        const type: EntityType = event.entityType === 'job' ? 'profile' : 'job';
-        markDirty(dirty, `${type}:${id}`, {
-          trigger: 'counterpart-changed',
-          causationEventId: event.sourceEventId,
-        });
-      }
+      this.updateRankings(event, chunk);
     }
+    const rankingEvents = [...this.changedRankings(chunk), ...this.searchedRankings(chunk)];
+    stopSearch();
 
-    const rankingEvents = this.recompute(dirty);
     const stopPublish = this.metrics.timeStage('publish');
     const events: MatchEvent[] = [...retractions, ...rankingEvents];
     await this.publisher.publish(
@@ -135,12 +177,118 @@ export class ApplyEntityVectorsService {
     stopPublish();
 
     const stopStore = this.metrics.timeStage('store');
-    await this.rankings.save(rankingEvents);
+    // Removals first: an entity removed and added again within the chunk keeps its new ranking.
     for (const r of retractions) await this.rankings.remove(r.subject.type, r.subject.id);
+    await this.rankings.save(rankingEvents);
     stopStore();
 
     this.markApplied(records);
-    this.observe(topic, outcomes, letters.length, rankingEvents, dirty);
+    this.observe(topic, outcomes, letters.length, rankingEvents);
+  }
+
+  /**
+   * The rankings one applied change affects: the subject's own from one search of its pool, then
+   * each counterpart's, folded with the pair's new score (or its removal).
+   */
+  private updateRankings(event: EntityVectorEvent, chunk: ChunkRankings): void {
+    const { entityType: type, entityId: id } = event;
+    const counterpartType: EntityType = type === 'job' ? 'profile' : 'job';
+    const removed = event.type === 'entity.removed';
+    const cause: Cause = {
+      trigger: removed ? 'counterpart-removed' : 'counterpart-changed',
+      causationEventId: event.sourceEventId,
+    };
+    const pool = removed ? [] : this.engine.scoredPool(type, id);
+    if (!removed) {
+      chunk.set(`${type}:${id}`, toRankedMatches(pool, this.engine.topK), {
+        trigger: 'subject-changed',
+        causationEventId: event.sourceEventId,
+        occurredAt: event.occurredAt,
+      });
+    }
+    // Seen from each counterpart, this entity now scores as in its pool (a pair scores the same
+    // both ways); counterparts listing it outside the pool (kNN is not symmetric) get the pair
+    // scored directly: null when it is no longer eligible, or gone.
+    const changes = new Map<string, ScoredCounterpart | null>();
+    for (const m of pool) {
+      changes.set(m.id, { ...m, id, version: event.entityVersion });
+    }
+    for (const subjectId of chunk.subjectsListing(type, id)) {
+      if (!changes.has(subjectId)) {
+        changes.set(
+          subjectId,
+          removed ? null : this.engine.scoredPair(counterpartType, subjectId, id),
+        );
+      }
+    }
+    for (const [counterpartId, scored] of changes) {
+      const key = `${counterpartType}:${counterpartId}`;
+      const current = chunk.current(counterpartType, counterpartId);
+      if (current === null) {
+        if (!chunk.toSearch.has(key)) chunk.search(key, cause);
+        continue;
+      }
+      const update = foldIntoRanking(current, { id, scored }, this.engine.topK);
+      if (update.kind === 'updated') chunk.set(key, update.matches, cause);
+      else if (update.kind === 'recompute') chunk.search(key, cause);
+    }
+  }
+
+  /** Ranking events for the incrementally updated rankings that differ from the stored ones. */
+  private changedRankings(chunk: ChunkRankings): MatchRankingEvent[] {
+    const events: MatchRankingEvent[] = [];
+    for (const [key, { matches, cause }] of chunk.updated) {
+      const event = this.rankingEvent(key, matches, cause);
+      if (event) events.push(event);
+    }
+    return events;
+  }
+
+  /** Ranking events for the rankings that needed a new search, on the chunk's final state. */
+  private searchedRankings(chunk: ChunkRankings): MatchRankingEvent[] {
+    const events: MatchRankingEvent[] = [];
+    for (const [key, cause] of chunk.toSearch) {
+      const [type, id] = splitKey(key);
+      const matches =
+        type === 'job' ? this.engine.rankCandidatesForJob(id) : this.engine.rankJobsForProfile(id);
+      const event = this.rankingEvent(key, matches, cause);
+      if (event) events.push(event);
+    }
+    return events;
+  }
+
+  /** The event for a subject's new ranking; null when it is gone or nothing changed for it. */
+  private rankingEvent(
+    key: string,
+    matches: RankedMatch[],
+    cause: Cause,
+  ): MatchRankingEvent | null {
+    const [type, id] = splitKey(key);
+    const exists = type === 'job' ? this.state.jobs.get(id) : this.state.profiles.get(id);
+    if (!exists) return null;
+    const previous = this.rankings.get(type, id);
+    if (cause.trigger !== 'subject-changed' && previous && sameRanking(previous.matches, matches))
+      return null;
+    const ids = new Set(matches.map((m) => m.counterpartId));
+    if (cause.occurredAt) {
+      this.metrics.endToEnd.observe(
+        { subject_type: type },
+        (Date.now() - Date.parse(cause.occurredAt)) / 1000,
+      );
+    }
+    return {
+      schema: 'match.ranking',
+      schemaVersion: 1,
+      eventId: randomUUID(),
+      producedAt: new Date().toISOString(),
+      subject: { type, id, version: exists.version },
+      trigger: cause.trigger,
+      causationEventId: cause.causationEventId,
+      modelId: exists.modelId,
+      indexVersion: this.state.indexVersion,
+      matches,
+      retracted: (previous?.matches ?? []).map((m) => m.counterpartId).filter((c) => !ids.has(c)),
+    };
   }
 
   private decode(record: ConsumedRecord, letters?: DeadLetter[]): EntityVectorEvent | null {
@@ -177,59 +325,6 @@ export class ApplyEntityVectorsService {
       : this.state.upsertJob({ ...base, document: event.document }, vector);
   }
 
-  /** Counterparts (within the candidate pool) whose top-K this entity would now enter. */
-  private enteringCandidates(type: EntityType, id: string): string[] {
-    const pool =
-      type === 'job'
-        ? this.engine.rankCandidatesForJob(id, this.engine.candidatePool)
-        : this.engine.rankJobsForProfile(id, this.engine.candidatePool);
-    const counterpartType: EntityType = type === 'job' ? 'profile' : 'job';
-    return pool
-      .filter((m) => {
-        const theirs = this.rankings.get(counterpartType, m.counterpartId);
-        if (!theirs || theirs.matches.length < this.engine.topK) return true;
-        return m.score >= theirs.matches[theirs.matches.length - 1].score;
-      })
-      .map((m) => m.counterpartId);
-  }
-
-  private recompute(dirty: Map<string, Dirty>): MatchRankingEvent[] {
-    const stopSearch = this.metrics.timeStage('search');
-    const events: MatchRankingEvent[] = [];
-    for (const [key, why] of dirty) {
-      const [type, id] = splitKey(key);
-      const exists = type === 'job' ? this.state.jobs.get(id) : this.state.profiles.get(id);
-      if (!exists) continue;
-      const matches =
-        type === 'job' ? this.engine.rankCandidatesForJob(id) : this.engine.rankJobsForProfile(id);
-      const previous = this.rankings.get(type, id);
-      if (why.trigger !== 'subject-changed' && previous && sameRanking(previous.matches, matches))
-        continue;
-      const ids = new Set(matches.map((m) => m.counterpartId));
-      events.push({
-        schema: 'match.ranking',
-        schemaVersion: 1,
-        eventId: randomUUID(),
-        producedAt: new Date().toISOString(),
-        subject: { type, id, version: exists.version },
-        trigger: why.trigger,
-        causationEventId: why.causationEventId,
-        modelId: exists.modelId,
-        indexVersion: this.state.indexVersion,
-        matches,
-        retracted: (previous?.matches ?? []).map((m) => m.counterpartId).filter((c) => !ids.has(c)),
-      });
-      if (why.occurredAt) {
-        this.metrics.endToEnd.observe(
-          { subject_type: type },
-          (Date.now() - Date.parse(why.occurredAt)) / 1000,
-        );
-      }
-    }
-    stopSearch();
-    return events;
-  }
-
   private retraction(event: EntityVectorEvent, previous: string[]): MatchRetractedEvent {
     return {
       schema: 'match.retracted',
@@ -252,7 +347,6 @@ export class ApplyEntityVectorsService {
     outcomes: Record<ApplyOutcome, number>,
     deadLettered: number,
     rankingEvents: MatchRankingEvent[],
-    dirty: Map<string, Dirty>,
   ): void {
     this.metrics.countConsumed(topic, 'processed', outcomes.applied);
     this.metrics.countConsumed(topic, 'duplicate', outcomes.duplicate);
@@ -271,15 +365,9 @@ export class ApplyEntityVectorsService {
       this.metrics.indexCapacity.set({ index: name }, index.capacity);
     }
     if (rankingEvents.length || deadLettered) {
-      this.logger.debug(`recomputed ${dirty.size} rankings, published ${rankingEvents.length}`);
+      this.logger.debug(`published ${rankingEvents.length} rankings`);
     }
   }
-}
-
-function markDirty(dirty: Map<string, Dirty>, key: string, why: Dirty): void {
-  const current = dirty.get(key);
-  // The subject's own change wins: its ranking event is the answer to its event.
-  if (!current || why.trigger === 'subject-changed') dirty.set(key, why);
 }
 
 function splitKey(key: string): [EntityType, string] {

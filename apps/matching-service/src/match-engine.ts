@@ -1,6 +1,12 @@
-import type { JobPayload, ProfilePayload, RankedMatch } from '@matchstream/contracts';
-import { isEligible, scorePair, skillMatcherFor } from '@matchstream/matching';
-import type { ScoringWeights, SkillMatcher } from '@matchstream/matching';
+import type { EntityType, JobPayload, ProfilePayload, RankedMatch } from '@matchstream/contracts';
+import {
+  compareScored,
+  isEligible,
+  scorePair,
+  skillMatcherFor,
+  toRankedMatches,
+} from '@matchstream/matching';
+import type { ScoredCounterpart, ScoringWeights, SkillMatcher } from '@matchstream/matching';
 import type { EntityState } from './entity-state';
 
 export interface MatchEngineOptions {
@@ -35,17 +41,27 @@ export class MatchEngine {
   }
 
   rankCandidatesForJob(jobId: string, k = this.options.topK): RankedMatch[] {
-    const job = this.state.jobs.get(jobId);
-    const vector = this.state.jobIndex.getVector(jobId);
-    if (!job || !vector) return [];
-    return this.candidatesForJob(job.document, vector, k);
+    return toRankedMatches(this.scoredPool('job', jobId), k);
   }
 
   rankJobsForProfile(profileId: string, k = this.options.topK): RankedMatch[] {
-    const profile = this.state.profiles.get(profileId);
-    const vector = this.state.profileIndex.getVector(profileId);
-    if (!profile || !vector) return [];
-    return this.jobsForProfile(profile.document, vector, k);
+    return toRankedMatches(this.scoredPool('profile', profileId), k);
+  }
+
+  /**
+   * An indexed subject's candidate pool (the nearest eligible counterparts, at least `topK`),
+   * scored, best first; empty when the subject is unknown.
+   */
+  scoredPool(type: EntityType, id: string): ScoredCounterpart[] {
+    const size = Math.max(this.options.topK, this.options.candidatePool);
+    if (type === 'job') {
+      const job = this.state.jobs.get(id);
+      const vector = this.state.jobIndex.getVector(id);
+      return job && vector ? this.scoredCandidatesForJob(job.document, vector, size) : [];
+    }
+    const profile = this.state.profiles.get(id);
+    const vector = this.state.profileIndex.getVector(id);
+    return profile && vector ? this.scoredJobsForProfile(profile.document, vector, size) : [];
   }
 
   /** Also used by ad-hoc search, with a job-shaped query that is not in the index. */
@@ -55,19 +71,49 @@ export class MatchEngine {
     k: number,
     extraFilter?: (p: ProfilePayload) => boolean,
   ): RankedMatch[] {
-    const hits = this.state.profileIndex.search(
-      vector,
-      Math.max(k, this.options.candidatePool),
-      (id) => {
-        const profile = this.state.profiles.get(id);
-        return (
-          profile !== undefined &&
-          isEligible(job, profile.document) &&
-          (!extraFilter || extraFilter(profile.document))
-        );
-      },
+    return toRankedMatches(
+      this.scoredCandidatesForJob(
+        job,
+        vector,
+        Math.max(k, this.options.candidatePool),
+        extraFilter,
+      ),
+      k,
     );
-    const scored = hits.map((hit) => {
+  }
+
+  jobsForProfile(
+    profile: ProfilePayload,
+    vector: Float32Array,
+    k: number,
+    extraFilter?: (j: JobPayload) => boolean,
+  ): RankedMatch[] {
+    return toRankedMatches(
+      this.scoredJobsForProfile(
+        profile,
+        vector,
+        Math.max(k, this.options.candidatePool),
+        extraFilter,
+      ),
+      k,
+    );
+  }
+
+  private scoredCandidatesForJob(
+    job: JobPayload,
+    vector: Float32Array,
+    poolSize: number,
+    extraFilter?: (p: ProfilePayload) => boolean,
+  ): ScoredCounterpart[] {
+    const hits = this.state.profileIndex.search(vector, poolSize, (id) => {
+      const profile = this.state.profiles.get(id);
+      return (
+        profile !== undefined &&
+        isEligible(job, profile.document) &&
+        (!extraFilter || extraFilter(profile.document))
+      );
+    });
+    const scored = hits.map((hit): ScoredCounterpart => {
       const profile = this.state.profiles.get(hit.id)!;
       return {
         id: hit.id,
@@ -81,28 +127,24 @@ export class MatchEngine {
         ),
       };
     });
-    return this.toRanked(scored, k);
+    return scored.sort(compareScored);
   }
 
-  jobsForProfile(
+  private scoredJobsForProfile(
     profile: ProfilePayload,
     vector: Float32Array,
-    k: number,
+    poolSize: number,
     extraFilter?: (j: JobPayload) => boolean,
-  ): RankedMatch[] {
-    const hits = this.state.jobIndex.search(
-      vector,
-      Math.max(k, this.options.candidatePool),
-      (id) => {
-        const job = this.state.jobs.get(id);
-        return (
-          job !== undefined &&
-          isEligible(job.document, profile) &&
-          (!extraFilter || extraFilter(job.document))
-        );
-      },
-    );
-    const scored = hits.map((hit) => {
+  ): ScoredCounterpart[] {
+    const hits = this.state.jobIndex.search(vector, poolSize, (id) => {
+      const job = this.state.jobs.get(id);
+      return (
+        job !== undefined &&
+        isEligible(job.document, profile) &&
+        (!extraFilter || extraFilter(job.document))
+      );
+    });
+    const scored = hits.map((hit): ScoredCounterpart => {
       const job = this.state.jobs.get(hit.id)!;
       return {
         id: hit.id,
@@ -116,11 +158,20 @@ export class MatchEngine {
         ),
       };
     });
-    return this.toRanked(scored, k);
+    return scored.sort(compareScored);
   }
 
-  /** The pair's hybrid score, or null when a hard constraint fails or an entity is unknown. */
-  scoreOf(jobId: string, profileId: string): number | null {
+  /**
+   * The pair's hybrid score and explanation, seen from the subject's side (the counterpart is the
+   * other entity), or null when a hard constraint fails or either entity is unknown.
+   */
+  scoredPair(
+    subjectType: EntityType,
+    subjectId: string,
+    counterpartId: string,
+  ): ScoredCounterpart | null {
+    const [jobId, profileId] =
+      subjectType === 'job' ? [subjectId, counterpartId] : [counterpartId, subjectId];
     const job = this.state.jobs.get(jobId);
     const profile = this.state.profiles.get(profileId);
     const jv = this.state.jobIndex.getVector(jobId);
@@ -128,39 +179,23 @@ export class MatchEngine {
     if (!job || !profile || !jv || !pv || !isEligible(job.document, profile.document)) return null;
     let similarity = 0;
     for (let i = 0; i < jv.length; i++) similarity += jv[i] * pv[i];
-    return scorePair(
-      job.document,
-      profile.document,
-      similarity,
-      this.options.weights,
-      this.skillsOf(profile.document),
-    ).score;
+    const counterpart = subjectType === 'job' ? profile : job;
+    return {
+      id: counterpart.id,
+      version: counterpart.version,
+      ...scorePair(
+        job.document,
+        profile.document,
+        similarity,
+        this.options.weights,
+        this.skillsOf(profile.document),
+      ),
+    };
   }
 
   private skillsOf(profile: ProfilePayload): SkillMatcher {
     let matcher = this.skillMatchers.get(profile);
     if (!matcher) this.skillMatchers.set(profile, (matcher = skillMatcherFor(profile)));
     return matcher;
-  }
-
-  private toRanked(
-    scored: {
-      id: string;
-      version: number;
-      score: number;
-      explanation: RankedMatch['explanation'];
-    }[],
-    k: number,
-  ): RankedMatch[] {
-    return scored
-      .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
-      .slice(0, k)
-      .map((s, i) => ({
-        rank: i + 1,
-        counterpartId: s.id,
-        counterpartVersion: s.version,
-        score: s.score,
-        explanation: s.explanation,
-      }));
   }
 }

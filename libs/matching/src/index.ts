@@ -1,2 +1,3 @@
 export * from './skills';
 export * from './match-scoring';
+export * from './ranking-update';
