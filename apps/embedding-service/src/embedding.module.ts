@@ -28,6 +28,7 @@ import { InputEventsController } from './input-events.controller';
           modelId: config.EMBEDDING_MODEL_ID,
           modelPath: config.EMBEDDING_MODEL_PATH,
           cacheDir: config.EMBEDDING_RUNTIME_CACHE_DIR,
+          inferenceBatchSize: config.EMBEDDING_INFERENCE_BATCH_SIZE,
         }),
     },
     {

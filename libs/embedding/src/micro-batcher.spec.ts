@@ -65,6 +65,39 @@ describe('MicroBatcher', () => {
     expect(batcher.queued).toBe(0);
   });
 
+  it('with maxWaitMs 0, runs what was submitted in one turn as one batch, without waiting', async () => {
+    const { batches, fn } = doubler();
+    const batcher = new MicroBatcher(fn, { maxBatchSize: 8, maxWaitMs: 0, maxQueued: 100 });
+
+    const first = batcher.submitAll([1, 2, 3]);
+    expect(batches).toEqual([]); // not synchronously: the rest of this turn may add items
+    const second = batcher.submit(4);
+    expect(await Promise.all([first, second])).toEqual([[2, 4, 6], 8]);
+    expect(batches).toEqual([[1, 2, 3, 4]]);
+  });
+
+  it('with maxWaitMs 0, batches the items that arrive while a batch runs', async () => {
+    const batches: number[][] = [];
+    let release: () => void = () => undefined;
+    const batcher = new MicroBatcher(
+      async (items: number[]) => {
+        batches.push(items);
+        if (batches.length === 1) await new Promise<void>((resolve) => (release = resolve));
+        return items;
+      },
+      { maxBatchSize: 8, maxWaitMs: 0, maxQueued: 100 },
+    );
+    const first = batcher.submit(1);
+    await sleep(1);
+    const later = [batcher.submit(2), batcher.submit(3)];
+    await sleep(1);
+    const last = batcher.submit(4);
+    expect(batches).toEqual([[1]]);
+    release();
+    await Promise.all([first, ...later, last]);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+  });
+
   it('runs one batch at a time', async () => {
     let running = 0;
     let maxRunning = 0;

@@ -1,7 +1,12 @@
 export interface MicroBatcherOptions {
   /** Items per call of the batch function. */
   maxBatchSize: number;
-  /** How long the first queued item waits for company before a partial batch runs. */
+  /**
+   * How long the first item queued while the batch function is idle waits for company before a
+   * partial batch runs. 0: it runs on the next turn of the event loop, with whatever was submitted
+   * in this one (natural batching: no added latency when idle, and while a batch runs the items
+   * arriving meanwhile form the next one, so batches grow with the load by themselves).
+   */
   maxWaitMs: number;
   /** Queued items beyond which `submit` waits: callers slow down instead of memory growing. */
   maxQueued: number;
@@ -15,11 +20,12 @@ interface Pending<I, O> {
 
 /**
  * Collects items submitted by concurrent callers into batches for one expensive call (model
- * inference), one batch at a time. A full batch runs at once; a partial one after maxWaitMs.
+ * inference), one batch at a time. A full batch runs at once; a partial one after maxWaitMs (or
+ * on the next event-loop turn when that is 0).
  */
 export class MicroBatcher<I, O> {
   private queue: Pending<I, O>[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  private cancelTimer: (() => void) | null = null;
   private running = false;
   private spaceWaiters: (() => void)[] = [];
 
@@ -51,11 +57,18 @@ export class MicroBatcher<I, O> {
     if (this.queue.length >= this.options.maxBatchSize) {
       this.clearTimer();
       void this.drain();
-    } else if (!this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = null;
+    } else if (!this.cancelTimer) {
+      const fire = () => {
+        this.cancelTimer = null;
         void this.drain();
-      }, this.options.maxWaitMs);
+      };
+      if (this.options.maxWaitMs > 0) {
+        const timer = setTimeout(fire, this.options.maxWaitMs);
+        this.cancelTimer = () => clearTimeout(timer);
+      } else {
+        const immediate = setImmediate(fire);
+        this.cancelTimer = () => clearImmediate(immediate);
+      }
     }
   }
 
@@ -82,7 +95,7 @@ export class MicroBatcher<I, O> {
   }
 
   private clearTimer(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancelTimer?.();
+    this.cancelTimer = null;
   }
 }

@@ -9,7 +9,17 @@ export interface EmbedderOptions {
   modelPath: string;
   /** Where transformers.js may cache; never inside node_modules. */
   cacheDir: string;
+  /**
+   * Texts per ONNX run (default 4): an `embed` call's texts run in groups of this size, sorted by
+   * length. Not part of the worker's identity: it travels with each request.
+   */
+  inferenceBatchSize?: number;
 }
+
+const DEFAULT_INFERENCE_BATCH_SIZE = 4;
+
+/** What the worker thread is started with; one worker per distinct value. */
+type WorkerData = Pick<EmbedderOptions, 'modelId' | 'modelPath' | 'cacheDir'> & { pooling: string };
 
 /** Written by scripts/model/fetch.sh next to the model files. */
 interface ModelManifest {
@@ -24,6 +34,9 @@ export interface EmbeddingResult {
   /** Norm before normalisation: tracked for drift. */
   rawNorm: number;
 }
+
+type WorkerRequest =
+  { type: 'embed'; texts: string[]; runSize: number } | { type: 'count-tokens'; texts: string[] };
 
 type WorkerReply =
   | { type: 'ready' }
@@ -48,9 +61,9 @@ class ModelWorker {
     { resolve: (reply: WorkerReply) => void; reject: (e: Error) => void }
   >();
 
-  private constructor(private readonly workerData: EmbedderOptions & { pooling: string }) {}
+  private constructor(private readonly workerData: WorkerData) {}
 
-  static acquire(workerData: EmbedderOptions & { pooling: string }): ModelWorker {
+  static acquire(workerData: WorkerData): ModelWorker {
     const key = JSON.stringify(workerData);
     let shared = ModelWorker.shared.get(key);
     if (!shared) ModelWorker.shared.set(key, (shared = new ModelWorker(workerData)));
@@ -76,10 +89,7 @@ class ModelWorker {
     await worker?.terminate();
   }
 
-  async request(message: {
-    type: 'embed' | 'count-tokens';
-    texts: string[];
-  }): Promise<WorkerReply> {
+  async request(message: WorkerRequest): Promise<WorkerReply> {
     // A worker that died (out of memory, native crash) is started again on the next request.
     if (!this.worker && this.users > 0) await this.start();
     const worker = this.worker;
@@ -160,7 +170,13 @@ export class TransformersEmbedder {
 
   async load(): Promise<void> {
     if (this.worker) return;
-    const worker = ModelWorker.acquire({ ...this.options, pooling: this.manifest.pooling });
+    const { modelId, modelPath, cacheDir } = this.options;
+    const worker = ModelWorker.acquire({
+      modelId,
+      modelPath,
+      cacheDir,
+      pooling: this.manifest.pooling,
+    });
     this.worker = worker;
     await worker.start();
   }
@@ -179,9 +195,17 @@ export class TransformersEmbedder {
     return reply.counts;
   }
 
-  async embed(texts: string[]): Promise<EmbeddingResult[]> {
+  /**
+   * L2-normalised embeddings, in input order. `runSize`: texts per ONNX run (the embedder's
+   * inferenceBatchSize by default); texts.length runs them as one batch in the given order, which
+   * is the raw model as the benchmark measures it.
+   */
+  async embed(
+    texts: string[],
+    runSize = this.options.inferenceBatchSize ?? DEFAULT_INFERENCE_BATCH_SIZE,
+  ): Promise<EmbeddingResult[]> {
     if (texts.length === 0) return [];
-    const reply = await this.request({ type: 'embed', texts });
+    const reply = await this.request({ type: 'embed', texts, runSize });
     if (!('data' in reply)) throw new Error('unexpected reply from embedding worker');
     const [rows, dimension] = reply.dims;
     if (rows !== texts.length || dimension !== this.dimension) {
@@ -203,10 +227,7 @@ export class TransformersEmbedder {
     return results;
   }
 
-  private request(message: {
-    type: 'embed' | 'count-tokens';
-    texts: string[];
-  }): Promise<WorkerReply> {
+  private request(message: WorkerRequest): Promise<WorkerReply> {
     if (!this.worker) return Promise.reject(new Error('embedder not loaded: call load() first'));
     return this.worker.request(message);
   }
