@@ -35,6 +35,8 @@ export const infrastructureEnv = {
   KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
   KAFKA_SASL_USERNAME: z.string().optional(),
   KAFKA_SASL_PASSWORD: z.string().optional(),
+  /** Codec of produced batches: none on one machine; gzip where the network is the cost. */
+  KAFKA_COMPRESSION: z.enum(['none', 'gzip']).default('none'),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')

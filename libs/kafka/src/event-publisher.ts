@@ -1,6 +1,13 @@
 import type { Kafka, Producer } from 'kafkajs';
 import { CompressionTypes, Partitioners } from 'kafkajs';
 
+/**
+ * gzip is the one codec kafkajs ships. It pays off on a real network with large match events; on
+ * one machine it costs CPU and a thread-pool round trip on both ends of every hop, so it is off
+ * unless configured (KAFKA_COMPRESSION).
+ */
+export type KafkaCompression = 'none' | 'gzip';
+
 export interface OutgoingMessage {
   key: string | null;
   value: string | Buffer;
@@ -18,6 +25,7 @@ export class EventPublisher {
   constructor(
     kafka: Kafka,
     private readonly onProduced: (topic: string, count: number) => void = () => undefined,
+    private readonly compression: KafkaCompression = 'none',
   ) {
     this.producer = kafka.producer({
       idempotent: true,
@@ -52,7 +60,7 @@ export class EventPublisher {
     await this.producer.send({
       topic,
       acks: -1,
-      compression: CompressionTypes.GZIP,
+      compression: this.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
       messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
     });
     this.onProduced(topic, messages.length);

@@ -5,6 +5,7 @@ import { HealthService, MetricsService } from '@matchstream/observability';
 import type { Kafka } from 'kafkajs';
 import { DeadLetterPublisher } from './dead-letter.publisher';
 import { EventPublisher } from './event-publisher';
+import type { KafkaCompression } from './event-publisher';
 import type { KafkaConnectionOptions } from './kafka-client.factory';
 import { createKafkaClient } from './kafka-client.factory';
 import { ensureTopics } from './topic-admin';
@@ -20,7 +21,10 @@ export class KafkaModule implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(KafkaModule.name);
 
   static forRoot(
-    options: Omit<KafkaConnectionOptions, 'log'> & { serviceName: string },
+    options: Omit<KafkaConnectionOptions, 'log'> & {
+      serviceName: string;
+      compression?: KafkaCompression;
+    },
   ): DynamicModule {
     const kafkaLogger = new Logger('kafkajs');
     return {
@@ -43,8 +47,10 @@ export class KafkaModule implements OnModuleInit, OnApplicationShutdown {
           provide: EventPublisher,
           inject: [KAFKA_CLIENT, MetricsService],
           useFactory: (kafka: Kafka, metrics: MetricsService) =>
-            new EventPublisher(kafka, (topic, count) =>
-              metrics.eventsProduced.inc({ topic }, count),
+            new EventPublisher(
+              kafka,
+              (topic, count) => metrics.eventsProduced.inc({ topic }, count),
+              options.compression,
             ),
         },
         {

@@ -24,6 +24,7 @@ export function serviceInfrastructure<C extends InfrastructureConfig>(
       clientId: `${config.KAFKA_CLIENT_ID}-${serviceName}`,
       ssl: config.KAFKA_SSL,
       sasl: kafkaSaslFromConfig(config),
+      compression: config.KAFKA_COMPRESSION,
     }),
   ];
 }
