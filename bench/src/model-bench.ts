@@ -41,8 +41,8 @@ export interface BatchSizeResult {
 }
 
 /**
- * `embed` in a tight loop over the same texts at each batch size, one call at a time (the worker
- * runs one inference at a time anyway).
+ * The raw model: `embed` in a tight loop over the same texts at each batch size, one call at a
+ * time, each call one ONNX run of the texts in their given order (no sorting, no splitting).
  */
 export async function sweepBatchSizes(
   embedder: TransformersEmbedder,
@@ -55,7 +55,7 @@ export async function sweepBatchSizes(
   for (const batchSize of batchSizes) {
     const start = performance.now();
     for (let i = 0; i < texts.length; i += batchSize) {
-      await embedder.embed(texts.slice(i, i + batchSize));
+      await embedder.embed(texts.slice(i, i + batchSize), batchSize);
     }
     const ms = performance.now() - start;
     const result = {
@@ -79,7 +79,7 @@ export async function singleTextLatency(
   const vectors: Float32Array[] = [];
   for (const text of texts) {
     const start = performance.now();
-    const [result] = await embedder.embed([text]);
+    const [result] = await embedder.embed([text], 1);
     times.push(performance.now() - start);
     vectors.push(result.vector);
   }

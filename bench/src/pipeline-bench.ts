@@ -1,27 +1,24 @@
 /**
- * The services under load, in this process, against the real broker, Redis and model: the
- * embedding service's throughput (profile events in, entity vectors out) and the whole pipeline's
- * end-to-end latency (job event in, the job's ranking out).
+ * The services under load, as processes of their own (from the build, as they are deployed),
+ * against the real broker, Redis and model: the embedding service's throughput (profile events in,
+ * entity vectors out) and the whole pipeline's end-to-end latency (job event in, the job's ranking
+ * out). This process only publishes and watches the topics.
  */
 import { rm, rmdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
 import { TOPICS, TOPIC_SPECS, decodeVector, entityKey } from '@matchstream/contracts';
 import type { InputEventInput, JobPayloadInput, ProfilePayloadInput } from '@matchstream/contracts';
 import { EventPublisher, TopicTail, createKafkaClient, ensureTopics } from '@matchstream/kafka';
 import type { ConsumedRecord } from '@matchstream/kafka';
 import { connectRedis, createRedisClient } from '@matchstream/redis';
+import { ServiceProcess } from '@matchstream/testing';
 import type { Kafka } from 'kafkajs';
-// The benchmark starts both services in-process, as test/support/pipeline-harness.ts does; the
-// apps themselves never import each other.
-// eslint-disable-next-line no-restricted-imports -- in-process harness, see above
-import { startEmbeddingService } from '../../apps/embedding-service/src/main';
-// eslint-disable-next-line no-restricted-imports -- in-process harness, see above
+// Only the services' configuration schemas, to report the settings they run with.
+// eslint-disable-next-line no-restricted-imports -- configuration only, see above
 import { loadEmbeddingServiceConfig } from '../../apps/embedding-service/src/embedding-service.config';
-// eslint-disable-next-line no-restricted-imports -- in-process harness, see above
-import { startMatchingService } from '../../apps/matching-service/src/main';
-// eslint-disable-next-line no-restricted-imports -- in-process harness, see above
+// eslint-disable-next-line no-restricted-imports -- configuration only, see above
 import { loadMatchingServiceConfig } from '../../apps/matching-service/src/matching-service.config';
 import { emitAtRate, jobUpsertedEvent, profileUpsertedEvent } from './load-generator';
 import type { EmitReport, GeneratedEntity } from './load-generator';
@@ -43,10 +40,8 @@ export function benchEnv(brokers: string, run: string): Record<string, string> {
     REDIS_KEY_PREFIX: `bench:${run}:`,
     EMBEDDING_CONSUMER_GROUP: `${run}-embedding`,
     MATCHING_CONSUMER_GROUP: `${run}-matching`,
-    EMBEDDING_HTTP_PORT: '0',
-    MATCHING_HTTP_PORT: '0',
     HTTP_HOST: '127.0.0.1',
-    // Warnings of the in-process services would land between the report's lines on stdout.
+    // The services' logs are only shown (on stderr) when BENCH_LOG_LEVEL is set.
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error',
   };
 }
@@ -63,13 +58,15 @@ export function embeddingConfig(env: Record<string, string>): EmbeddingServiceCo
   return loadEmbeddingServiceConfig({ ...process.env, ...env });
 }
 
-export class InProcessPipeline {
+export class ServicePipeline {
   readonly kafka: Kafka;
   readonly publisher: EventPublisher;
   readonly env: Record<string, string>;
-  embedding: INestApplication | null = null;
-  matching: INestApplication | null = null;
+  private embedding: ServiceProcess | null = null;
+  private matching: ServiceProcess | null = null;
   private readonly tails: TopicTail[] = [];
+  /** The services' logs go to stderr when BENCH_LOG_LEVEL asks for them. */
+  private readonly echoServiceLogs = process.env.BENCH_LOG_LEVEL !== undefined;
 
   constructor(
     brokers: string,
@@ -86,11 +83,25 @@ export class InProcessPipeline {
   }
 
   async startEmbedding(): Promise<void> {
-    this.embedding = await startEmbeddingService(embeddingConfig(this.env));
+    const port = await freePort();
+    this.embedding = new ServiceProcess(
+      'embedding-service',
+      { ...this.env, EMBEDDING_HTTP_PORT: String(port) },
+      port,
+      this.echoServiceLogs,
+    );
+    await this.embedding.start();
   }
 
   async startMatching(): Promise<void> {
-    this.matching = await startMatchingService(matchingConfig(this.env));
+    const port = await freePort();
+    this.matching = new ServiceProcess(
+      'matching-service',
+      { ...this.env, MATCHING_HTTP_PORT: String(port) },
+      port,
+      this.echoServiceLogs,
+    );
+    await this.matching.start();
   }
 
   /** Follows a topic from now; stopped with the pipeline. */
@@ -109,8 +120,8 @@ export class InProcessPipeline {
   }
 
   async stop(): Promise<void> {
-    await this.matching?.close();
-    await this.embedding?.close();
+    await this.matching?.stop();
+    await this.embedding?.stop();
     this.matching = null;
     this.embedding = null;
     await Promise.allSettled(this.tails.map((t) => t.stop()));
@@ -146,6 +157,22 @@ export class InProcessPipeline {
       redis.disconnect();
     }
   }
+}
+
+/** A TCP port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
 }
 
 export async function waitUntil(
@@ -194,7 +221,7 @@ export interface PipelineThroughputResult {
  * run's entity ids count. Returns the vectors too (decoded from the events), in input order.
  */
 export async function measureEmbeddingPipeline(
-  pipeline: InProcessPipeline,
+  pipeline: ServicePipeline,
   profiles: readonly GeneratedEntity<ProfilePayloadInput>[],
   warmUp: GeneratedEntity<ProfilePayloadInput>,
   options: { timeoutMs: number; log: Log },
@@ -265,11 +292,24 @@ export async function measureEmbeddingPipeline(
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Where an event's latency went, from the Kafka record timestamps (set by each producer when it
+ * sends, ms resolution, one clock: everything runs on this machine): publish → the embedding
+ * service sends the job's vector → the matching service sends the job's ranking → this process
+ * receives it. Each stage includes the Kafka hop into it.
+ */
+export interface StageBreakdown {
+  embeddingMs: Summary;
+  matchingMs: Summary;
+  deliveryMs: Summary;
+}
+
 export interface IdleProbe {
   jobs: number;
   matched: number;
   /** One event at a time: publish, wait for its ranking, next. No queueing anywhere. */
   latencyMs: Summary | null;
+  stages: StageBreakdown | null;
 }
 
 export interface CapacityProbe {
@@ -294,6 +334,7 @@ export interface EndToEndResult {
   matched: number;
   /** Publish (the event's due time) to the job's ranking seen on the matches topic, ms. */
   latencyMs: Summary | null;
+  stages: StageBreakdown | null;
   /** Rankings per second while they came out: (matched - 1) / (last seen - first seen). */
   sustainedRate: number;
   /** Match events of any subject published per job event (its own ranking plus profiles'). */
@@ -324,14 +365,14 @@ const JOB_RANGES = { steady: 0, warmUp: 600000, burst: 700000, idle: 800000 } as
  * 3. steady: events at a fixed rate (by default a fraction of that capacity) for `seconds`.
  */
 export async function measureEndToEnd(
-  pipeline: InProcessPipeline,
+  pipeline: ServicePipeline,
   loadedProfileIds: readonly string[],
   jobs: (i: number) => GeneratedEntity<JobPayloadInput>,
   options: EndToEndOptions,
 ): Promise<EndToEndResult> {
   const waitingProfiles = new Set(loadedProfileIds.map((id) => entityKey('profile', id)));
   /** Event id -> when it was due and when its ranking was seen (NaN until then). */
-  const tracked = new Map<string, { due: number; seen: number }>();
+  const tracked = new Map<string, Tracked>();
   let rankingsSeen = 0;
   let matchEvents = 0;
 
@@ -348,13 +389,24 @@ export async function measureEndToEnd(
     const entry = tracked.get(record.headers['x-causation-id'] ?? '');
     if (!entry || !Number.isNaN(entry.seen)) return;
     entry.seen = performance.now();
+    entry.rankingSentAt = Number(record.timestamp);
     rankingsSeen++;
   });
+  await pipeline.follow(TOPICS.entityVectors, (record) => {
+    if (!record.key?.startsWith('job:')) return;
+    const entry = tracked.get(record.headers['x-event-id'] ?? '');
+    if (entry && Number.isNaN(entry.vectorSentAt)) entry.vectorSentAt = Number(record.timestamp);
+  });
   const track = (eventId: string, due: number) => {
-    tracked.set(eventId, { due, seen: Number.NaN });
+    tracked.set(eventId, {
+      due,
+      seen: Number.NaN,
+      vectorSentAt: Number.NaN,
+      rankingSentAt: Number.NaN,
+    });
   };
   const seenOf = (ids: readonly string[]) => {
-    const seen: Array<{ due: number; seen: number }> = [];
+    const seen: Tracked[] = [];
     for (const id of ids) {
       const entry = tracked.get(id);
       if (entry && !Number.isNaN(entry.seen)) seen.push(entry);
@@ -399,8 +451,12 @@ export async function measureEndToEnd(
     jobs: idleIds.length,
     matched: idleSeen.length,
     latencyMs: idleSeen.length ? summarize(idleSeen.map((e) => e.seen - e.due)) : null,
+    stages: stagesOf(idleSeen),
   };
-  options.log(`  idle: p50 ${idle.latencyMs?.p50.toFixed(0) ?? '-'} ms over ${idle.matched} jobs`);
+  options.log(
+    `  idle: p50 ${idle.latencyMs?.p50.toFixed(0) ?? '-'} ms over ${idle.matched} jobs` +
+      (idle.stages ? ` (${describeStages(idle.stages)})` : ''),
+  );
 
   // 2. Capacity: a backlog, drained.
   const burstIds = Array.from(
@@ -460,6 +516,8 @@ export async function measureEndToEnd(
   options.log(
     `  ${steadySeen.length}/${count} rankings (drained ${((performance.now() - drainStart) / 1000).toFixed(1)} s after the last publish)`,
   );
+  const steadyStages = stagesOf(steadySeen);
+  if (steadyStages) options.log(`  steady: ${describeStages(steadyStages)}`);
   const seenTimes = steadySeen.map((e) => e.seen);
   const outputSpan = seenTimes.length > 1 ? Math.max(...seenTimes) - Math.min(...seenTimes) : 0;
   return {
@@ -473,10 +531,42 @@ export async function measureEndToEnd(
     jobs: count,
     matched: steadySeen.length,
     latencyMs: steadySeen.length ? summarize(steadySeen.map((e) => e.seen - e.due)) : null,
+    stages: steadyStages,
     sustainedRate: outputSpan > 0 ? throughput(steadySeen.length - 1, outputSpan) : 0,
     matchEventsPerJob: steadyMatchEvents / count,
     emit,
   };
+}
+
+interface Tracked {
+  /** performance.now() readings. */
+  due: number;
+  seen: number;
+  /** Kafka record timestamps (epoch ms) of the job's vector and of its ranking. */
+  vectorSentAt: number;
+  rankingSentAt: number;
+}
+
+function stagesOf(entries: readonly Tracked[]): StageBreakdown | null {
+  const complete = entries.filter(
+    (e) => !Number.isNaN(e.seen) && !Number.isNaN(e.vectorSentAt) && !Number.isNaN(e.rankingSentAt),
+  );
+  if (complete.length === 0) return null;
+  const wall = (t: number) => performance.timeOrigin + t;
+  return {
+    embeddingMs: summarize(complete.map((e) => e.vectorSentAt - wall(e.due))),
+    matchingMs: summarize(complete.map((e) => e.rankingSentAt - e.vectorSentAt)),
+    deliveryMs: summarize(complete.map((e) => wall(e.seen) - e.rankingSentAt)),
+  };
+}
+
+/** The stages' medians, for progress lines and the report. */
+export function describeStages(stages: StageBreakdown): string {
+  return (
+    `p50 by stage: embedding ${stages.embeddingMs.p50.toFixed(0)} ms, ` +
+    `matching ${stages.matchingMs.p50.toFixed(0)} ms, ` +
+    `delivery ${stages.deliveryMs.p50.toFixed(0)} ms`
+  );
 }
 
 function elapsed(start: number): string {

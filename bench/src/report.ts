@@ -4,7 +4,7 @@
  */
 import { cpus, arch, platform, release, totalmem, loadavg } from 'node:os';
 import type { BatchSizeResult } from './model-bench';
-import type { EndToEndResult, PipelineThroughputResult } from './pipeline-bench';
+import type { EndToEndResult, PipelineThroughputResult, StageBreakdown } from './pipeline-bench';
 import type { SearchRunResult } from './search-bench';
 import type { Summary } from './stats';
 
@@ -179,7 +179,7 @@ export function renderMarkdown(r: BenchResults): string {
     const e = r.endToEnd;
     out.push('## End to end', '');
     out.push(
-      `Both services in this process. ${e.profilesLoaded} profiles indexed by the matching ` +
+      `Both services as processes of their own. ${e.profilesLoaded} profiles indexed by the matching ` +
         `service first (${fmt(e.loadSeconds, 1)} s from its start). Latency runs from a job ` +
         `event's publish (its due time) to its job's ranking on \`matchstream.matches.v1\`.`,
       '',
@@ -201,6 +201,26 @@ export function renderMarkdown(r: BenchResults): string {
         `| ${e.matched}/${e.jobs} | ${ms(e.latencyMs.p50)} | ${ms(e.latencyMs.p90)} | ` +
           `${ms(e.latencyMs.p99)} | ${ms(e.latencyMs.max)} | ${ms(e.latencyMs.mean)} | ` +
           `${fmt(e.sustainedRate, 1)}/s | ${fmt(e.matchEventsPerJob, 1)} |`,
+        '',
+      );
+    }
+    const stageRows: [string, StageBreakdown][] = [];
+    if (e.idle.stages) stageRows.push(['one at a time', e.idle.stages]);
+    if (e.stages) stageRows.push(['steady', e.stages]);
+    if (stageRows.length) {
+      out.push(
+        'Where the time went, from the Kafka record timestamps (each stage includes the hop into ' +
+          'it): publish → vector sent by the embedding service → ranking sent by the matching ' +
+          'service → received here.',
+        '',
+        '| Run | Embedding p50 / p99 | Matching p50 / p99 | Delivery p50 / p99 |',
+        '|---|---:|---:|---:|',
+        ...stageRows.map(
+          ([name, s]) =>
+            `| ${name} | ${ms(s.embeddingMs.p50)} / ${ms(s.embeddingMs.p99)} | ` +
+            `${ms(s.matchingMs.p50)} / ${ms(s.matchingMs.p99)} | ` +
+            `${ms(s.deliveryMs.p50)} / ${ms(s.deliveryMs.p99)} |`,
+        ),
         '',
       );
     }

@@ -2,7 +2,7 @@
  * `npm run bench` (scripts/bench.sh starts a fresh broker, then runs this): measures the pipeline
  * against its own limits, side by side, on the real broker, Redis and model.
  *
- *   1. Embedding: the raw model (`embed` in a tight loop, batch sizes 8/16/32/64) against the
+ *   1. Embedding: the raw model (`embed` in a tight loop, batch sizes 1 to 64) against the
  *      embedding service (profile events in, entity vectors out, cold cache).
  *   2. Search and growth: HNSW recall@10 and latency against exact search at 10k and 100k vectors
  *      (1M with --full), build rate and memory per vector.
@@ -26,7 +26,7 @@ import {
   sweepBatchSizes,
 } from './model-bench';
 import {
-  InProcessPipeline,
+  ServicePipeline,
   embeddingConfig,
   matchingConfig,
   measureEmbeddingPipeline,
@@ -130,7 +130,7 @@ async function main(): Promise<number> {
   const machine = machineInfo();
   const run = `bench-${started.getTime().toString(36)}`;
   const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:29092';
-  const pipeline = new InProcessPipeline(brokers, run);
+  const pipeline = new ServicePipeline(brokers, run);
   const eConfig = embeddingConfig(pipeline.env);
   const mConfig = matchingConfig(pipeline.env);
   const hnsw = {
@@ -152,7 +152,7 @@ async function main(): Promise<number> {
     }
   };
   log(`run ${run}: broker ${brokers}, model ${eConfig.EMBEDDING_MODEL_ID}, seed ${options.seed}`);
-  // The raw model first: the service will share this process's one model worker (ModelWorker).
+  // The raw model runs here, in this process's model worker; the services load their own.
   const embedder = new TransformersEmbedder({
     modelId: eConfig.EMBEDDING_MODEL_ID,
     modelPath: eConfig.EMBEDDING_MODEL_PATH,
@@ -174,7 +174,7 @@ async function main(): Promise<number> {
         profiles.map((p) => p.payload),
       );
       const sweepTexts = texts.slice(0, Math.min(options.rawTexts, texts.length));
-      const sweep = await sweepBatchSizes(embedder, sweepTexts, [8, 16, 32, 64], log);
+      const sweep = await sweepBatchSizes(embedder, sweepTexts, [1, 2, 4, 8, 16, 32, 64], log);
       const queryTexts = await jobTexts(
         embedder,
         queryJobs.map((j) => j.payload),

@@ -71,8 +71,8 @@ export async function settleMemory(): Promise<void> {
 }
 
 /**
- * Lets the event loop run: the services in this process must keep heartbeating to their consumer
- * groups while a long synchronous build or scan runs (a 30 s silence gets them thrown out).
+ * Lets the event loop run during a long synchronous build or scan, so the process still answers
+ * (its parent's messages, its timers) while it measures.
  */
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));

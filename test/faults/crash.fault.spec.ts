@@ -1,9 +1,14 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jobUpserted, profileDeleted, profileUpserted, resetEventIds } from '@matchstream/testing';
+import {
+  ServiceProcess,
+  jobUpserted,
+  profileDeleted,
+  profileUpserted,
+  resetEventIds,
+} from '@matchstream/testing';
 import type { InputEventInput, MatchRankingEvent } from '@matchstream/contracts';
 import { PipelineHarness, runId, waitFor } from '../support/pipeline-harness';
-import { ServiceProcess } from '../support/service-process';
 
 /**
  * SIGKILL each service mid-stream and start it again: every input event is reflected exactly once

@@ -1,2 +1,3 @@
 export * from './fixtures';
 export * from './hostile-input';
+export * from './service-process';

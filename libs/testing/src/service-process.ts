@@ -1,13 +1,23 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
-const ROOT = join(__dirname, '..', '..');
+/** The repository root: the nearest folder above this file with a package-lock.json (from source and from dist/). */
+function repositoryRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package-lock.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no repository root above ${__dirname}`);
+    dir = parent;
+  }
+  return dir;
+}
 
 /**
- * A service run as a real process from the build (`npm run build`), so that a test can kill it
- * with SIGKILL — no shutdown hook, no final commit, no snapshot — and start it again.
+ * A service run as a real process from the build (`npm run build`): a test can kill it with
+ * SIGKILL (no shutdown hook, no final commit, no snapshot) and start it again; the benchmark
+ * runs the services apart from its own event loop, as they are deployed.
  */
 export class ServiceProcess {
   private child: ChildProcess | null = null;
@@ -17,6 +27,8 @@ export class ServiceProcess {
     private readonly app: 'embedding-service' | 'matching-service',
     private readonly env: Record<string, string>,
     readonly port: number,
+    /** Also copy the service's output to this process's stderr (its logs while debugging). */
+    private readonly echo = false,
   ) {}
 
   get url(): string {
@@ -24,21 +36,23 @@ export class ServiceProcess {
   }
 
   async start(): Promise<void> {
-    const main = join(ROOT, 'dist', 'apps', this.app, 'src', 'main.js');
+    const root = repositoryRoot();
+    const main = join(root, 'dist', 'apps', this.app, 'src', 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
     const child = spawn(process.execPath, [main], {
-      cwd: ROOT,
+      cwd: root,
       env: { ...process.env, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
     const keep = (chunk: Buffer) => {
+      if (this.echo) process.stderr.write(chunk);
       this.output.push(chunk.toString());
       if (this.output.length > 200) this.output.shift();
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
-    const deadline = Date.now() + 60000;
+    const deadline = Date.now() + 120000;
     for (;;) {
       if (child.exitCode !== null)
         throw new Error(`${this.app} exited: ${this.output.join('').slice(-2000)}`);
