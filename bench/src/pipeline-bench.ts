@@ -304,6 +304,42 @@ export interface StageBreakdown {
   deliveryMs: Summary;
 }
 
+export interface KafkaHopProbe {
+  records: number;
+  /** A record the size of a job event, from the publish call to its arrival at a consumer. */
+  latencyMs: Summary;
+}
+
+/** The broker's own share: one hop, idle, with the producer and consumer settings the services use. */
+const HOP_PROBE_TOPIC = 'matchstream.bench-hop-probe';
+
+/**
+ * Times single records through the broker on a topic of the benchmark's own (six partitions, as
+ * the pipeline's topics), one at a time: the latency of one Kafka hop on this machine, which every
+ * event pays three times (input → embedding service → matching service → subscriber).
+ */
+export async function measureKafkaHop(
+  pipeline: ServicePipeline,
+  sample: string,
+  records: number,
+): Promise<KafkaHopProbe> {
+  await ensureTopics(pipeline.kafka, [{ topic: HOP_PROBE_TOPIC, partitions: 6, config: {} }]);
+  const seen = new Map<string, number>();
+  await pipeline.follow(HOP_PROBE_TOPIC, (record) => {
+    if (record.key) seen.set(record.key, performance.now());
+  });
+  const times: number[] = [];
+  for (let i = 0; i < records; i++) {
+    const key = `${pipeline.run}-hop-${i}`;
+    const start = performance.now();
+    await pipeline.publisher.publish(HOP_PROBE_TOPIC, [{ key, value: sample }]);
+    await waitUntil('a hop probe record', () => seen.has(key), 30000);
+    if (seen.has(key)) times.push(seen.get(key)! - start);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { records: times.length, latencyMs: summarize(times) };
+}
+
 export interface IdleProbe {
   jobs: number;
   matched: number;

@@ -4,7 +4,12 @@
  */
 import { cpus, arch, platform, release, totalmem, loadavg } from 'node:os';
 import type { BatchSizeResult } from './model-bench';
-import type { EndToEndResult, PipelineThroughputResult, StageBreakdown } from './pipeline-bench';
+import type {
+  EndToEndResult,
+  KafkaHopProbe,
+  PipelineThroughputResult,
+  StageBreakdown,
+} from './pipeline-bench';
 import type { SearchRunResult } from './search-bench';
 import type { Summary } from './stats';
 
@@ -76,6 +81,14 @@ export interface EndToEndSection extends EndToEndResult {
   overhead: number | null;
   /** The same with one event at a time (no queueing): the pipeline's fixed cost. */
   idleOverhead: number | null;
+  /** One Kafka hop alone, idle, measured in this run. */
+  kafkaHop: KafkaHopProbe;
+  /** raw embed + raw search + 3 hops: what no pipeline of three Kafka hops beats here. */
+  floorMs: number;
+  /** floorMs / (raw embed + raw search): the lowest overhead this machine and broker allow. */
+  floorOverhead: number;
+  /** Steady e2e p50 / floorMs: what the pipeline adds beyond the model, the index and the broker. */
+  overheadOverFloor: number | null;
   met: boolean;
 }
 
@@ -308,6 +321,15 @@ export function summaryTable(r: BenchResults): string[] {
       e.overhead === null ? '—' : `${fmt(e.overhead, e.overhead >= 10 ? 0 : 2)}×`,
       `< ${TARGETS.overhead}×`,
       status(e.met),
+    ]);
+    rows.push([
+      'End-to-end floor: raw embed + raw search + 3 Kafka hops (one hop idle, alone)',
+      `floor ${ms(e.floorMs)} = ${fmt(e.floorOverhead, 2)}× raw embed + search ` +
+        `(hop p50 ${ms(e.kafkaHop.latencyMs.p50)}, p99 ${ms(e.kafkaHop.latencyMs.p99)})`,
+      e.latencyMs ? `steady p50 ${ms(e.latencyMs.p50)}` : '—',
+      e.overheadOverFloor === null ? '—' : `${fmt(e.overheadOverFloor, 2)}×`,
+      '—',
+      'info',
     ]);
   }
   return [
