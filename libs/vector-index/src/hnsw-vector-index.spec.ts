@@ -307,11 +307,37 @@ describe('HnswVectorIndex: search on 10,000 clustered 384-d vectors', () => {
     expect(index.search(queries[1], 10)).toHaveLength(10);
   });
 
+  it('searches a given candidate set exactly, skipping unknown ids', () => {
+    const candidates = [...onePercent, 'not-indexed'];
+    const filter = (id: string): boolean => !id.endsWith('7');
+    const hits = index.searchAmong(queries[3], 10, candidates, filter);
+    const exact = exactSearch(data, queries[3], 10, (id) => onePercent.has(id) && filter(id));
+    expect(ids(hits)).toEqual(ids(exact));
+    hits.forEach((hit, i) => expect(hit.similarity).toBeCloseTo(exact[i].similarity, 5));
+    expect(index.searchAmong(queries[3], 10, ['not-indexed'])).toEqual([]);
+  });
+
+  it('answers from an unfiltered over-fetch when it holds k eligible entries', () => {
+    let calls = 0;
+    const everyone = (): boolean => {
+      calls++;
+      return true;
+    };
+    const hits = index.search(queries[2], 10, everyone);
+    // Only the over-fetched neighbours were checked: no filtered walk through the graph.
+    expect(calls).toBe(40);
+    expect(ids(hits)).toEqual(ids(index.search(queries[2], 10)));
+  });
+
   it('surfaces a throwing filter as an exception instead of aborting the process', () => {
+    let calls = 0;
+    // Rejects the over-fetched neighbours, then throws inside hnswlib's filtered walk.
     const boom = (): boolean => {
-      throw new Error('filter exploded');
+      if (++calls > 40) throw new Error('filter exploded');
+      return false;
     };
     expect(() => index.search(queries[0], 10, boom)).toThrow('filter exploded');
+    expect(calls).toBeGreaterThan(40);
     expect(index.search(queries[0], 10)).toHaveLength(10);
   });
 });
