@@ -165,11 +165,12 @@ export class ApplyEntityVectorsService {
 
     const stopPublish = this.metrics.timeStage('publish');
     const events: MatchEvent[] = [...retractions, ...rankingEvents];
+    const serialised = events.map((e) => JSON.stringify(e));
     await this.publisher.publish(
       TOPICS.matches,
-      events.map((e) => ({
+      events.map((e, i) => ({
         key: `${e.subject.type}:${e.subject.id}`,
-        value: JSON.stringify(e),
+        value: serialised[i],
         headers: { 'x-event-id': e.eventId, 'x-causation-id': e.causationEventId },
       })),
     );
@@ -179,7 +180,9 @@ export class ApplyEntityVectorsService {
     const stopStore = this.metrics.timeStage('store');
     // Removals first: an entity removed and added again within the chunk keeps its new ranking.
     for (const r of retractions) await this.rankings.remove(r.subject.type, r.subject.id);
-    await this.rankings.save(rankingEvents);
+    await this.rankings.save(
+      rankingEvents.map((ranking, i) => ({ ranking, json: serialised[retractions.length + i] })),
+    );
     stopStore();
 
     this.markApplied(records);

@@ -1,6 +1,7 @@
 import type { EntityType, JobPayload, ProfilePayload } from '@matchstream/contracts';
 import { HnswVectorIndex } from '@matchstream/vector-index';
 import type { HnswIndexOptions } from '@matchstream/vector-index';
+import { CategoryIndex } from './category.index';
 
 export interface StoredEntity<D> {
   id: string;
@@ -30,6 +31,8 @@ export class EntityState {
   readonly jobs = new Map<string, StoredEntity<JobPayload>>();
   readonly profileIndex: HnswVectorIndex;
   readonly jobIndex: HnswVectorIndex;
+  readonly profileCategories = new CategoryIndex();
+  readonly jobCategories = new CategoryIndex();
   private readonly versions = new Map<string, number>();
   /** Counts index mutations: match events say which state they were computed on. */
   indexVersion = 0;
@@ -38,8 +41,14 @@ export class EntityState {
     this.profileIndex = restored?.profileIndex ?? new HnswVectorIndex(indexOptions);
     this.jobIndex = restored?.jobIndex ?? new HnswVectorIndex(indexOptions);
     if (restored) {
-      for (const p of restored.profiles) this.profiles.set(p.id, p);
-      for (const j of restored.jobs) this.jobs.set(j.id, j);
+      for (const p of restored.profiles) {
+        this.profiles.set(p.id, p);
+        this.profileCategories.set(p.id, p.document.categories);
+      }
+      for (const j of restored.jobs) {
+        this.jobs.set(j.id, j);
+        this.jobCategories.set(j.id, j.document.categories);
+      }
       for (const [key, version] of restored.versions) this.versions.set(key, version);
       this.indexVersion = restored.indexVersion;
     }
@@ -64,6 +73,7 @@ export class EntityState {
     if (outcome !== 'applied') return outcome;
     this.profileIndex.upsert(entity.id, vector);
     this.profiles.set(entity.id, entity);
+    this.profileCategories.set(entity.id, entity.document.categories);
     this.indexVersion++;
     return outcome;
   }
@@ -73,6 +83,7 @@ export class EntityState {
     if (outcome !== 'applied') return outcome;
     this.jobIndex.upsert(entity.id, vector);
     this.jobs.set(entity.id, entity);
+    this.jobCategories.set(entity.id, entity.document.categories);
     this.indexVersion++;
     return outcome;
   }
@@ -83,9 +94,11 @@ export class EntityState {
     if (type === 'profile') {
       this.profileIndex.delete(id);
       this.profiles.delete(id);
+      this.profileCategories.delete(id);
     } else {
       this.jobIndex.delete(id);
       this.jobs.delete(id);
+      this.jobCategories.delete(id);
     }
     this.indexVersion++;
     return outcome;

@@ -7,6 +7,7 @@ import {
   toRankedMatches,
 } from '@matchstream/matching';
 import type { ScoredCounterpart, ScoringWeights, SkillMatcher } from '@matchstream/matching';
+import type { HnswVectorIndex, VectorHit } from '@matchstream/vector-index';
 import type { EntityState } from './entity-state';
 
 export interface MatchEngineOptions {
@@ -105,14 +106,20 @@ export class MatchEngine {
     poolSize: number,
     extraFilter?: (p: ProfilePayload) => boolean,
   ): ScoredCounterpart[] {
-    const hits = this.state.profileIndex.search(vector, poolSize, (id) => {
-      const profile = this.state.profiles.get(id);
-      return (
-        profile !== undefined &&
-        isEligible(job, profile.document) &&
-        (!extraFilter || extraFilter(profile.document))
-      );
-    });
+    const hits = nearestEligible(
+      this.state.profileIndex,
+      this.state.profileCategories.candidatesFor(job.categories),
+      vector,
+      poolSize,
+      (id) => {
+        const profile = this.state.profiles.get(id);
+        return (
+          profile !== undefined &&
+          isEligible(job, profile.document) &&
+          (!extraFilter || extraFilter(profile.document))
+        );
+      },
+    );
     const scored = hits.map((hit): ScoredCounterpart => {
       const profile = this.state.profiles.get(hit.id)!;
       return {
@@ -136,14 +143,20 @@ export class MatchEngine {
     poolSize: number,
     extraFilter?: (j: JobPayload) => boolean,
   ): ScoredCounterpart[] {
-    const hits = this.state.jobIndex.search(vector, poolSize, (id) => {
-      const job = this.state.jobs.get(id);
-      return (
-        job !== undefined &&
-        isEligible(job.document, profile) &&
-        (!extraFilter || extraFilter(job.document))
-      );
-    });
+    const hits = nearestEligible(
+      this.state.jobIndex,
+      this.state.jobCategories.candidatesFor(profile.categories),
+      vector,
+      poolSize,
+      (id) => {
+        const job = this.state.jobs.get(id);
+        return (
+          job !== undefined &&
+          isEligible(job.document, profile) &&
+          (!extraFilter || extraFilter(job.document))
+        );
+      },
+    );
     const scored = hits.map((hit): ScoredCounterpart => {
       const job = this.state.jobs.get(hit.id)!;
       return {
@@ -198,4 +211,27 @@ export class MatchEngine {
     if (!matcher) this.skillMatchers.set(profile, (matcher = skillMatcherFor(profile)));
     return matcher;
   }
+}
+
+/**
+ * Candidate sets up to this size are searched exactly (about 0.3 µs per candidate here, so 20,000
+ * cost well under a millisecond); larger ones go through the HNSW graph with the filter.
+ */
+const EXACT_CANDIDATE_LIMIT = 20000;
+
+/**
+ * The nearest eligible entries: an exact scan of the entities that can pass the category
+ * constraint when they are few (the usual case: most pairs fail on category, and a filtered graph
+ * walk then visits most of the graph), the HNSW index otherwise.
+ */
+function nearestEligible(
+  index: HnswVectorIndex,
+  candidates: Set<string> | null,
+  vector: Float32Array,
+  k: number,
+  eligible: (id: string) => boolean,
+): VectorHit[] {
+  return candidates !== null && candidates.size <= EXACT_CANDIDATE_LIMIT
+    ? index.searchAmong(vector, k, candidates, eligible)
+    : index.search(vector, k, eligible);
 }

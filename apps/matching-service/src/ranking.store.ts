@@ -35,12 +35,13 @@ export class RankingStore {
     ]);
   }
 
-  async save(rankings: MatchRankingEvent[]): Promise<void> {
+  /** Stores rankings; `json` is each one as already serialised for Kafka (serialised once). */
+  async save(rankings: readonly { ranking: MatchRankingEvent; json: string }[]): Promise<void> {
     if (rankings.length === 0) return;
     await this.redis.mset(
-      ...rankings.flatMap((r) => [this.key(r.subject.type, r.subject.id), JSON.stringify(r)]),
+      ...rankings.flatMap(({ ranking: r, json }) => [this.key(r.subject.type, r.subject.id), json]),
     );
-    rankings.forEach((r) => this.remember(r));
+    rankings.forEach(({ ranking }) => this.remember(ranking));
   }
 
   async remove(type: EntityType, id: string): Promise<void> {

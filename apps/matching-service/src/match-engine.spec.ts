@@ -1,0 +1,97 @@
+import { jobPayload, profilePayload } from '@matchstream/contracts';
+import { DEFAULT_WEIGHTS, isEligible, scorePair, skillMatcherFor } from '@matchstream/matching';
+import { SAMPLE_JOBS, SAMPLE_PROFILES, seededRandom } from '@matchstream/testing';
+import { EntityState } from './entity-state';
+import { MatchEngine } from './match-engine';
+
+const DIMENSION = 16;
+
+function randomVector(random: () => number): Float32Array {
+  const v = Float32Array.from({ length: DIMENSION }, () => random() * 2 - 1);
+  const norm = Math.hypot(...v);
+  return v.map((x) => x / norm);
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
+  return sum;
+}
+
+describe('MatchEngine', () => {
+  // Every sample profile and job several times over, with random vectors: categories, work modes
+  // and authorisations differ, so some pairs are eligible and many are not.
+  const random = seededRandom(5);
+  const state = new EntityState({
+    dimension: DIMENSION,
+    initialCapacity: 8,
+    m: 16,
+    efConstruction: 200,
+    efSearch: 200,
+  });
+  const profiles = Array.from({ length: 120 }, (_, i) => ({
+    id: `p${i}`,
+    document: profilePayload.parse(SAMPLE_PROFILES[i % SAMPLE_PROFILES.length].payload),
+    vector: randomVector(random),
+  }));
+  const jobs = Array.from({ length: 40 }, (_, i) => ({
+    id: `j${i}`,
+    document: jobPayload.parse(SAMPLE_JOBS[i % SAMPLE_JOBS.length].payload),
+    vector: randomVector(random),
+  }));
+  for (const p of profiles) state.upsertProfile({ ...p, version: 1, modelId: 'm' }, p.vector);
+  for (const j of jobs) state.upsertJob({ ...j, version: 1, modelId: 'm' }, j.vector);
+  const engine = new MatchEngine(state, {
+    topK: 5,
+    candidatePool: 20,
+    weights: DEFAULT_WEIGHTS,
+  });
+
+  /** Brute force: every eligible pair scored, the pool taken by similarity, ranked by score. */
+  function bruteForce(
+    job: (typeof jobs)[number],
+    eligibleProfiles: typeof profiles,
+  ): { id: string; score: number }[] {
+    return eligibleProfiles
+      .filter((p) => isEligible(job.document, p.document))
+      .map((p) => ({ p, similarity: dot(job.vector, p.vector) }))
+      .sort((a, b) => b.similarity - a.similarity)
+      .slice(0, 20)
+      .map(({ p, similarity }) => ({
+        id: p.id,
+        score: scorePair(
+          job.document,
+          p.document,
+          similarity,
+          DEFAULT_WEIGHTS,
+          skillMatcherFor(p.document),
+        ).score,
+      }))
+      .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
+      .slice(0, 5);
+  }
+
+  it('ranks each job exactly as a brute-force search over the eligible profiles would', () => {
+    let compared = 0;
+    for (const job of jobs) {
+      const expected = bruteForce(job, profiles);
+      const actual = engine.rankCandidatesForJob(job.id);
+      expect(actual.map((m) => m.counterpartId)).toEqual(expected.map((e) => e.id));
+      actual.forEach((m, i) => expect(m.score).toBeCloseTo(expected[i].score, 5));
+      compared += actual.length;
+    }
+    expect(compared).toBeGreaterThan(0);
+  });
+
+  it('ranks jobs for a profile over the jobs that can pass its constraints', () => {
+    for (const profile of profiles.slice(0, 30)) {
+      const ranked = engine.rankJobsForProfile(profile.id);
+      for (const m of ranked) {
+        const job = jobs.find((j) => j.id === m.counterpartId)!;
+        expect(isEligible(job.document, profile.document)).toBe(true);
+      }
+      const eligibleCount = jobs.filter((j) => isEligible(j.document, profile.document)).length;
+      expect(ranked).toHaveLength(Math.min(5, eligibleCount));
+    }
+  });
+});
