@@ -17,6 +17,8 @@ export interface EmbedderOptions {
 }
 
 const DEFAULT_INFERENCE_BATCH_SIZE = 4;
+/** Words whose token counts are remembered; a word costs well under 100 bytes here. */
+const TOKEN_COUNT_CACHE_SIZE = 100_000;
 
 /** What the worker thread is started with; one worker per distinct value. */
 type WorkerData = Pick<EmbedderOptions, 'modelId' | 'modelPath' | 'cacheDir'> & { pooling: string };
@@ -139,6 +141,7 @@ class ModelWorker {
 export class TransformersEmbedder {
   readonly manifest: ModelManifest;
   private worker: ModelWorker | null = null;
+  private readonly tokenCounts = new Map<string, number>();
 
   constructor(private readonly options: EmbedderOptions) {
     const dir = join(options.modelPath, options.modelId);
@@ -187,12 +190,28 @@ export class TransformersEmbedder {
     await worker?.release();
   }
 
-  /** Model tokens of each text, without [CLS]/[SEP]. WordPiece counts add up word by word. */
+  /**
+   * Model tokens of each text, without [CLS]/[SEP]. WordPiece counts add up word by word, and
+   * callers count words: the counts are remembered (TOKEN_COUNT_CACHE_SIZE texts), so a warm
+   * service rarely waits for the worker, which may be busy with a batch, before it can embed.
+   */
   async countTokens(texts: string[]): Promise<number[]> {
     if (texts.length === 0) return [];
-    const reply = await this.request({ type: 'count-tokens', texts });
-    if (!('counts' in reply)) throw new Error('unexpected reply from embedding worker');
-    return reply.counts;
+    const missing = [...new Set(texts.filter((t) => !this.tokenCounts.has(t)))];
+    if (missing.length > 0) {
+      const reply = await this.request({ type: 'count-tokens', texts: missing });
+      if (!('counts' in reply)) throw new Error('unexpected reply from embedding worker');
+      missing.forEach((text, i) => this.rememberTokenCount(text, reply.counts[i]));
+    }
+    return texts.map((t) => this.tokenCounts.get(t)!);
+  }
+
+  private rememberTokenCount(text: string, count: number): void {
+    if (this.tokenCounts.size >= TOKEN_COUNT_CACHE_SIZE) {
+      // Oldest first (a Map iterates in insertion order): enough for a bounded vocabulary.
+      this.tokenCounts.delete(this.tokenCounts.keys().next().value!);
+    }
+    this.tokenCounts.set(text, count);
   }
 
   /**
