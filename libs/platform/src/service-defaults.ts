@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import { ApiKeyGuard } from '@matchstream/api-security';
+import { ClientErrorFilter } from './client-error.filter';
 
 export interface ServiceDefaults {
   apiKeys: readonly string[];
@@ -9,7 +10,8 @@ export interface ServiceDefaults {
 }
 
 /**
- * What every matchstream HTTP service does alike: API keys on the API, and a graceful shutdown on
+ * What every matchstream HTTP service does alike: API keys on the API, client errors answered and
+ * logged as such (ClientErrorFilter), and a graceful shutdown on
  * SIGTERM (stop consuming, finish and commit in-flight work, snapshot, close connections) that
  * cannot hang past a deadline.
  */
@@ -17,6 +19,7 @@ export function applyServiceDefaults(app: INestApplication, defaults: ServiceDef
   app.enableShutdownHooks();
   const guard = new ApiKeyGuard(defaults.apiKeys);
   app.useGlobalGuards(guard);
+  app.useGlobalFilters(new ClientErrorFilter(app.getHttpAdapter()));
   const logger = new Logger('service');
   if (!guard.enabled) logger.warn('API_KEYS is empty: the HTTP API is open');
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
