@@ -79,19 +79,25 @@ describe('MicroBatcher', () => {
   it('with maxWaitMs 0, batches the items that arrive while a batch runs', async () => {
     const batches: number[][] = [];
     let release: () => void = () => undefined;
+    let firstStarted: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => (firstStarted = resolve));
     const batcher = new MicroBatcher(
       async (items: number[]) => {
         batches.push(items);
-        if (batches.length === 1) await new Promise<void>((resolve) => (release = resolve));
+        if (batches.length === 1) {
+          firstStarted();
+          await new Promise<void>((resolve) => (release = resolve));
+        }
         return items;
       },
       { maxBatchSize: 8, maxWaitMs: 0, maxQueued: 100 },
     );
     const first = batcher.submit(1);
-    await sleep(1);
+    await started;
     const later = [batcher.submit(2), batcher.submit(3)];
-    await sleep(1);
+    await sleep(5);
     const last = batcher.submit(4);
+    await sleep(5);
     expect(batches).toEqual([[1]]);
     release();
     await Promise.all([first, ...later, last]);
