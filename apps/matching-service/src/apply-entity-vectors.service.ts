@@ -81,7 +81,16 @@ export class ApplyEntityVectorsService {
     const retractions: MatchRetractedEvent[] = [];
     const outcomes: Record<ApplyOutcome, number> = { applied: 0, duplicate: 0, stale: 0 };
 
-    const stopSearch = this.metrics.timeStage('search');
+    // The 'search' stage: ranking work only (index updates are timed as 'index'), once per chunk.
+    let searchSeconds = 0;
+    const timedSearch = <T>(work: () => T): T => {
+      const started = performance.now();
+      try {
+        return work();
+      } finally {
+        searchSeconds += (performance.now() - started) / 1000;
+      }
+    };
     for (const record of records) {
       const event = this.decode(record, letters);
       if (!event) continue;
@@ -95,10 +104,13 @@ export class ApplyEntityVectorsService {
         chunk.forget(`${event.entityType}:${event.entityId}`);
         retractions.push(this.retraction(event, previousCounterparts));
       }
-      this.updateRankings(event, chunk);
+      timedSearch(() => this.updateRankings(event, chunk));
     }
-    const rankingEvents = [...this.changedRankings(chunk), ...this.searchedRankings(chunk)];
-    stopSearch();
+    const rankingEvents = timedSearch(() => [
+      ...this.changedRankings(chunk),
+      ...this.searchedRankings(chunk),
+    ]);
+    this.metrics.stageDuration.observe({ stage: 'search' }, searchSeconds);
 
     const stopPublish = this.metrics.timeStage('publish');
     const events: MatchEvent[] = [...retractions, ...rankingEvents];
