@@ -19,7 +19,7 @@ const metrics = new MetricsService('matching-spec');
  * The service against real indexes and a real match engine, with Kafka and Redis faked: what it
  * publishes and stores is checked against rankings searched from scratch.
  */
-function setUp(candidatePool = 64) {
+function setUp(candidatePool = 64, publishGate: () => Promise<void> = () => Promise.resolve()) {
   const state = new EntityState({
     dimension: DIMENSION,
     initialCapacity: 4,
@@ -41,7 +41,7 @@ function setUp(candidatePool = 64) {
         const parsed = matchRankingEvent.safeParse(JSON.parse(m.value));
         if (parsed.success) published.push(parsed.data);
       }
-      return Promise.resolve();
+      return publishGate();
     },
   } as unknown as EventPublisher;
   const deadLetters = { publish: () => Promise.resolve() } as unknown as DeadLetterPublisher;
@@ -214,5 +214,33 @@ describe('ApplyEntityVectorsService', () => {
 
     expect(published.map((e) => `${e.subject.type}:${e.subject.id}`)).toEqual(['job:far']);
     expect(rankings.get('profile', 'p1')!.matches.map((m) => m.counterpartId)).not.toContain('far');
+  });
+
+  it('applies concurrent chunks one after the other, so no ranking update is lost', async () => {
+    let gateOpen: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (gateOpen = resolve));
+    let publishes = 0;
+    // The second publish (the first job's chunk) waits until the test opens the gate.
+    const { state, rankings, service } = setUp(64, () =>
+      ++publishes === 2 ? gate : Promise.resolve(),
+    );
+    const random = seededRandom(21);
+    const vector = randomVector(random);
+    await service.process([upserted('profile', 'p1', 1, vector, 0)]);
+
+    const first = service.process([upserted('job', 'j1', 1, vector, 0)]);
+    const second = service.process([upserted('job', 'j2', 1, vector, 0)]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The first chunk is between publishing and storing: the second has not touched the state.
+    expect(state.jobs.has('j1')).toBe(true);
+    expect(state.jobs.has('j2')).toBe(false);
+    gateOpen();
+    await Promise.all([first, second]);
+
+    const listed = rankings
+      .get('profile', 'p1')!
+      .matches.map((m) => m.counterpartId)
+      .sort();
+    expect(listed).toEqual(['j1', 'j2']);
   });
 });

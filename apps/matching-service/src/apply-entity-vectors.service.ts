@@ -36,6 +36,8 @@ export class ApplyEntityVectorsService {
   readonly appliedOffsets = new Map<number, bigint>();
   /** Chunks between applying state and publishing their events: no snapshot while > 0. */
   private inFlight = 0;
+  /** The chunk in progress (settled), which the next one waits for. */
+  private previousChunk: Promise<unknown> = Promise.resolve();
 
   get isIdle(): boolean {
     return this.inFlight === 0;
@@ -64,11 +66,18 @@ export class ApplyEntityVectorsService {
     if (last) this.appliedOffsets.set(last.partition, BigInt(last.offset) + 1n);
   }
 
+  /**
+   * Chunks are processed one at a time, whatever CONSUMER_PARTITIONS_CONCURRENTLY says: rankings
+   * are folded from the stored ones, so a chunk must see the rankings every earlier chunk saved
+   * (two interleaved chunks updating one profile would lose one of the updates).
+   */
   async process(records: ConsumedRecord[]): Promise<void> {
     if (records.length === 0) return;
     this.inFlight++;
+    const turn = this.previousChunk.then(() => this.processChunk(records));
+    this.previousChunk = turn.catch(() => undefined);
     try {
-      await this.processChunk(records);
+      await turn;
     } finally {
       this.inFlight--;
     }

@@ -33,6 +33,7 @@ const schema = z
     /** How often the state is snapshotted when it changed; 0 snapshots only at shutdown. */
     MATCHING_SNAPSHOT_INTERVAL_MS: envInt(30000, 0),
     CONSUMER_CHUNK_SIZE: envInt(64, 1, 1000),
+    /** Partitions fetched and committed concurrently; their chunks are still applied one at a time. */
     CONSUMER_PARTITIONS_CONCURRENTLY: envInt(1, 1, 64),
   })
   .refine(
