@@ -19,7 +19,10 @@ const metrics = new MetricsService('matching-spec');
  * The service against real indexes and a real match engine, with Kafka and Redis faked: what it
  * publishes and stores is checked against rankings searched from scratch.
  */
-function setUp(candidatePool = 64, publishGate: () => Promise<void> = () => Promise.resolve()) {
+function setUp(
+  candidatePool = 64,
+  publishGate: (keys: string[]) => Promise<void> = () => Promise.resolve(),
+) {
   const state = new EntityState({
     dimension: DIMENSION,
     initialCapacity: 4,
@@ -35,13 +38,13 @@ function setUp(candidatePool = 64, publishGate: () => Promise<void> = () => Prom
   const rankings = new RankingStore(redis);
   const published: MatchRankingEvent[] = [];
   const publisher = {
-    publish: (topic: string, messages: { value: string }[]) => {
+    publish: (topic: string, messages: { key: string; value: string }[]) => {
       expect(topic).toBe(TOPICS.matches);
       for (const m of messages) {
         const parsed = matchRankingEvent.safeParse(JSON.parse(m.value));
         if (parsed.success) published.push(parsed.data);
       }
-      return publishGate();
+      return publishGate(messages.map((m) => m.key));
     },
   } as unknown as EventPublisher;
   const deadLetters = { publish: () => Promise.resolve() } as unknown as DeadLetterPublisher;
@@ -219,10 +222,9 @@ describe('ApplyEntityVectorsService', () => {
   it('applies concurrent chunks one after the other, so no ranking update is lost', async () => {
     let gateOpen: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (gateOpen = resolve));
-    let publishes = 0;
-    // The second publish (the first job's chunk) waits until the test opens the gate.
-    const { state, rankings, service } = setUp(64, () =>
-      ++publishes === 2 ? gate : Promise.resolve(),
+    // The first job's chunk waits in its publish until the test opens the gate.
+    const { state, rankings, service } = setUp(64, (keys) =>
+      keys.includes('job:j1') ? gate : Promise.resolve(),
     );
     const random = seededRandom(21);
     const vector = randomVector(random);

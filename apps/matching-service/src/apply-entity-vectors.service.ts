@@ -122,16 +122,25 @@ export class ApplyEntityVectorsService {
     this.metrics.stageDuration.observe({ stage: 'search' }, searchSeconds);
 
     const stopPublish = this.metrics.timeStage('publish');
-    const events: MatchEvent[] = [...retractions, ...rankingEvents];
-    const serialised = events.map((e) => JSON.stringify(e));
-    await this.publisher.publish(
-      TOPICS.matches,
-      events.map((e, i) => ({
-        key: `${e.subject.type}:${e.subject.id}`,
-        value: serialised[i],
-        headers: { 'x-event-id': e.eventId, 'x-causation-id': e.causationEventId },
-      })),
+    const serialised = new Map<MatchEvent, string>(
+      [...retractions, ...rankingEvents].map((e) => [e, JSON.stringify(e)]),
     );
+    const toMessages = (events: MatchEvent[]) =>
+      events.map((e) => ({
+        key: `${e.subject.type}:${e.subject.id}`,
+        value: serialised.get(e)!,
+        headers: { 'x-event-id': e.eventId, 'x-causation-id': e.causationEventId },
+      }));
+    // The answers to this chunk's own events go in a small request of their own, beside the
+    // (often much larger) batch of counterparts' updated rankings: waiting subscribers get them
+    // sooner. No key is in both, so per-key order is unaffected; both are acknowledged before
+    // the chunk's offsets are committed.
+    const answers = rankingEvents.filter((e) => e.trigger === 'subject-changed');
+    const updates = rankingEvents.filter((e) => e.trigger !== 'subject-changed');
+    await Promise.all([
+      this.publisher.publish(TOPICS.matches, toMessages([...retractions, ...answers])),
+      this.publisher.publish(TOPICS.matches, toMessages(updates)),
+    ]);
     await this.deadLetters.publish(letters);
     stopPublish();
 
@@ -139,7 +148,7 @@ export class ApplyEntityVectorsService {
     // Removals first: an entity removed and added again within the chunk keeps its new ranking.
     for (const r of retractions) await this.rankings.remove(r.subject.type, r.subject.id);
     await this.rankings.save(
-      rankingEvents.map((ranking, i) => ({ ranking, json: serialised[retractions.length + i] })),
+      rankingEvents.map((ranking) => ({ ranking, json: serialised.get(ranking)! })),
     );
     stopStore();
 
