@@ -83,25 +83,27 @@ export class ServicePipeline {
   }
 
   async startEmbedding(): Promise<void> {
-    const port = await freePort();
-    this.embedding = new ServiceProcess(
-      'embedding-service',
-      { ...this.env, EMBEDDING_HTTP_PORT: String(port) },
-      port,
-      this.echoServiceLogs,
-    );
+    this.embedding = await this.service('embedding-service', 'EMBEDDING_HTTP_PORT');
     await this.embedding.start();
   }
 
   async startMatching(): Promise<void> {
+    this.matching = await this.service('matching-service', 'MATCHING_HTTP_PORT');
+    await this.matching.start();
+  }
+
+  /** A service from the build on a free port (kept before it starts, so stop() ends it anyway). */
+  private async service(
+    app: 'embedding-service' | 'matching-service',
+    portVariable: string,
+  ): Promise<ServiceProcess> {
     const port = await freePort();
-    this.matching = new ServiceProcess(
-      'matching-service',
-      { ...this.env, MATCHING_HTTP_PORT: String(port) },
+    return new ServiceProcess(
+      app,
+      { ...this.env, [portVariable]: String(port) },
       port,
       this.echoServiceLogs,
     );
-    await this.matching.start();
   }
 
   /** Follows a topic from now; stopped with the pipeline. */
