@@ -197,13 +197,23 @@ export class TransformersEmbedder {
    */
   async countTokens(texts: string[]): Promise<number[]> {
     if (texts.length === 0) return [];
-    const missing = [...new Set(texts.filter((t) => !this.tokenCounts.has(t)))];
+    const known = new Map<string, number>();
+    for (const text of texts) {
+      const count = this.tokenCounts.get(text);
+      if (count !== undefined) known.set(text, count);
+    }
+    const missing = [...new Set(texts.filter((t) => !known.has(t)))];
     if (missing.length > 0) {
       const reply = await this.request({ type: 'count-tokens', texts: missing });
       if (!('counts' in reply)) throw new Error('unexpected reply from embedding worker');
-      missing.forEach((text, i) => this.rememberTokenCount(text, reply.counts[i]));
+      missing.forEach((text, i) => {
+        known.set(text, reply.counts[i]);
+        this.rememberTokenCount(text, reply.counts[i]);
+      });
     }
-    return texts.map((t) => this.tokenCounts.get(t)!);
+    // From this call's own map: a call with more new words than the cache holds evicts some of
+    // them before it returns.
+    return texts.map((t) => known.get(t)!);
   }
 
   private rememberTokenCount(text: string, count: number): void {

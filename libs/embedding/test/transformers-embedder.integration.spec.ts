@@ -39,6 +39,22 @@ describe('TransformersEmbedder with the real model', () => {
     expect(cosine(batch[1].vector, alone.vector)).toBeGreaterThan(0.98);
   });
 
+  it('returns each row in input order when a call runs in several length-sorted runs', async () => {
+    const texts = [
+      'Senior backend engineer building payment platforms in Go, Kafka and PostgreSQL for a fintech',
+      'Nurse',
+      'Pastry chef with ten years in hotel kitchens, laminated doughs and plated desserts',
+      'SRE',
+      'Data analyst',
+      'Frontend developer who ships accessible React interfaces and design systems',
+    ];
+    const together = await embedder.embed(texts, 2);
+    for (let i = 0; i < texts.length; i++) {
+      const [alone] = await embedder.embed([texts[i]], 1);
+      expect(cosine(together[i].vector, alone.vector)).toBeGreaterThan(0.98);
+    }
+  });
+
   it('fits canonical text to the token budget with the real tokenizer', async () => {
     const long = profileDocument(SAMPLE_PROFILES[0].id, {
       summary: 'distributed systems '.repeat(400),
