@@ -103,7 +103,6 @@ export class ApplyEntityVectorsService {
     for (const record of records) {
       const event = this.decode(record, letters);
       if (!event) continue;
-      const previousCounterparts = this.counterpartsOf(event.entityType, event.entityId);
       const stopIndex = this.metrics.timeStage('index');
       const outcome = this.applyToState(event);
       stopIndex();
@@ -111,6 +110,8 @@ export class ApplyEntityVectorsService {
       if (outcome !== 'applied') continue;
       if (event.type === 'entity.removed') {
         chunk.forget(`${event.entityType}:${event.entityId}`);
+        // The stored ranking (what subscribers last saw) is saved only after the chunk.
+        const previousCounterparts = this.counterpartsOf(event.entityType, event.entityId);
         retractions.push(this.retraction(event, previousCounterparts));
       }
       timedSearch(() => this.updateRankings(event, chunk));
