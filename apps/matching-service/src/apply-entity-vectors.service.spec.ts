@@ -1,27 +1,68 @@
 import { Logger } from '@nestjs/common';
 import { TOPICS, encodeVector, matchRankingEvent } from '@matchstream/contracts';
-import type { EntityType, MatchRankingEvent } from '@matchstream/contracts';
+import type {
+  EntityType,
+  JobPayload,
+  MatchRankingEvent,
+  ProfilePayload,
+} from '@matchstream/contracts';
 import type { ConsumedRecord, DeadLetterPublisher, EventPublisher } from '@matchstream/kafka';
-import { DEFAULT_WEIGHTS } from '@matchstream/matching';
+import { DEFAULT_WEIGHTS, compareScored, isEligible, scorePair } from '@matchstream/matching';
 import { MetricsService } from '@matchstream/observability';
+import { dotProduct } from '@matchstream/vector-index';
 import { SAMPLE_JOBS, SAMPLE_PROFILES, seededRandom } from '@matchstream/testing';
 import type { Redis } from 'ioredis';
 import { ApplyEntityVectorsService } from './apply-entity-vectors.service';
 import { EntityState } from './entity-state';
-import { MatchEngine } from './match-engine';
 import { RankingStore } from './ranking.store';
+import { PairScorer } from './ranking/pair-scorer';
+import { RankingBook } from './ranking/ranking-book';
+import { RankingMaintainer } from './ranking/ranking-maintainer';
 
 const DIMENSION = 8;
 const TOP_K = 3;
+const RESERVE = 2;
 const metrics = new MetricsService('matching-spec');
 
+/** Redis as the ranking store uses it, in memory, with a switch that makes it fail. */
+class FakeRedis {
+  readonly data = new Map<string, string>();
+  failing = false;
+  options = { keyPrefix: '' };
+
+  multi() {
+    const ops: (() => void)[] = [];
+    const transaction = {
+      del: (...keys: string[]) => {
+        ops.push(() => keys.forEach((k) => this.data.delete(k)));
+        return transaction;
+      },
+      mset: (...pairs: string[]) => {
+        ops.push(() => {
+          for (let i = 0; i < pairs.length; i += 2) this.data.set(pairs[i], pairs[i + 1]);
+        });
+        return transaction;
+      },
+      exec: () => {
+        if (this.failing) return Promise.reject(new Error('Connection is closed.'));
+        ops.forEach((op) => op());
+        return Promise.resolve(ops.map(() => [null, 'OK']));
+      },
+    };
+    return transaction;
+  }
+
+  get(key: string) {
+    return Promise.resolve(this.data.get(key) ?? null);
+  }
+}
+
 /**
- * The service against real indexes and a real match engine, with Kafka and Redis faked: what it
- * publishes and stores is checked against rankings searched from scratch.
+ * The service against real indexes and the real maintainer, with Kafka and Redis faked: what it
+ * publishes and stores is checked against rankings computed independently, by brute force.
  */
 function setUp(
-  candidatePool = 64,
-  publishGate: (keys: string[]) => Promise<void> = () => Promise.resolve(),
+  options: { minScore?: number; publishGate?: (keys: string[]) => Promise<void> } = {},
 ) {
   const state = new EntityState({
     dimension: DIMENSION,
@@ -30,33 +71,39 @@ function setUp(
     efConstruction: 64,
     efSearch: 64,
   });
-  const engine = new MatchEngine(state, { topK: TOP_K, candidatePool, weights: DEFAULT_WEIGHTS });
-  const redis = {
-    mset: () => Promise.resolve('OK'),
-    del: () => Promise.resolve(1),
-  } as unknown as Redis;
-  const rankings = new RankingStore(redis);
+  const book = new RankingBook(TOP_K, TOP_K + RESERVE);
+  const maintainer = new RankingMaintainer(
+    state,
+    new PairScorer({ weights: DEFAULT_WEIGHTS, minScore: options.minScore ?? 0 }),
+    book,
+  );
+  const redis = new FakeRedis();
+  const rankings = new RankingStore(redis as unknown as Redis);
   const published: MatchRankingEvent[] = [];
+  const topic = new Map<string, string>();
+  const broker = { failing: false };
   const publisher = {
-    publish: (topic: string, messages: { key: string; value: string }[]) => {
-      expect(topic).toBe(TOPICS.matches);
+    publish: async (name: string, messages: { key: string; value: string }[]) => {
+      expect(name).toBe(TOPICS.matches);
+      if (broker.failing) throw new Error('KafkaJSConnectionError: Connection timeout');
+      await (options.publishGate ?? (() => Promise.resolve()))(messages.map((m) => m.key));
       for (const m of messages) {
+        topic.set(m.key, m.value);
         const parsed = matchRankingEvent.safeParse(JSON.parse(m.value));
         if (parsed.success) published.push(parsed.data);
       }
-      return publishGate(messages.map((m) => m.key));
     },
   } as unknown as EventPublisher;
   const deadLetters = { publish: () => Promise.resolve() } as unknown as DeadLetterPublisher;
   const service = new ApplyEntityVectorsService(
     state,
-    engine,
+    maintainer,
     rankings,
     publisher,
     deadLetters,
     metrics,
   );
-  return { state, engine, rankings, published, service };
+  return { state, maintainer, rankings, published, topic, redis, broker, service };
 }
 
 let offset = 0;
@@ -72,10 +119,31 @@ function record(value: object, key: string): ConsumedRecord {
   };
 }
 
-function randomVector(random: () => number): Float32Array {
-  const v = Float32Array.from({ length: DIMENSION }, () => random() * 2 - 1);
+function normalised(v: Float32Array): Float32Array {
   const norm = Math.hypot(...v);
   return v.map((x) => x / norm);
+}
+
+function randomVector(random: () => number): Float32Array {
+  return normalised(Float32Array.from({ length: DIMENSION }, () => random() * 2 - 1));
+}
+
+/** Vectors in a few tight clusters: many near-ties, like real embeddings of similar texts. */
+function clusteredVector(random: () => number, centres: Float32Array[]): Float32Array {
+  const centre = centres[Math.floor(random() * centres.length)];
+  return normalised(centre.map((x) => x + (random() - 0.5) * 0.2));
+}
+
+const CATEGORY_POOL = ['software-engineering', 'data-analytics', 'devops', 'frontend', 'mobile'];
+
+/** A sample document with varied categories, so the category constraint splits the sides. */
+function documentFor(type: EntityType, sample: number, random: () => number): object {
+  const base =
+    type === 'profile'
+      ? SAMPLE_PROFILES[sample % SAMPLE_PROFILES.length].payload
+      : SAMPLE_JOBS[sample % SAMPLE_JOBS.length].payload;
+  const categories = random() < 0.3 ? [] : [CATEGORY_POOL[Math.floor(random() * 5)]];
+  return { ...base, categories };
 }
 
 function upserted(
@@ -83,12 +151,8 @@ function upserted(
   id: string,
   version: number,
   vector: Float32Array,
-  sample: number,
+  document: object,
 ): ConsumedRecord {
-  const document =
-    type === 'profile'
-      ? SAMPLE_PROFILES[sample % SAMPLE_PROFILES.length].payload
-      : SAMPLE_JOBS[sample % SAMPLE_JOBS.length].payload;
   return record(
     {
       schemaVersion: 1,
@@ -126,8 +190,127 @@ function removed(type: EntityType, id: string, version: number): ConsumedRecord 
   );
 }
 
-function idsAndScores(matches: { counterpartId: string; score: number }[]) {
-  return matches.map((m) => [m.counterpartId, Math.round(m.score * 1e4) / 1e4]);
+type Listing = [string, number][];
+
+/**
+ * The definition, computed the slow way: every eligible counterpart scored with scorePair, the
+ * floor applied, best first, ties by id, top K. Independent of the maintainer's code.
+ */
+function bruteForce(state: EntityState, type: EntityType, id: string, minScore = 0): Listing {
+  const side = state.side(type);
+  const other = state.side(type === 'job' ? 'profile' : 'job');
+  const subject = side.entities.get(id)!;
+  const vector = side.index.getVector(id)!;
+  const scored = [...other.entities.values()].flatMap((counterpart) => {
+    const [job, profile] = (
+      type === 'job'
+        ? [subject.document, counterpart.document]
+        : [counterpart.document, subject.document]
+    ) as [JobPayload, ProfilePayload];
+    if (!isEligible(job, profile)) return [];
+    const v = other.index.getVector(counterpart.id)!;
+    const { score } = scorePair(job, profile, dotProduct(vector, 0, v, 0, DIMENSION));
+    return score >= minScore ? [{ id: counterpart.id, score }] : [];
+  });
+  return scored
+    .sort(compareScored)
+    .slice(0, TOP_K)
+    .map((s) => [s.id, s.score]);
+}
+
+function listing(ranking: MatchRankingEvent | undefined | null): Listing | null {
+  return ranking ? ranking.matches.map((m) => [m.counterpartId, m.score]) : null;
+}
+
+/** Every live subject's served, stored and last-published ranking equals the brute-force one. */
+function expectAllExact(context: ReturnType<typeof setUp>, minScore = 0): number {
+  const { state, rankings, redis, topic } = context;
+  let checked = 0;
+  for (const type of ['profile', 'job'] as const) {
+    for (const id of state.side(type).entities.keys()) {
+      const expected = bruteForce(state, type, id, minScore);
+      const stored = redis.data.get(`ranking:${type}:${id}`);
+      const onTopic = topic.get(`${type}:${id}`);
+      expect({ subject: `${type}:${id}`, served: listing(rankings.get(type, id)) }).toEqual({
+        subject: `${type}:${id}`,
+        served: expected,
+      });
+      expect(listing(stored ? (JSON.parse(stored) as MatchRankingEvent) : null)).toEqual(expected);
+      expect(listing(onTopic ? (JSON.parse(onTopic) as MatchRankingEvent) : null)).toEqual(
+        expected,
+      );
+      checked++;
+    }
+  }
+  // Nothing is served or stored for subjects that are gone.
+  for (const key of rankings.keys()) {
+    const [type, id] = key.split(':') as [EntityType, string];
+    expect(state.side(type).entities.has(id)).toBe(true);
+  }
+  return checked;
+}
+
+interface Workload {
+  seed: number;
+  profiles: number;
+  jobs: number;
+  chunks: number;
+  clustered: boolean;
+  /** Which side arrives first (the other follows), or interleaved. */
+  order: 'profiles-first' | 'jobs-first' | 'interleaved';
+}
+
+/**
+ * Random upserts, updates and removals over populations much larger than a ranking's depth, in
+ * chunks of 1 to 24 records.
+ */
+function* workload(w: Workload): Generator<ConsumedRecord[]> {
+  const random = seededRandom(w.seed);
+  const centres = Array.from({ length: 4 }, () => randomVector(random));
+  const vector = () => (w.clustered ? clusteredVector(random, centres) : randomVector(random));
+  const versions = new Map<string, number>();
+  const live = new Set<string>();
+  const pick = (n: number) => Math.floor(random() * n);
+  const next = (type: EntityType, id: string) => {
+    const key = `${type}:${id}`;
+    const version = (versions.get(key) ?? 0) + 1;
+    versions.set(key, version);
+    if (live.has(key) && random() < 0.2) {
+      live.delete(key);
+      return removed(type, id, version);
+    }
+    live.add(key);
+    return upserted(type, id, version, vector(), documentFor(type, pick(100), random));
+  };
+  const seed: [EntityType, number][] =
+    w.order === 'profiles-first'
+      ? [
+          ['profile', w.profiles],
+          ['job', w.jobs],
+        ]
+      : [
+          ['job', w.jobs],
+          ['profile', w.profiles],
+        ];
+  if (w.order !== 'interleaved') {
+    for (const [type, count] of seed) {
+      for (let i = 0; i < count; i += 16) {
+        yield Array.from({ length: Math.min(16, count - i) }, (_, j) =>
+          upserted(type, `${type[0]}${i + j}`, 1, vector(), documentFor(type, pick(100), random)),
+        );
+        for (let j = i; j < Math.min(i + 16, count); j++) {
+          versions.set(`${type}:${type[0]}${j}`, 1);
+          live.add(`${type}:${type[0]}${j}`);
+        }
+      }
+    }
+  }
+  for (let chunkNo = 0; chunkNo < w.chunks; chunkNo++) {
+    yield Array.from({ length: 1 + pick(24) }, () => {
+      const type: EntityType = random() < 0.5 ? 'profile' : 'job';
+      return next(type, `${type[0]}${pick(type === 'profile' ? w.profiles : w.jobs)}`);
+    });
+  }
 }
 
 describe('ApplyEntityVectorsService', () => {
@@ -138,61 +321,100 @@ describe('ApplyEntityVectorsService', () => {
     Logger.overrideLogger(['log', 'error', 'warn', 'debug', 'verbose']);
   });
 
-  it('keeps every stored ranking equal to a fresh search through random upserts and removals', async () => {
-    const { state, engine, rankings, service } = setUp();
-    const random = seededRandom(7);
-    const versions = new Map<string, number>();
-    const live = new Set<string>();
-    const pick = (n: number) => Math.floor(random() * n);
-
-    for (let chunkNo = 0; chunkNo < 60; chunkNo++) {
-      const chunk: ConsumedRecord[] = [];
-      for (let i = 0, size = 1 + pick(5); i < size; i++) {
-        const type: EntityType = random() < 0.5 ? 'profile' : 'job';
-        const id = `${type[0]}${pick(type === 'profile' ? 14 : 10)}`;
-        const key = `${type}:${id}`;
-        const version = (versions.get(key) ?? 0) + 1;
-        versions.set(key, version);
-        if (live.has(key) && random() < 0.15) {
-          chunk.push(removed(type, id, version));
-          live.delete(key);
-        } else {
-          chunk.push(upserted(type, id, version, randomVector(random), pick(100)));
-          live.add(key);
-        }
+  it.each<Workload>([
+    { seed: 7, profiles: 120, jobs: 80, chunks: 60, clustered: true, order: 'profiles-first' },
+    { seed: 8, profiles: 80, jobs: 120, chunks: 60, clustered: true, order: 'jobs-first' },
+    { seed: 9, profiles: 100, jobs: 100, chunks: 120, clustered: false, order: 'interleaved' },
+    { seed: 10, profiles: 150, jobs: 20, chunks: 80, clustered: true, order: 'interleaved' },
+  ])(
+    'keeps every ranking equal to a brute-force ranking of the current state ($order, clustered $clustered, $profiles profiles, $jobs jobs)',
+    async (w) => {
+      const context = setUp();
+      let chunkNo = 0;
+      for (const chunk of workload(w)) {
+        await context.service.process(chunk);
+        if (++chunkNo % 15 === 0) expectAllExact(context);
       }
-      await service.process(chunk);
+      expect(expectAllExact(context)).toBeGreaterThan(3 * (TOP_K + RESERVE));
+    },
+  );
 
-      for (const key of live) {
-        const [type, id] = key.split(':') as [EntityType, string];
-        const fresh =
-          type === 'job' ? engine.rankCandidatesForJob(id) : engine.rankJobsForProfile(id);
-        expect({ key, ranking: idsAndScores(rankings.get(type, id)?.matches ?? []) }).toEqual({
-          key,
-          ranking: idsAndScores(fresh),
-        });
-      }
+  it('publishes nothing below MATCH_MIN_SCORE, and keeps rankings exact with the floor', async () => {
+    const minScore = 0.75;
+    const context = setUp({ minScore });
+    for (const chunk of workload({
+      seed: 12,
+      profiles: 60,
+      jobs: 60,
+      chunks: 40,
+      clustered: true,
+      order: 'interleaved',
+    })) {
+      await context.service.process(chunk);
     }
-    expect(state.profiles.size + state.jobs.size).toBe(live.size);
+    expectAllExact(context, minScore);
+    for (const event of context.published)
+      for (const m of event.matches) expect(m.score).toBeGreaterThanOrEqual(minScore);
   });
+
+  it.each(['broker', 'redis'] as const)(
+    'produces every output of a chunk retried after the %s failed, and serves nothing unpublished',
+    async (dependency) => {
+      const context = setUp();
+      const chunks = [
+        ...workload({
+          seed: 21,
+          profiles: 60,
+          jobs: 60,
+          chunks: 30,
+          clustered: true,
+          order: 'interleaved',
+        }),
+      ];
+      for (const [i, chunk] of chunks.entries()) {
+        const fail = i % 3 === 1;
+        if (fail) {
+          if (dependency === 'broker') context.broker.failing = true;
+          else context.redis.failing = true;
+          const servedBefore = new Map(
+            [...context.rankings.keys()].map((k) => {
+              const [type, id] = k.split(':') as [EntityType, string];
+              return [k, context.rankings.get(type, id)];
+            }),
+          );
+          await expect(context.service.process(chunk)).rejects.toThrow();
+          // What is served did not move ahead of what was stored.
+          for (const [key, ranking] of servedBefore) {
+            const [type, id] = key.split(':') as [EntityType, string];
+            expect(context.rankings.get(type, id)).toBe(ranking);
+          }
+          context.broker.failing = false;
+          context.redis.failing = false;
+        }
+        // The consumer retries the same records: they are duplicates now, yet nothing is lost.
+        await context.service.process(chunk);
+        expect(context.service.isSettled).toBe(true);
+      }
+      expectAllExact(context);
+    },
+  );
 
   it('answers a new job with its own ranking and the changed rankings of the profiles it enters', async () => {
     const { published, service } = setUp();
     const random = seededRandom(11);
-    // Three remote-friendly profiles; a remote job every one of them accepts.
+    const remote = SAMPLE_PROFILES[0].payload;
     await service.process([
-      upserted('profile', 'p1', 1, randomVector(random), 0),
-      upserted('profile', 'p2', 1, randomVector(random), 0),
+      upserted('profile', 'p1', 1, randomVector(random), remote),
+      upserted('profile', 'p2', 1, randomVector(random), remote),
     ]);
     published.length = 0;
-    await service.process([upserted('job', 'j1', 1, randomVector(random), 0)]);
+    await service.process([upserted('job', 'j1', 1, randomVector(random), SAMPLE_JOBS[0].payload)]);
 
     const own = published.find((e) => e.subject.type === 'job');
     expect(own).toMatchObject({ subject: { id: 'j1' }, trigger: 'subject-changed' });
     const listed = own!.matches.map((m) => m.counterpartId).sort();
     expect(listed).toEqual(['p1', 'p2']);
     const profileEvents = published.filter((e) => e.subject.type === 'profile');
-    // Each listed profile had no job yet: its ranking changed and was published, naming the job.
     expect(profileEvents.map((e) => e.subject.id).sort()).toEqual(listed);
     for (const e of profileEvents) {
       expect(e.trigger).toBe('counterpart-changed');
@@ -205,35 +427,57 @@ describe('ApplyEntityVectorsService', () => {
     const { published, service, rankings } = setUp();
     const random = seededRandom(3);
     const profileVector = randomVector(random);
-    await service.process([upserted('profile', 'p1', 1, profileVector, 0)]);
-    // Fill p1's top-K with jobs, then add one that scores below all of them.
-    const jobs = Array.from({ length: TOP_K }, (_, i) =>
-      upserted('job', `j${i}`, 1, profileVector, 0),
+    const remote = SAMPLE_PROFILES[0].payload;
+    const job = SAMPLE_JOBS[0].payload;
+    await service.process([upserted('profile', 'p1', 1, profileVector, remote)]);
+    // Fill p1's ranking and its reserve, then add a job that scores below all of them.
+    await service.process(
+      Array.from({ length: TOP_K + RESERVE }, (_, i) =>
+        upserted('job', `j${i}`, 1, profileVector, job),
+      ),
     );
-    await service.process(jobs);
     const opposite = profileVector.map((x) => -x);
     published.length = 0;
-    await service.process([upserted('job', 'far', 1, opposite, 0)]);
+    await service.process([upserted('job', 'far', 1, opposite, job)]);
 
     expect(published.map((e) => `${e.subject.type}:${e.subject.id}`)).toEqual(['job:far']);
     expect(rankings.get('profile', 'p1')!.matches.map((m) => m.counterpartId)).not.toContain('far');
+  });
+
+  it('retracts a removed subject and takes it out of every ranking that listed it', async () => {
+    const { published, service, rankings } = setUp();
+    const random = seededRandom(5);
+    const v = randomVector(random);
+    await service.process([
+      upserted('profile', 'p1', 1, v, SAMPLE_PROFILES[0].payload),
+      upserted('job', 'j1', 1, v, SAMPLE_JOBS[0].payload),
+    ]);
+    expect(rankings.get('job', 'j1')!.matches.map((m) => m.counterpartId)).toEqual(['p1']);
+    await service.process([removed('profile', 'p1', 2)]);
+    expect(rankings.get('profile', 'p1')).toBeUndefined();
+    expect(rankings.get('job', 'j1')!.matches).toEqual([]);
+    expect(published.at(-1)).toMatchObject({
+      subject: { id: 'j1' },
+      trigger: 'counterpart-removed',
+    });
   });
 
   it('applies concurrent chunks one after the other, so no ranking update is lost', async () => {
     let gateOpen: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (gateOpen = resolve));
     // The first job's chunk waits in its publish until the test opens the gate.
-    const { state, rankings, service } = setUp(64, (keys) =>
-      keys.includes('job:j1') ? gate : Promise.resolve(),
-    );
+    const { state, rankings, service } = setUp({
+      publishGate: (keys) => (keys.includes('job:j1') ? gate : Promise.resolve()),
+    });
     const random = seededRandom(21);
     const vector = randomVector(random);
-    await service.process([upserted('profile', 'p1', 1, vector, 0)]);
+    const remote = SAMPLE_PROFILES[0].payload;
+    const job = SAMPLE_JOBS[0].payload;
+    await service.process([upserted('profile', 'p1', 1, vector, remote)]);
 
-    const first = service.process([upserted('job', 'j1', 1, vector, 0)]);
-    const second = service.process([upserted('job', 'j2', 1, vector, 0)]);
+    const first = service.process([upserted('job', 'j1', 1, vector, job)]);
+    const second = service.process([upserted('job', 'j2', 1, vector, job)]);
     await new Promise((resolve) => setTimeout(resolve, 20));
-    // The first chunk is between publishing and storing: the second has not touched the state.
     expect(state.jobs.has('j1')).toBe(true);
     expect(state.jobs.has('j2')).toBe(false);
     gateOpen();
@@ -244,5 +488,31 @@ describe('ApplyEntityVectorsService', () => {
       .matches.map((m) => m.counterpartId)
       .sort();
     expect(listed).toEqual(['j1', 'j2']);
+  });
+
+  it('reconciles after a restart: rankings missing from an emptied Redis are stored again, unpublished', async () => {
+    const first = setUp();
+    const records = [
+      ...workload({
+        seed: 31,
+        profiles: 40,
+        jobs: 40,
+        chunks: 10,
+        clustered: true,
+        order: 'interleaved',
+      }),
+    ];
+    for (const chunk of records) await first.service.process(chunk);
+
+    // A new instance replays the same log with an empty Redis.
+    const second = setUp();
+    for (const chunk of records) second.service.replay(chunk);
+    expect(second.published).toEqual([]);
+    const outcome = await second.service.reconcile('recovery:test');
+    expect(outcome.republished).toBe(0);
+    expect(outcome.restored).toBe(second.state.profiles.size + second.state.jobs.size);
+    expect(second.published).toEqual([]);
+    for (const [key, value] of first.topic) second.topic.set(key, value);
+    expectAllExact(second);
   });
 });

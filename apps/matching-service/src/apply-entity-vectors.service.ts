@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { TOPICS, decodeVector, entityVectorEvent, formatIssues } from '@matchstream/contracts';
 import type {
-  EntityType,
   EntityVectorEvent,
   MatchEvent,
   MatchRankingEvent,
@@ -10,74 +9,113 @@ import type {
   RankedMatch,
 } from '@matchstream/contracts';
 import { DeadLetterPublisher, EventPublisher } from '@matchstream/kafka';
-import { foldIntoRanking, toRankedMatches } from '@matchstream/matching';
-import type { ScoredCounterpart } from '@matchstream/matching';
 import type { ConsumedRecord, DeadLetter } from '@matchstream/kafka';
 import { MetricsService } from '@matchstream/observability';
-import { ChunkRankings, splitKey } from './chunk-rankings';
-import type { Cause } from './chunk-rankings';
 import type { ApplyOutcome } from './entity-state';
 import { EntityState } from './entity-state';
-import { MatchEngine } from './match-engine';
 import { RankingStore } from './ranking.store';
+import { splitKey, subjectKey } from './ranking/ranking-book';
+import { RankingMaintainer } from './ranking/ranking-maintainer';
+
+/** Why a subject's ranking is (re)published: the trigger and the event that caused it. */
+interface Cause {
+  trigger: MatchRankingEvent['trigger'] | 'subject-removed';
+  causationEventId: string;
+  occurredAt?: string;
+}
 
 /**
- * The matching use case for one chunk of entity-vector records: apply each change to the indexes
- * (idempotently, by version), then update every ranking it may change — the subject's own (one
- * search of its candidate pool) and its counterparts' (the counterparts in that pool, and those
- * whose ranking lists it): each counterpart's ranking is folded incrementally with the pair's new
- * score, and searched again only when that cannot be exact (an entry left a full list). Changed
- * rankings are published; retractions go out for removed subjects.
+ * The matching use case for one chunk of entity-vector records: apply each change to the state
+ * (idempotently, by version), bring every affected ranking up to date (RankingMaintainer: exact,
+ * both directions), then publish and store what changed.
+ *
+ * Retry-safe: the subjects a chunk affected stay "unsettled" until their rankings are both
+ * published and stored. A chunk retried after any failure (Redis, broker) finds its events
+ * already applied (duplicates) yet still settles every unsettled subject, comparing the
+ * maintained ranking with the last stored one; nothing is marked applied before its effects are
+ * durable. The served rankings (RankingStore) change only once stored, so they never run ahead of
+ * what was published.
  */
 @Injectable()
 export class ApplyEntityVectorsService {
   private readonly logger = new Logger(ApplyEntityVectorsService.name);
-  /** Next offset per partition whose effects are in the state: what a snapshot covers. */
+  /** Next offset per partition whose effects are durable: what a snapshot covers. */
   readonly appliedOffsets = new Map<number, bigint>();
-  /** Chunks between applying state and publishing their events: no snapshot while > 0. */
+  /** Subjects whose maintained ranking may differ from the stored one, with why. */
+  private readonly unsettled = new Map<string, Cause>();
+  /** Chunks in progress: no snapshot while > 0. */
   private inFlight = 0;
   /** The chunk in progress (settled), which the next one waits for. */
   private previousChunk: Promise<unknown> = Promise.resolve();
 
+  /** Between chunks with every effect durable: what a snapshot may capture. */
   get isIdle(): boolean {
-    return this.inFlight === 0;
+    return this.inFlight === 0 && this.isSettled;
+  }
+
+  /** No subject's ranking awaits publication (a failure leaves some until its retry). */
+  get isSettled(): boolean {
+    return this.unsettled.size === 0;
   }
 
   constructor(
     private readonly state: EntityState,
-    private readonly engine: MatchEngine,
+    private readonly maintainer: RankingMaintainer,
     private readonly rankings: RankingStore,
     private readonly publisher: EventPublisher,
     private readonly deadLetters: DeadLetterPublisher,
     private readonly metrics: MetricsService,
   ) {}
 
-  /** Applies state only (start-up replay up to the committed offsets): publishes nothing. */
-  applyStateOnly(records: ConsumedRecord[]): void {
+  /**
+   * Start-up replay up to the committed offsets: applies state and maintains rankings exactly as
+   * live processing does, but publishes nothing (those effects were made durable before the
+   * offsets were committed; `reconcile` settles any difference afterwards).
+   */
+  replay(records: ConsumedRecord[]): void {
+    const changed = new Set<string>();
     for (const record of records) {
       const event = this.decode(record);
-      if (event) this.applyToState(event);
+      if (event && this.applyToState(event) === 'applied')
+        changed.add(subjectKey(event.entityType, event.entityId));
     }
+    this.maintainer.apply(changed);
     this.markApplied(records);
   }
 
-  private markApplied(records: ConsumedRecord[]): void {
-    const last = records.at(-1);
-    if (last) this.appliedOffsets.set(last.partition, BigInt(last.offset) + 1n);
+  /**
+   * After start-up recovery: creates the rankings the recovered state lacks, then settles every
+   * subject against the stored rankings. A stored ranking that differs is published and stored
+   * again; a missing one (Redis lost its data) is stored without publishing, since it was
+   * published before it was ever stored.
+   */
+  async reconcile(
+    recoveryId: string,
+  ): Promise<{ created: number; republished: number; restored: number }> {
+    const created = this.maintainer.fillMissing();
+    const cause: Cause = { trigger: 'counterpart-changed', causationEventId: recoveryId };
+    for (const key of this.maintainer.book.keys()) this.unsettled.set(key, cause);
+    for (const key of this.rankings.keys()) this.unsettled.set(key, cause);
+    const { published, stored } = await this.runExclusive(() => this.settle([], true));
+    return { created, republished: published, restored: stored - published };
   }
 
   /**
-   * Chunks are processed one at a time, whatever CONSUMER_PARTITIONS_CONCURRENTLY says: rankings
-   * are folded from the stored ones, so a chunk must see the rankings every earlier chunk saved
-   * (two interleaved chunks updating one profile would lose one of the updates).
+   * Chunks are processed one at a time, whatever CONSUMER_PARTITIONS_CONCURRENTLY says: each
+   * chunk's maintenance must see the state and rankings every earlier chunk left.
    */
-  async process(records: ConsumedRecord[]): Promise<void> {
-    if (records.length === 0) return;
+  process(records: ConsumedRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    return this.runExclusive(() => this.processChunk(records));
+  }
+
+  /** Runs work between chunks (no chunk interleaves with it). */
+  async runExclusive<T>(work: () => Promise<T> | T): Promise<T> {
     this.inFlight++;
-    const turn = this.previousChunk.then(() => this.processChunk(records));
+    const turn = this.previousChunk.then(work);
     this.previousChunk = turn.catch(() => undefined);
     try {
-      await turn;
+      return await turn;
     } finally {
       this.inFlight--;
     }
@@ -86,45 +124,87 @@ export class ApplyEntityVectorsService {
   private async processChunk(records: ConsumedRecord[]): Promise<void> {
     const topic = records[0].topic;
     const letters: DeadLetter[] = [];
-    const chunk = new ChunkRankings(this.rankings);
-    const retractions: MatchRetractedEvent[] = [];
     const outcomes: Record<ApplyOutcome, number> = { applied: 0, duplicate: 0, stale: 0 };
+    const causes = new Map<string, Cause>();
 
-    // The 'search' stage: ranking work only (index updates are timed as 'index'), once per chunk.
-    let searchSeconds = 0;
-    const timedSearch = <T>(work: () => T): T => {
-      const started = performance.now();
-      try {
-        return work();
-      } finally {
-        searchSeconds += (performance.now() - started) / 1000;
-      }
-    };
+    const stopIndex = this.metrics.timeStage('index');
     for (const record of records) {
       const event = this.decode(record, letters);
       if (!event) continue;
-      const stopIndex = this.metrics.timeStage('index');
       const outcome = this.applyToState(event);
-      stopIndex();
       outcomes[outcome]++;
       if (outcome !== 'applied') continue;
-      if (event.type === 'entity.removed') {
-        chunk.forget(`${event.entityType}:${event.entityId}`);
-        // The stored ranking (what subscribers last saw) is saved only after the chunk.
-        const previousCounterparts = this.counterpartsOf(event.entityType, event.entityId);
-        retractions.push(this.retraction(event, previousCounterparts));
-      }
-      timedSearch(() => this.updateRankings(event, chunk));
+      const removed = event.type === 'entity.removed';
+      causes.set(subjectKey(event.entityType, event.entityId), {
+        trigger: removed ? 'subject-removed' : 'subject-changed',
+        causationEventId: event.sourceEventId,
+        occurredAt: event.occurredAt,
+      });
     }
-    const rankingEvents = timedSearch(() => [
-      ...this.changedRankings(chunk),
-      ...this.searchedRankings(chunk),
-    ]);
-    this.metrics.stageDuration.observe({ stage: 'search' }, searchSeconds);
+    stopIndex();
+
+    const stopSearch = this.metrics.timeStage('search');
+    const touched = this.maintainer.apply(causes.keys());
+    stopSearch();
+    for (const [key, by] of touched) {
+      const own = causes.get(key);
+      const cause: Cause = own ?? {
+        trigger:
+          causes.get(by)?.trigger === 'subject-removed'
+            ? 'counterpart-removed'
+            : 'counterpart-changed',
+        causationEventId: causes.get(by)?.causationEventId ?? '',
+      };
+      // A subject's own change is the cause that wins over a counterpart's.
+      const pending = this.unsettled.get(key);
+      if (
+        !pending ||
+        own ||
+        (pending.trigger !== 'subject-changed' && pending.trigger !== 'subject-removed')
+      )
+        this.unsettled.set(key, cause);
+    }
+
+    const { events } = await this.settle(letters, false);
+    this.markApplied(records);
+    this.observe(topic, outcomes, letters.length, events);
+  }
+
+  /**
+   * Publishes and stores the rankings of every unsettled subject that differ from the stored
+   * ones (and retractions for subjects gone), with the chunk's dead letters; then the subjects
+   * are settled. Throws (and settles nothing) when any of it fails: the retry does it again.
+   */
+  private async settle(
+    letters: DeadLetter[],
+    recovering: boolean,
+  ): Promise<{ events: MatchRankingEvent[]; published: number; stored: number }> {
+    const retractions: MatchRetractedEvent[] = [];
+    const toPublish: MatchRankingEvent[] = [];
+    const toStore: MatchRankingEvent[] = [];
+    const stopSearch = this.metrics.timeStage('search');
+    for (const [key, cause] of this.unsettled) {
+      const [type, id] = splitKey(key);
+      const entity = this.state.side(type).entities.get(id);
+      const previous = this.rankings.get(type, id);
+      if (!entity || !this.maintainer.book.get(key)) {
+        if (previous || cause.trigger === 'subject-removed')
+          retractions.push(this.retraction(key, cause, previous));
+        continue;
+      }
+      const matches = this.maintainer.topMatches(key);
+      const differs = !previous || !sameRanking(previous.matches, matches);
+      if (!differs && cause.trigger !== 'subject-changed') continue;
+      const event = this.rankingEvent(key, entity, matches, cause, previous);
+      toStore.push(event);
+      // Recovery found no stored ranking at all: it was published before it was ever stored.
+      if (!(recovering && !previous)) toPublish.push(event);
+    }
+    stopSearch();
 
     const stopPublish = this.metrics.timeStage('publish');
     const serialised = new Map<MatchEvent, string>(
-      [...retractions, ...rankingEvents].map((e) => [e, JSON.stringify(e)]),
+      [...retractions, ...toStore].map((e) => [e, JSON.stringify(e)]),
     );
     const toMessages = (events: MatchEvent[]) =>
       events.map((e) => ({
@@ -136,8 +216,8 @@ export class ApplyEntityVectorsService {
     // (often much larger) batch of counterparts' updated rankings: waiting subscribers get them
     // sooner. No key is in both, so per-key order is unaffected; both are acknowledged before
     // the chunk's offsets are committed.
-    const answers = rankingEvents.filter((e) => e.trigger === 'subject-changed');
-    const updates = rankingEvents.filter((e) => e.trigger !== 'subject-changed');
+    const answers = toPublish.filter((e) => e.trigger === 'subject-changed');
+    const updates = toPublish.filter((e) => e.trigger !== 'subject-changed');
     await Promise.all([
       this.publisher.publish(TOPICS.matches, toMessages([...retractions, ...answers])),
       this.publisher.publish(TOPICS.matches, toMessages(updates)),
@@ -146,102 +226,30 @@ export class ApplyEntityVectorsService {
     stopPublish();
 
     const stopStore = this.metrics.timeStage('store');
-    // Removals first: an entity removed and added again within the chunk keeps its new ranking.
-    for (const r of retractions) await this.rankings.remove(r.subject.type, r.subject.id);
-    await this.rankings.save(
-      rankingEvents.map((ranking) => ({ ranking, json: serialised.get(ranking)! })),
+    await this.rankings.replace(
+      retractions.map((r) => r.subject),
+      toStore.map((ranking) => ({ ranking, json: serialised.get(ranking)! })),
     );
     stopStore();
-
-    this.markApplied(records);
-    this.observe(topic, outcomes, letters.length, rankingEvents);
+    this.unsettled.clear();
+    return { events: toStore, published: toPublish.length, stored: toStore.length };
   }
 
-  /**
-   * The rankings one applied change affects: the subject's own from one search of its pool, then
-   * each counterpart's, folded with the pair's new score (or its removal).
-   */
-  private updateRankings(event: EntityVectorEvent, chunk: ChunkRankings): void {
-    const { entityType: type, entityId: id } = event;
-    const counterpartType: EntityType = type === 'job' ? 'profile' : 'job';
-    const removed = event.type === 'entity.removed';
-    const cause: Cause = {
-      trigger: removed ? 'counterpart-removed' : 'counterpart-changed',
-      causationEventId: event.sourceEventId,
-    };
-    const pool = removed ? [] : this.engine.scoredPool(type, id);
-    if (!removed) {
-      chunk.set(`${type}:${id}`, toRankedMatches(pool, this.engine.topK), {
-        trigger: 'subject-changed',
-        causationEventId: event.sourceEventId,
-        occurredAt: event.occurredAt,
-      });
-    }
-    // Seen from each counterpart, this entity now scores as in its pool (a pair scores the same
-    // both ways); counterparts listing it outside the pool (kNN is not symmetric) get the pair
-    // scored directly: null when it is no longer eligible, or gone.
-    const changes = new Map<string, ScoredCounterpart | null>();
-    for (const m of pool) {
-      changes.set(m.id, { ...m, id, version: event.entityVersion });
-    }
-    for (const subjectId of chunk.subjectsListing(type, id)) {
-      if (!changes.has(subjectId)) {
-        changes.set(
-          subjectId,
-          removed ? null : this.engine.scoredPair(counterpartType, subjectId, id),
-        );
-      }
-    }
-    for (const [counterpartId, scored] of changes) {
-      const key = `${counterpartType}:${counterpartId}`;
-      const current = chunk.current(counterpartType, counterpartId);
-      if (current === null) {
-        if (!chunk.toSearch.has(key)) chunk.search(key, cause);
-        continue;
-      }
-      const update = foldIntoRanking(current, { id, scored }, this.engine.topK);
-      if (update.kind === 'updated') chunk.set(key, update.matches, cause);
-      else if (update.kind === 'recompute') chunk.search(key, cause);
-    }
+  private markApplied(records: ConsumedRecord[]): void {
+    const last = records.at(-1);
+    if (last) this.appliedOffsets.set(last.partition, BigInt(last.offset) + 1n);
   }
 
-  /** Ranking events for the incrementally updated rankings that differ from the stored ones. */
-  private changedRankings(chunk: ChunkRankings): MatchRankingEvent[] {
-    const events: MatchRankingEvent[] = [];
-    for (const [key, { matches, cause }] of chunk.updated) {
-      const event = this.rankingEvent(key, matches, cause);
-      if (event) events.push(event);
-    }
-    return events;
-  }
-
-  /** Ranking events for the rankings that needed a new search, on the chunk's final state. */
-  private searchedRankings(chunk: ChunkRankings): MatchRankingEvent[] {
-    const events: MatchRankingEvent[] = [];
-    for (const [key, cause] of chunk.toSearch) {
-      const [type, id] = splitKey(key);
-      const matches =
-        type === 'job' ? this.engine.rankCandidatesForJob(id) : this.engine.rankJobsForProfile(id);
-      const event = this.rankingEvent(key, matches, cause);
-      if (event) events.push(event);
-    }
-    return events;
-  }
-
-  /** The event for a subject's new ranking; null when it is gone or nothing changed for it. */
   private rankingEvent(
     key: string,
+    entity: { version: number; modelId: string },
     matches: RankedMatch[],
     cause: Cause,
-  ): MatchRankingEvent | null {
+    previous: MatchRankingEvent | undefined,
+  ): MatchRankingEvent {
     const [type, id] = splitKey(key);
-    const exists = type === 'job' ? this.state.jobs.get(id) : this.state.profiles.get(id);
-    if (!exists) return null;
-    const previous = this.rankings.get(type, id);
-    if (cause.trigger !== 'subject-changed' && previous && sameRanking(previous.matches, matches))
-      return null;
     const ids = new Set(matches.map((m) => m.counterpartId));
-    if (cause.occurredAt) {
+    if (cause.occurredAt && cause.trigger === 'subject-changed') {
       this.metrics.endToEnd.observe(
         { subject_type: type },
         (Date.now() - Date.parse(cause.occurredAt)) / 1000,
@@ -252,13 +260,35 @@ export class ApplyEntityVectorsService {
       schemaVersion: 1,
       eventId: randomUUID(),
       producedAt: new Date().toISOString(),
-      subject: { type, id, version: exists.version },
-      trigger: cause.trigger,
+      subject: { type, id, version: entity.version },
+      trigger: cause.trigger === 'subject-removed' ? 'counterpart-removed' : cause.trigger,
       causationEventId: cause.causationEventId,
-      modelId: exists.modelId,
+      modelId: entity.modelId,
       indexVersion: this.state.indexVersion,
       matches,
       retracted: (previous?.matches ?? []).map((m) => m.counterpartId).filter((c) => !ids.has(c)),
+    };
+  }
+
+  private retraction(
+    key: string,
+    cause: Cause,
+    previous: MatchRankingEvent | undefined,
+  ): MatchRetractedEvent {
+    const [type, id] = splitKey(key);
+    return {
+      schema: 'match.retracted',
+      schemaVersion: 1,
+      eventId: randomUUID(),
+      producedAt: new Date().toISOString(),
+      subject: {
+        type,
+        id,
+        version: this.state.versionOf(type, id) ?? previous?.subject.version ?? 0,
+      },
+      reason: 'subject-removed',
+      causationEventId: cause.causationEventId,
+      retracted: (previous?.matches ?? []).map((m) => m.counterpartId),
     };
   }
 
@@ -294,23 +324,6 @@ export class ApplyEntityVectorsService {
     return event.entityType === 'profile'
       ? this.state.upsertProfile({ ...base, document: event.document }, vector)
       : this.state.upsertJob({ ...base, document: event.document }, vector);
-  }
-
-  private retraction(event: EntityVectorEvent, previous: string[]): MatchRetractedEvent {
-    return {
-      schema: 'match.retracted',
-      schemaVersion: 1,
-      eventId: randomUUID(),
-      producedAt: new Date().toISOString(),
-      subject: { type: event.entityType, id: event.entityId, version: event.entityVersion },
-      reason: 'subject-removed',
-      causationEventId: event.sourceEventId,
-      retracted: previous,
-    };
-  }
-
-  private counterpartsOf(type: EntityType, id: string): string[] {
-    return (this.rankings.get(type, id)?.matches ?? []).map((m) => m.counterpartId);
   }
 
   private observe(

@@ -4,6 +4,7 @@ import type { HnswIndexOptions } from '@matchstream/vector-index';
 import { HnswVectorIndex } from '@matchstream/vector-index';
 import { EntityState } from './entity-state';
 import type { RestoredEntityState } from './entity-state';
+import type { SerialisedRanking } from './ranking/ranking-book';
 
 const LATEST = 'LATEST';
 
@@ -11,19 +12,29 @@ const LATEST = 'LATEST';
 export type PartitionOffsets = Record<string, string>;
 
 /**
+ * The maintained rankings as of the same offsets, with the settings they were computed under
+ * (a snapshot taken under other settings brings no rankings: they are computed again).
+ */
+export interface SnapshotRankings {
+  settings: string;
+  rankings: SerialisedRanking[];
+}
+
+/**
  * Writes the whole matching state to `root/snapshot-<time>/` (both HNSW indexes, documents and
  * versions, and the topic offsets the state covers), then points `root/LATEST` at it, so a crash
  * mid-write leaves the previous snapshot in force. The state is captured synchronously, in one
- * turn of the event loop: documents, versions, indexes and offsets always agree.
+ * turn of the event loop: documents, versions, indexes, rankings and offsets always agree.
  */
 export async function saveEntityStateSnapshot(
   root: string,
   state: EntityState,
   offsets: PartitionOffsets,
+  rankings?: SnapshotRankings,
 ): Promise<string> {
   const name = `snapshot-${Date.now()}-${process.pid}`;
   const dir = join(root, name);
-  const documents = JSON.stringify({ ...state.serialisable(), offsets });
+  const documents = JSON.stringify({ ...state.serialisable(), offsets, rankings });
   const indexes = Promise.all([
     state.profileIndex.saveSnapshot(join(dir, 'profiles')),
     state.jobIndex.saveSnapshot(join(dir, 'jobs')),
@@ -44,7 +55,12 @@ export async function saveEntityStateSnapshot(
 export async function loadEntityStateSnapshot(
   root: string,
   options: HnswIndexOptions,
-): Promise<{ state: EntityState; offsets: PartitionOffsets; name: string } | null> {
+): Promise<{
+  state: EntityState;
+  offsets: PartitionOffsets;
+  rankings?: SnapshotRankings;
+  name: string;
+} | null> {
   let name: string;
   try {
     name = (await readFile(join(root, LATEST), 'utf8')).trim();
@@ -60,11 +76,11 @@ export async function loadEntityStateSnapshot(
   const saved = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as Omit<
     RestoredEntityState,
     'profileIndex' | 'jobIndex'
-  > & { offsets: PartitionOffsets };
+  > & { offsets: PartitionOffsets; rankings?: SnapshotRankings };
   const state = new EntityState(options, {
     ...saved,
     profileIndex: profiles.index,
     jobIndex: jobs.index,
   });
-  return { state, offsets: saved.offsets, name };
+  return { state, offsets: saved.offsets, rankings: saved.rankings, name };
 }

@@ -21,6 +21,18 @@ export interface RestoredEntityState {
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'stale';
 
+/** One side of the market (profiles or jobs): what ranking code needs of it. */
+export interface EntitySide<D = ProfilePayload | JobPayload> {
+  type: EntityType;
+  entities: ReadonlyMap<string, StoredEntity<D>>;
+  index: HnswVectorIndex;
+  categories: CategoryIndex;
+}
+
+export function otherSide(type: EntityType): EntityType {
+  return type === 'job' ? 'profile' : 'job';
+}
+
 /**
  * The live profiles and jobs, their vectors in one HNSW index per type, and the last version seen
  * per entity (kept after removal, so a late, older upsert cannot bring an entity back).
@@ -52,6 +64,17 @@ export class EntityState {
       for (const [key, version] of restored.versions) this.versions.set(key, version);
       this.indexVersion = restored.indexVersion;
     }
+  }
+
+  side(type: EntityType): EntitySide {
+    return type === 'job'
+      ? { type, entities: this.jobs, index: this.jobIndex, categories: this.jobCategories }
+      : {
+          type,
+          entities: this.profiles,
+          index: this.profileIndex,
+          categories: this.profileCategories,
+        };
   }
 
   /** Documents and versions, for a snapshot (the indexes snapshot themselves). */

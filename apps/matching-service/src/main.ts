@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { createServiceApp, runServiceMain } from '@matchstream/platform';
 import { TOPICS } from '@matchstream/contracts';
@@ -12,11 +13,14 @@ import { EntityState } from './entity-state';
 import { LOADED_SNAPSHOT } from './matching.module';
 import type { LoadedSnapshot } from './matching.module';
 import { RankingStore } from './ranking.store';
+import { ConsistencyAuditor } from './ranking/consistency-auditor';
+import { RankingBook } from './ranking/ranking-book';
 import { replayCommittedState } from './state-replay';
 
 /**
- * Starts the matching service: state is recovered (stored rankings from Redis, entities replayed
- * from the compacted vector topic up to the committed offsets) before consumption resumes.
+ * Starts the matching service: state and rankings are recovered (the snapshot, then the compacted
+ * vector topic replayed up to the committed offsets, rankings maintained as live), reconciled with
+ * the rankings stored in Redis, and only then does consumption resume.
  */
 export async function startMatchingService(config: MatchingServiceConfig) {
   const app = await createServiceApp(AppModule.forRoot(config), config);
@@ -30,9 +34,10 @@ export async function startMatchingService(config: MatchingServiceConfig) {
 
   const logger = new Logger('recovery');
   const started = Date.now();
-  const rankings = await app.get(RankingStore).load();
+  const stored = await app.get(RankingStore).load();
   const applier = app.get(ApplyEntityVectorsService);
   const snapshot = app.get<LoadedSnapshot>(LOADED_SNAPSHOT);
+  const fromSnapshot = app.get(RankingBook).size;
   const from = new Map(
     Object.entries(snapshot?.offsets ?? {}).map(([p, o]) => [Number(p), BigInt(o)]),
   );
@@ -41,15 +46,19 @@ export async function startMatchingService(config: MatchingServiceConfig) {
     app.get<Kafka>(KAFKA_CLIENT),
     config.MATCHING_CONSUMER_GROUP,
     TOPICS.entityVectors,
-    (records) => applier.applyStateOnly(records),
+    (records) => applier.replay(records),
     from,
   );
+  const settled = await applier.reconcile(`recovery:${randomUUID()}`);
   const state = app.get(EntityState);
   logger.log(
     `recovered ${state.profiles.size} profiles and ${state.jobs.size} jobs ` +
-      `(${snapshot ? `snapshot ${snapshot.name}` : 'no snapshot'}, ${replayed} records replayed from the log) ` +
-      `and ${rankings} rankings in ${Date.now() - started} ms`,
+      `(${snapshot ? `snapshot ${snapshot.name}` : 'no snapshot'}, ${replayed} records replayed from the log); ` +
+      `rankings: ${fromSnapshot} from the snapshot, ${settled.created} computed from the state, ` +
+      `${stored} found in Redis, ${settled.republished} differed and were republished, ` +
+      `${settled.restored} were missing there and were stored again; in ${Date.now() - started} ms`,
   );
+  app.get(ConsistencyAuditor).start();
 
   await app.startAllMicroservices();
   await app.listen(config.MATCHING_HTTP_PORT, config.HTTP_HOST);

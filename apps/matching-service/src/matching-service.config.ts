@@ -17,6 +17,16 @@ const schema = z
     MATCH_TOP_K: envInt(10, 1, 100),
     /** Eligible neighbours re-ranked by the hybrid score; larger finds more skill-strong pairs. */
     MATCH_CANDIDATE_POOL: envInt(50, 1, 1000),
+    /** Matches scoring below it are not published (the hybrid score is 0..1). */
+    MATCH_MIN_SCORE: envNumber(0, 0, 1),
+    /**
+     * Entries kept beyond the top K in each maintained ranking, so that a counterpart leaving it
+     * is replaced without scanning the other side again.
+     */
+    MATCH_RANKING_RESERVE: envInt(10, 0, 1000),
+    /** Subjects re-ranked from scratch by each background consistency audit; 0 turns it off. */
+    MATCHING_AUDIT_SAMPLE: envInt(100, 0, 100000),
+    MATCHING_AUDIT_INTERVAL_MS: envInt(60000, 1000),
     HNSW_M: envInt(16, 4, 64),
     HNSW_EF_CONSTRUCTION: envInt(200, 10, 1000),
     HNSW_EF_SEARCH: envInt(100, 10, 1000),

@@ -13,6 +13,12 @@ import type { MatchingServiceConfig } from './matching-service.config';
 import { MatchesController } from './matches.controller';
 import { OpenApiController } from './openapi.controller';
 import { RankingStore } from './ranking.store';
+import { PairScorer } from './ranking/pair-scorer';
+import { RankingBook } from './ranking/ranking-book';
+import { RankingMaintainer } from './ranking/ranking-maintainer';
+import { ConsistencyAuditor } from './ranking/consistency-auditor';
+import { ConsistencyController } from './ranking/consistency.controller';
+import { rankingSettings, weightsOf } from './ranking/ranking-settings';
 
 export const LOADED_SNAPSHOT = Symbol('LOADED_SNAPSHOT');
 export type LoadedSnapshot = Awaited<ReturnType<typeof loadEntityStateSnapshot>>;
@@ -29,7 +35,12 @@ function indexOptions(config: MatchingServiceConfig, embedder: TransformersEmbed
 
 /** Indexes, the match engine, the Kafka handler that feeds them and the match API. */
 @Module({
-  controllers: [EntityVectorsController, MatchesController, OpenApiController],
+  controllers: [
+    EntityVectorsController,
+    MatchesController,
+    OpenApiController,
+    ConsistencyController,
+  ],
   providers: [
     {
       // The last snapshot, if any: state as of its offsets (recovery replays the rest).
@@ -55,15 +66,33 @@ function indexOptions(config: MatchingServiceConfig, embedder: TransformersEmbed
         new MatchEngine(state, {
           topK: config.MATCH_TOP_K,
           candidatePool: config.MATCH_CANDIDATE_POOL,
-          weights: {
-            similarity: config.MATCH_WEIGHT_SIMILARITY,
-            requiredSkills: config.MATCH_WEIGHT_REQUIRED_SKILLS,
-            niceToHaveSkills: config.MATCH_WEIGHT_NICE_TO_HAVE_SKILLS,
-            seniority: config.MATCH_WEIGHT_SENIORITY,
-            location: config.MATCH_WEIGHT_LOCATION,
-          },
+          weights: weightsOf(config),
         }),
     },
+    {
+      provide: RankingBook,
+      inject: [LOADED_SNAPSHOT, MATCHING_SERVICE_CONFIG],
+      useFactory: (snapshot: LoadedSnapshot, config: MatchingServiceConfig) => {
+        const book = new RankingBook(
+          config.MATCH_TOP_K,
+          config.MATCH_TOP_K + config.MATCH_RANKING_RESERVE,
+        );
+        if (snapshot?.rankings?.settings === rankingSettings(config))
+          book.restore(snapshot.rankings.rankings);
+        return book;
+      },
+    },
+    {
+      provide: RankingMaintainer,
+      inject: [EntityState, RankingBook, MATCHING_SERVICE_CONFIG],
+      useFactory: (state: EntityState, book: RankingBook, config: MatchingServiceConfig) =>
+        new RankingMaintainer(
+          state,
+          new PairScorer({ weights: weightsOf(config), minScore: config.MATCH_MIN_SCORE }),
+          book,
+        ),
+    },
+    ConsistencyAuditor,
     {
       // Only for free-text search queries; indexed vectors come from the embedding service.
       provide: TransformersEmbedder,
@@ -78,7 +107,14 @@ function indexOptions(config: MatchingServiceConfig, embedder: TransformersEmbed
     RankingStore,
     ApplyEntityVectorsService,
   ],
-  exports: [ApplyEntityVectorsService, RankingStore, EntityState, LOADED_SNAPSHOT],
+  exports: [
+    ApplyEntityVectorsService,
+    RankingStore,
+    EntityState,
+    RankingBook,
+    ConsistencyAuditor,
+    LOADED_SNAPSHOT,
+  ],
 })
 export class MatchingModule implements OnModuleInit, OnApplicationShutdown {
   constructor(

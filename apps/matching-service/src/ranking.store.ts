@@ -7,14 +7,12 @@ import type { Redis } from 'ioredis';
 const KEY_PREFIX = 'ranking:';
 
 /**
- * The latest ranking per subject: in memory for the HTTP API and the incremental updates, written
- * through to Redis so a restarted instance serves the same answers. Also knows, for any entity,
- * which rankings list it (to update them when it changes or goes).
+ * The latest stored ranking per subject: what was published and what the HTTP API serves, in
+ * memory, written through to Redis so a restarted instance finds what it last published.
  */
 @Injectable()
 export class RankingStore {
   private readonly rankings = new Map<string, MatchRankingEvent>();
-  private readonly listedIn = new Map<string, Set<string>>();
 
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
@@ -26,27 +24,31 @@ export class RankingStore {
     return this.rankings.size;
   }
 
-  /** Subjects (as [type, id]) whose current ranking lists this entity. */
-  subjectsListing(type: EntityType, id: string): [EntityType, string][] {
-    const subjectType: EntityType = type === 'job' ? 'profile' : 'job';
-    return [...(this.listedIn.get(`${type}:${id}`) ?? [])].map((subjectId) => [
-      subjectType,
-      subjectId,
-    ]);
+  keys(): IterableIterator<string> {
+    return this.rankings.keys();
   }
 
-  /** Stores rankings; `json` is each one as already serialised for Kafka (serialised once). */
-  async save(rankings: readonly { ranking: MatchRankingEvent; json: string }[]): Promise<void> {
-    if (rankings.length === 0) return;
-    await this.redis.mset(
-      ...rankings.flatMap(({ ranking: r, json }) => [this.key(r.subject.type, r.subject.id), json]),
-    );
-    rankings.forEach(({ ranking }) => this.remember(ranking));
-  }
-
-  async remove(type: EntityType, id: string): Promise<void> {
-    await this.redis.del(this.key(type, id));
-    this.forget(type, id);
+  /**
+   * Removes some subjects' rankings and stores others, in one Redis transaction; memory follows
+   * only once Redis has them. `json` is each ranking as already serialised for Kafka.
+   */
+  async replace(
+    removed: readonly { type: EntityType; id: string }[],
+    saved: readonly { ranking: MatchRankingEvent; json: string }[],
+  ): Promise<void> {
+    if (removed.length === 0 && saved.length === 0) return;
+    const transaction = this.redis.multi();
+    if (removed.length) transaction.del(...removed.map((s) => this.key(s.type, s.id)));
+    if (saved.length) {
+      transaction.mset(
+        ...saved.flatMap(({ ranking: r, json }) => [this.key(r.subject.type, r.subject.id), json]),
+      );
+    }
+    const results = await transaction.exec();
+    const failed = results?.find(([error]) => error);
+    if (!results || failed) throw failed?.[0] ?? new Error('Redis transaction was discarded');
+    for (const s of removed) this.rankings.delete(`${s.type}:${s.id}`);
+    for (const { ranking: r } of saved) this.rankings.set(`${r.subject.type}:${r.subject.id}`, r);
   }
 
   /** Loads every stored ranking (start-up). */
@@ -68,36 +70,25 @@ export class RankingStore {
         for (const value of values) {
           if (!value) continue;
           const parsed = matchRankingEvent.safeParse(JSON.parse(value));
-          if (parsed.success) this.remember(parsed.data);
+          if (parsed.success) {
+            const { type, id } = parsed.data.subject;
+            this.rankings.set(`${type}:${id}`, parsed.data);
+          }
         }
       }
     } while (cursor !== '0');
     return this.rankings.size;
   }
 
+  /** The ranking as Redis holds it now (the consistency audit compares it with memory). */
+  async readStored(type: EntityType, id: string): Promise<MatchRankingEvent | null> {
+    const value = await this.redis.get(this.key(type, id));
+    if (!value) return null;
+    const parsed = matchRankingEvent.safeParse(JSON.parse(value));
+    return parsed.success ? parsed.data : null;
+  }
+
   private key(type: EntityType, id: string): string {
     return `${KEY_PREFIX}${type}:${id}`;
-  }
-
-  private remember(ranking: MatchRankingEvent): void {
-    const { type, id } = ranking.subject;
-    this.forget(type, id);
-    this.rankings.set(`${type}:${id}`, ranking);
-    const counterpartType: EntityType = type === 'job' ? 'profile' : 'job';
-    for (const m of ranking.matches) {
-      const key = `${counterpartType}:${m.counterpartId}`;
-      let set = this.listedIn.get(key);
-      if (!set) this.listedIn.set(key, (set = new Set()));
-      set.add(id);
-    }
-  }
-
-  private forget(type: EntityType, id: string): void {
-    const previous = this.rankings.get(`${type}:${id}`);
-    if (!previous) return;
-    const counterpartType: EntityType = type === 'job' ? 'profile' : 'job';
-    for (const m of previous.matches)
-      this.listedIn.get(`${counterpartType}:${m.counterpartId}`)?.delete(id);
-    this.rankings.delete(`${type}:${id}`);
   }
 }

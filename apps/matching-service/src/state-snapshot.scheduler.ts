@@ -4,12 +4,15 @@ import { ApplyEntityVectorsService } from './apply-entity-vectors.service';
 import { EntityState } from './entity-state';
 import { saveEntityStateSnapshot } from './entity-state.snapshot';
 import { MATCHING_SERVICE_CONFIG } from './matching-service.config';
+import { rankingSettings } from './ranking/ranking-settings';
+import { RankingBook } from './ranking/ranking-book';
 import type { MatchingServiceConfig } from './matching-service.config';
 
 /**
  * Snapshots the state periodically when it changed, and once more at shutdown (after the
- * consumer stopped). A snapshot is only taken between chunks: a chunk whose state is applied but
- * whose match events are not yet published must be replayed in full after a crash.
+ * consumer stopped). A snapshot is only taken between chunks with every effect durable: a chunk
+ * whose state is applied but whose match events are not yet published and stored must be
+ * processed in full again after a crash.
  */
 @Injectable()
 export class StateSnapshotScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -21,6 +24,7 @@ export class StateSnapshotScheduler implements OnApplicationBootstrap, OnApplica
   constructor(
     private readonly state: EntityState,
     private readonly applier: ApplyEntityVectorsService,
+    private readonly book: RankingBook,
     @Inject(MATCHING_SERVICE_CONFIG) private readonly config: MatchingServiceConfig,
   ) {}
 
@@ -53,11 +57,10 @@ export class StateSnapshotScheduler implements OnApplicationBootstrap, OnApplica
       ]),
     );
     const started = Date.now();
-    this.running = saveEntityStateSnapshot(
-      this.config.MATCHING_SNAPSHOT_DIR,
-      this.state,
-      offsets,
-    ).then(
+    this.running = saveEntityStateSnapshot(this.config.MATCHING_SNAPSHOT_DIR, this.state, offsets, {
+      settings: rankingSettings(this.config),
+      rankings: this.book.serialise(),
+    }).then(
       (name) => {
         this.snapshotVersion = version;
         this.logger.log(

@@ -129,23 +129,17 @@ export function scorePair(
   const matchedRequired = job.requiredSkills.filter((s) => skills.has(s));
   const missingRequired = job.requiredSkills.filter((s) => !skills.has(s));
   const matchedNice = job.niceToHaveSkills.filter((s) => skills.has(s));
-  const requiredCoverage = job.requiredSkills.length
-    ? matchedRequired.length / job.requiredSkills.length
-    : 1;
-  // Neutral when a job lists none, so jobs without the list are not ranked lower for a profile.
-  const niceCoverage = job.niceToHaveSkills.length
-    ? matchedNice.length / job.niceToHaveSkills.length
-    : 1;
+  const requiredCoverage = coverage(matchedRequired.length, job.requiredSkills.length);
+  const niceCoverage = coverage(matchedNice.length, job.niceToHaveSkills.length);
   const seniorityFit = fitOfSeniority(job.seniority, profileSeniority(profile));
   const locationFit = fitOfLocation(job, profile);
-  const contributions = {
-    similarity: round(weights.similarity * clamp01(similarity)),
-    requiredSkills: round(weights.requiredSkills * requiredCoverage),
-    niceToHaveSkills: round(weights.niceToHaveSkills * niceCoverage),
-    seniority: round(weights.seniority * seniorityFit),
-    location: round(weights.location * locationFit),
-  };
-  const score = round(Object.values(contributions).reduce((a, b) => a + b, 0));
+  const { contributions, score } = combine(weights, {
+    similarity,
+    requiredCoverage,
+    niceCoverage,
+    seniorityFit,
+    locationFit,
+  });
   const constraints = checkConstraints(job, profile);
   return {
     score,
@@ -162,6 +156,75 @@ export function scorePair(
       summary: summarise(job, matchedRequired, missingRequired, similarity, seniorityFit),
     },
   };
+}
+
+/**
+ * The hybrid score alone, equal to scorePair's score to the last bit: for the scans that score
+ * many pairs to rank a few (no explanation is built, no skill list is allocated).
+ */
+export function pairScore(
+  job: JobPayload,
+  profile: ProfilePayload,
+  similarity: number,
+  weights: ScoringWeights,
+  skills: SkillMatcher,
+  seniority: Seniority,
+): number {
+  let matchedRequired = 0;
+  for (const s of job.requiredSkills) if (skills.has(s)) matchedRequired++;
+  let matchedNice = 0;
+  for (const s of job.niceToHaveSkills) if (skills.has(s)) matchedNice++;
+  return combine(weights, {
+    similarity,
+    requiredCoverage: coverage(matchedRequired, job.requiredSkills.length),
+    niceCoverage: coverage(matchedNice, job.niceToHaveSkills.length),
+    seniorityFit: fitOfSeniority(job.seniority, seniority),
+    locationFit: fitOfLocation(job, profile),
+  }).score;
+}
+
+/**
+ * The most any pair can score at this similarity: every other term at its maximum (1), plus the
+ * rounding of each contribution. A scan skips a pair whose bound cannot beat what it must beat.
+ */
+export function scoreUpperBound(weights: ScoringWeights, similarity: number): number {
+  const others =
+    weights.requiredSkills + weights.niceToHaveSkills + weights.seniority + weights.location;
+  return weights.similarity * clamp01(similarity) + others + 0.0005;
+}
+
+interface ScoreTerms {
+  similarity: number;
+  requiredCoverage: number;
+  niceCoverage: number;
+  seniorityFit: number;
+  locationFit: number;
+}
+
+function combine(
+  weights: ScoringWeights,
+  terms: ScoreTerms,
+): { contributions: MatchExplanation['contributions']; score: number } {
+  const contributions = {
+    similarity: round(weights.similarity * clamp01(terms.similarity)),
+    requiredSkills: round(weights.requiredSkills * terms.requiredCoverage),
+    niceToHaveSkills: round(weights.niceToHaveSkills * terms.niceCoverage),
+    seniority: round(weights.seniority * terms.seniorityFit),
+    location: round(weights.location * terms.locationFit),
+  };
+  const score = round(
+    contributions.similarity +
+      contributions.requiredSkills +
+      contributions.niceToHaveSkills +
+      contributions.seniority +
+      contributions.location,
+  );
+  return { contributions, score };
+}
+
+/** Neutral (1) when a job lists none, so jobs without the list are not ranked lower for a profile. */
+function coverage(matched: number, listed: number): number {
+  return listed ? matched / listed : 1;
 }
 
 const SENIORITY_RANK = new Map<Seniority, number>(SENIORITIES.map((s, i) => [s, i]));

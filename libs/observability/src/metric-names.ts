@@ -19,6 +19,8 @@ export const METRIC_NAMES = {
   matchTopScore: 'matchstream_match_top_score',
   consumerLag: 'matchstream_consumer_lag',
   consumerPaused: 'matchstream_consumer_paused',
+  rankingConsistency: 'matchstream_ranking_consistency_ratio',
+  rankingAudits: 'matchstream_ranking_audited_subjects_total',
   httpRequests: 'matchstream_http_requests_total',
   httpDuration: 'matchstream_http_request_duration_seconds',
 } as const;

@@ -112,6 +112,17 @@ export class MetricsService {
     labelNames: ['group'] as const,
     registers: [this.registry],
   });
+  readonly rankingConsistency = new Gauge({
+    name: METRIC_NAMES.rankingConsistency,
+    help: 'Share of the subjects sampled by the last consistency audit whose served and stored rankings equal a fresh ranking of the current state',
+    registers: [this.registry],
+  });
+  readonly rankingAudits = new Counter({
+    name: METRIC_NAMES.rankingAudits,
+    help: 'Subjects re-ranked by consistency audits, by result (agrees or differs)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
   readonly httpRequests = new Counter({
     name: METRIC_NAMES.httpRequests,
     help: 'HTTP requests, by method, route and status code',

@@ -3,6 +3,7 @@ import { createReadStream, mkdirSync, rmSync } from 'node:fs';
 import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { HierarchicalNSW } from 'hnswlib-node';
+import { dotProduct } from './dot-product';
 import { exactSearch } from './exact-search';
 import { assertK, compareHits, toCheckedArray } from './vector';
 import type { VectorHit, VectorLike } from './vector';
@@ -306,6 +307,38 @@ export class HnswVectorIndex {
       }
     })(this);
     return exactSearch(candidates, query, k);
+  }
+
+  /**
+   * Exact cosine similarity of `query` (a vector as this index stores it: see getVector) to every
+   * live entry, or to the given ids
+   * (unknown ids skipped), handed to `visit` in slot order. The basis of exact ranking maintenance:
+   * one pass over the other side's vectors answers both "who ranks first for this entity" and
+   * "whose ranking does this entity enter". Synchronous: no index mutation can interleave.
+   */
+  scan(
+    query: Float32Array,
+    visit: (id: string, similarity: number) => void,
+    ids?: Iterable<string>,
+  ): void {
+    if (query.length !== this.dimension) {
+      throw new Error(`query vector has ${query.length} dimensions, expected ${this.dimension}`);
+    }
+    const { dimension, vectors } = this;
+    if (ids === undefined) {
+      const { labelToId } = this;
+      for (let label = 0; label < this.nextLabel; label++) {
+        const id = labelToId[label];
+        if (id !== undefined)
+          visit(id, dotProduct(query, 0, vectors, label * dimension, dimension));
+      }
+      return;
+    }
+    for (const id of ids) {
+      const label = this.idToLabel.get(id);
+      if (label !== undefined)
+        visit(id, dotProduct(query, 0, vectors, label * dimension, dimension));
+    }
   }
 
   /** The k nearest eligible entries among OVERFETCH × k unfiltered neighbours; null if short. */

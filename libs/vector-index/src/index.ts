@@ -3,3 +3,4 @@ export type { HnswIndexOptions, HnswIndexStats, HnswSnapshot } from './hnsw-vect
 export { exactSearch } from './exact-search';
 export { recallAtK } from './recall';
 export type { VectorHit, VectorLike } from './vector';
+export { dotProduct } from './dot-product';

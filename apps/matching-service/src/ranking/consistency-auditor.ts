@@ -1,0 +1,170 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
+import type { MatchRankingEvent } from '@matchstream/contracts';
+import { MetricsService } from '@matchstream/observability';
+import { ApplyEntityVectorsService } from '../apply-entity-vectors.service';
+import { EntityState } from '../entity-state';
+import { MATCHING_SERVICE_CONFIG } from '../matching-service.config';
+import type { MatchingServiceConfig } from '../matching-service.config';
+import { RankingStore } from '../ranking.store';
+import { splitKey } from './ranking-book';
+import { RankingMaintainer } from './ranking-maintainer';
+
+/** A ranking as the audit compares it: counterpart ids with scores, best first. */
+type Listing = [id: string, score: number][];
+
+export interface RankingDifference {
+  subject: string;
+  /** Which copy disagrees with a fresh ranking of the current state. */
+  where: 'served' | 'stored' | 'maintained';
+  expected: Listing;
+  actual: Listing | null;
+}
+
+export interface ConsistencyReport {
+  checkedAt: string;
+  sampled: number;
+  /** Sampled subjects whose every copy (maintained, served, in Redis) equals a fresh ranking. */
+  agreeing: number;
+  ratio: number;
+  /** Stored rankings of subjects that no longer exist. */
+  orphans: number;
+  /** Subjects whose ranking awaits publication after a failure (differences are then expected). */
+  unsettled: boolean;
+  differences: RankingDifference[];
+  durationMs: number;
+}
+
+const MAX_DIFFERENCES = 20;
+const SLICE = 16;
+
+/**
+ * Re-ranks a sample of subjects from scratch and compares the result with what the service
+ * maintains, serves and has stored in Redis: correctness, observable. Runs between chunks (the
+ * copies agree only once a chunk is settled), yielding to the event loop between slices so HTTP
+ * keeps answering during a large audit.
+ */
+@Injectable()
+export class ConsistencyAuditor implements OnApplicationShutdown {
+  private readonly logger = new Logger(ConsistencyAuditor.name);
+  private timer: NodeJS.Timeout | null = null;
+  private lastReport: ConsistencyReport | null = null;
+
+  constructor(
+    private readonly state: EntityState,
+    private readonly maintainer: RankingMaintainer,
+    private readonly rankings: RankingStore,
+    private readonly applier: ApplyEntityVectorsService,
+    private readonly metrics: MetricsService,
+    @Inject(MATCHING_SERVICE_CONFIG) private readonly config: MatchingServiceConfig,
+  ) {}
+
+  get last(): ConsistencyReport | null {
+    return this.lastReport;
+  }
+
+  /** Audits in the background from now on (after start-up recovery). */
+  start(): void {
+    if (this.config.MATCHING_AUDIT_SAMPLE === 0 || this.timer) return;
+    this.timer = setInterval(() => {
+      this.audit(this.config.MATCHING_AUDIT_SAMPLE).catch((error: unknown) =>
+        this.logger.warn(`consistency audit failed: ${String(error)}`),
+      );
+    }, this.config.MATCHING_AUDIT_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  audit(sample: number): Promise<ConsistencyReport> {
+    return this.applier.runExclusive(async () => {
+      const started = Date.now();
+      const subjects = this.sample(sample);
+      const differences: RankingDifference[] = [];
+      let agreeing = 0;
+      for (let i = 0; i < subjects.length; i += SLICE) {
+        for (const key of subjects.slice(i, i + SLICE)) {
+          const found = await this.check(key);
+          if (found.length === 0) agreeing++;
+          else differences.push(...found);
+        }
+        await yieldToEventLoop();
+      }
+      const orphans = [...this.rankings.keys()].filter((key) => {
+        const [type, id] = splitKey(key);
+        return !this.state.side(type).entities.has(id);
+      }).length;
+      const ratio = subjects.length ? agreeing / subjects.length : 1;
+      const report: ConsistencyReport = {
+        checkedAt: new Date().toISOString(),
+        sampled: subjects.length,
+        agreeing,
+        ratio: orphans > 0 ? Math.min(ratio, 1 - 1e-9) : ratio,
+        orphans,
+        unsettled: !this.applier.isSettled,
+        differences: differences.slice(0, MAX_DIFFERENCES),
+        durationMs: Date.now() - started,
+      };
+      this.metrics.rankingConsistency.set(report.ratio);
+      this.metrics.rankingAudits.inc({ result: 'agrees' }, agreeing);
+      this.metrics.rankingAudits.inc({ result: 'differs' }, subjects.length - agreeing);
+      if (report.ratio < 1) {
+        this.logger.warn(
+          `consistency audit: ${subjects.length - agreeing} of ${subjects.length} sampled rankings differ from a fresh ranking, ${orphans} orphans`,
+        );
+      }
+      this.lastReport = report;
+      return report;
+    });
+  }
+
+  private async check(key: string): Promise<RankingDifference[]> {
+    const [type, id] = splitKey(key);
+    const fresh = this.maintainer.rank(key);
+    const expected: Listing = (fresh?.entries ?? [])
+      .slice(0, this.maintainer.book.k)
+      .map((e) => [e.id, e.score]);
+    const maintained = this.maintainer.book.get(key);
+    const copies: [RankingDifference['where'], Listing | null][] = [
+      [
+        'maintained',
+        maintained
+          ? maintained.entries.slice(0, this.maintainer.book.k).map((e) => [e.id, e.score])
+          : null,
+      ],
+      ['served', listing(this.rankings.get(type, id))],
+      ['stored', listing((await this.rankings.readStored(type, id)) ?? undefined)],
+    ];
+    return copies
+      .filter(([, actual]) => !sameListing(expected, actual))
+      .map(([where, actual]) => ({ subject: key, where, expected, actual }));
+  }
+
+  private sample(size: number): string[] {
+    const all: string[] = [];
+    for (const type of ['profile', 'job'] as const)
+      for (const id of this.state.side(type).entities.keys()) all.push(`${type}:${id}`);
+    if (size >= all.length) return all;
+    // A partial Fisher-Yates shuffle: the first `size` are a uniform sample.
+    for (let i = 0; i < size; i++) {
+      const j = i + Math.floor(Math.random() * (all.length - i));
+      [all[i], all[j]] = [all[j], all[i]];
+    }
+    return all.slice(0, size);
+  }
+}
+
+function listing(ranking: MatchRankingEvent | undefined): Listing | null {
+  return ranking ? ranking.matches.map((m) => [m.counterpartId, m.score]) : null;
+}
+
+function sameListing(a: Listing, b: Listing | null): boolean {
+  return (
+    b !== null &&
+    a.length === b.length &&
+    a.every(([id, score], i) => id === b[i][0] && Math.abs(score - b[i][1]) < 1e-9)
+  );
+}

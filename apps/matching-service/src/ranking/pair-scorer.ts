@@ -1,0 +1,96 @@
+import type { EntityType, JobPayload, ProfilePayload, Seniority } from '@matchstream/contracts';
+import {
+  isEligible,
+  pairScore,
+  profileSeniority,
+  scorePair,
+  scoreUpperBound,
+  skillMatcherFor,
+} from '@matchstream/matching';
+import type { ScoredCounterpart, ScoringWeights, SkillMatcher } from '@matchstream/matching';
+import type { StoredEntity } from '../entity-state';
+
+export interface PairScorerOptions {
+  weights: ScoringWeights;
+  /** Pairs scoring below it are no match (MATCH_MIN_SCORE). */
+  minScore: number;
+}
+
+type AnyEntity = StoredEntity<JobPayload | ProfilePayload>;
+
+/**
+ * Scores pairs for ranking: the hard constraints and the floor decide whether a pair qualifies,
+ * the hybrid score orders those that do. Per-profile work (skill matcher, seniority) is done once
+ * per document: documents are replaced, never mutated, so the object is the key.
+ */
+export class PairScorer {
+  private readonly skills = new WeakMap<ProfilePayload, SkillMatcher>();
+  private readonly seniority = new WeakMap<ProfilePayload, Seniority>();
+
+  constructor(private readonly options: PairScorerOptions) {}
+
+  /** The most a pair at this similarity can score. */
+  upperBound(similarity: number): number {
+    return scoreUpperBound(this.options.weights, similarity);
+  }
+
+  /** The pair's score, or null when it is no match (a hard constraint fails, or below the floor). */
+  score(subjectType: EntityType, subject: AnyEntity, counterpart: AnyEntity, similarity: number) {
+    const [job, profile] = orient(subjectType, subject, counterpart);
+    if (!isEligible(job.document, profile.document)) return null;
+    const score = pairScore(
+      job.document,
+      profile.document,
+      similarity,
+      this.options.weights,
+      this.skillsOf(profile.document),
+      this.seniorityOf(profile.document),
+    );
+    return score >= this.options.minScore ? score : null;
+  }
+
+  /** The counterpart as a ranked match would show it: score and explanation. */
+  explain(
+    subjectType: EntityType,
+    subject: AnyEntity,
+    counterpart: AnyEntity,
+    similarity: number,
+  ): ScoredCounterpart {
+    const [job, profile] = orient(subjectType, subject, counterpart);
+    return {
+      id: counterpart.id,
+      version: counterpart.version,
+      ...scorePair(
+        job.document,
+        profile.document,
+        similarity,
+        this.options.weights,
+        this.skillsOf(profile.document),
+      ),
+    };
+  }
+
+  private skillsOf(profile: ProfilePayload): SkillMatcher {
+    let matcher = this.skills.get(profile);
+    if (!matcher) this.skills.set(profile, (matcher = skillMatcherFor(profile)));
+    return matcher;
+  }
+
+  private seniorityOf(profile: ProfilePayload): Seniority {
+    let seniority = this.seniority.get(profile);
+    if (!seniority) this.seniority.set(profile, (seniority = profileSeniority(profile)));
+    return seniority;
+  }
+}
+
+function orient(
+  subjectType: EntityType,
+  subject: AnyEntity,
+  counterpart: AnyEntity,
+): [StoredEntity<JobPayload>, StoredEntity<ProfilePayload>] {
+  // The side says which is which: a job's counterparts are profiles and the other way round.
+  return (subjectType === 'job' ? [subject, counterpart] : [counterpart, subject]) as [
+    StoredEntity<JobPayload>,
+    StoredEntity<ProfilePayload>,
+  ];
+}
