@@ -13,11 +13,8 @@ import { dotProduct } from '@matchstream/vector-index';
 import { SAMPLE_JOBS, SAMPLE_PROFILES, seededRandom } from '@matchstream/testing';
 import type { Redis } from 'ioredis';
 import { ApplyEntityVectorsService } from './apply-entity-vectors.service';
-import { EntityState } from './entity-state';
+import { EntityState, PairScorer, RankingBook, RankingMaintainer } from '@matchstream/ranking';
 import { RankingStore } from './ranking.store';
-import { PairScorer } from './ranking/pair-scorer';
-import { RankingBook } from './ranking/ranking-book';
-import { RankingMaintainer } from './ranking/ranking-maintainer';
 
 const DIMENSION = 8;
 const TOP_K = 3;

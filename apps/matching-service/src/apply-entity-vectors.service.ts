@@ -11,11 +11,9 @@ import type {
 import { DeadLetterPublisher, EventPublisher } from '@matchstream/kafka';
 import type { ConsumedRecord, DeadLetter } from '@matchstream/kafka';
 import { MetricsService } from '@matchstream/observability';
-import type { ApplyOutcome } from './entity-state';
-import { EntityState } from './entity-state';
+import { EntityState, RankingMaintainer, splitKey, subjectKey } from '@matchstream/ranking';
+import type { ApplyOutcome } from '@matchstream/ranking';
 import { RankingStore } from './ranking.store';
-import { splitKey, subjectKey } from './ranking/ranking-book';
-import { RankingMaintainer } from './ranking/ranking-maintainer';
 
 /** Why a subject's ranking is (re)published: the trigger and the event that caused it. */
 interface Cause {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jobDocument, profileDocument, SAMPLE_JOBS, SAMPLE_PROFILES } from '@matchstream/testing';
-import { EntityState } from './entity-state';
+import { EntityState } from '@matchstream/ranking';
 import { loadEntityStateSnapshot, saveEntityStateSnapshot } from './entity-state.snapshot';
 
 const options = { dimension: 8, initialCapacity: 4, m: 8, efConstruction: 50, efSearch: 20 };

@@ -2,9 +2,8 @@ import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import type { HnswIndexOptions } from '@matchstream/vector-index';
 import { HnswVectorIndex } from '@matchstream/vector-index';
-import { EntityState } from './entity-state';
-import type { RestoredEntityState } from './entity-state';
-import type { SerialisedRanking } from './ranking/ranking-book';
+import { EntityState } from '@matchstream/ranking';
+import type { RestoredEntityState, SerialisedRanking } from '@matchstream/ranking';
 
 const LATEST = 'LATEST';
 

@@ -9,12 +9,11 @@ import { AppModule } from './app.module';
 import { ApplyEntityVectorsService } from './apply-entity-vectors.service';
 import { loadMatchingServiceConfig } from './matching-service.config';
 import type { MatchingServiceConfig } from './matching-service.config';
-import { EntityState } from './entity-state';
+import { EntityState, RankingBook } from '@matchstream/ranking';
 import { LOADED_SNAPSHOT } from './matching.module';
 import type { LoadedSnapshot } from './matching.module';
 import { RankingStore } from './ranking.store';
 import { ConsistencyAuditor } from './ranking/consistency-auditor';
-import { RankingBook } from './ranking/ranking-book';
 import { replayCommittedState } from './state-replay';
 
 /**

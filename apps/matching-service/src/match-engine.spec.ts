@@ -1,7 +1,7 @@
 import { jobPayload, profilePayload } from '@matchstream/contracts';
 import { DEFAULT_WEIGHTS, isEligible, scorePair, skillMatcherFor } from '@matchstream/matching';
 import { SAMPLE_JOBS, SAMPLE_PROFILES, seededRandom } from '@matchstream/testing';
-import { EntityState } from './entity-state';
+import { EntityState } from '@matchstream/ranking';
 import { MatchEngine } from './match-engine';
 
 const DIMENSION = 16;

@@ -8,7 +8,7 @@ import {
 } from '@matchstream/matching';
 import type { ScoredCounterpart, ScoringWeights, SkillMatcher } from '@matchstream/matching';
 import type { HnswVectorIndex, VectorHit } from '@matchstream/vector-index';
-import type { EntityState } from './entity-state';
+import type { EntityState } from '@matchstream/ranking';
 
 export interface MatchEngineOptions {
   topK: number;

@@ -6,8 +6,8 @@ import type {
   RankedMatch,
 } from '@matchstream/contracts';
 import { TransformersEmbedder } from '@matchstream/embedding';
-import { EntityState } from './entity-state';
-import type { StoredEntity } from './entity-state';
+import { EntityState } from '@matchstream/ranking';
+import type { StoredEntity } from '@matchstream/ranking';
 import { MatchEngine } from './match-engine';
 import { RankingStore } from './ranking.store';
 import { entityIdParam, searchRequest } from './search.request';

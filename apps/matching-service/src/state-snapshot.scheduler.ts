@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ApplyEntityVectorsService } from './apply-entity-vectors.service';
-import { EntityState } from './entity-state';
+import { EntityState, RankingBook } from '@matchstream/ranking';
 import { saveEntityStateSnapshot } from './entity-state.snapshot';
 import { MATCHING_SERVICE_CONFIG } from './matching-service.config';
 import { rankingSettings } from './ranking/ranking-settings';
-import { RankingBook } from './ranking/ranking-book';
 import type { MatchingServiceConfig } from './matching-service.config';
 
 /**

@@ -4,12 +4,10 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import type { MatchRankingEvent } from '@matchstream/contracts';
 import { MetricsService } from '@matchstream/observability';
 import { ApplyEntityVectorsService } from '../apply-entity-vectors.service';
-import { EntityState } from '../entity-state';
+import { EntityState, RankingMaintainer, splitKey } from '@matchstream/ranking';
 import { MATCHING_SERVICE_CONFIG } from '../matching-service.config';
 import type { MatchingServiceConfig } from '../matching-service.config';
 import { RankingStore } from '../ranking.store';
-import { splitKey } from './ranking-book';
-import { RankingMaintainer } from './ranking-maintainer';
 
 /** A ranking as the audit compares it: counterpart ids with scores, best first. */
 type Listing = [id: string, score: number][];

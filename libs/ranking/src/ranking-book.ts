@@ -1,7 +1,7 @@
 import type { EntityType } from '@matchstream/contracts';
 import { foldIntoRanking } from '@matchstream/matching';
 import type { FoldOutcome, MaintainedRanking } from '@matchstream/matching';
-import { otherSide } from '../entity-state';
+import { otherSide } from './entity-state';
 
 /** A subject's maintained ranking as a snapshot keeps it: ids, scores, exhaustive. */
 export type SerialisedRanking = [key: string, ids: string[], scores: number[], exhaustive: boolean];

@@ -2,8 +2,8 @@ import type { JobPayload, ProfilePayload, RankedMatch } from '@matchstream/contr
 import { admissionScore, compareEntries } from '@matchstream/matching';
 import type { MaintainedRanking, RankEntry } from '@matchstream/matching';
 import { dotProduct } from '@matchstream/vector-index';
-import { otherSide } from '../entity-state';
-import type { EntityState, StoredEntity } from '../entity-state';
+import { otherSide } from './entity-state';
+import type { EntityState, StoredEntity } from './entity-state';
 import type { PairScorer } from './pair-scorer';
 import type { RankingBook } from './ranking-book';
 import { splitKey } from './ranking-book';

@@ -8,7 +8,7 @@ import {
   skillMatcherFor,
 } from '@matchstream/matching';
 import type { ScoredCounterpart, ScoringWeights, SkillMatcher } from '@matchstream/matching';
-import type { StoredEntity } from '../entity-state';
+import type { StoredEntity } from './entity-state';
 
 export interface PairScorerOptions {
   weights: ScoringWeights;

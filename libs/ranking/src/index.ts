@@ -1,0 +1,5 @@
+export * from './category.index';
+export * from './entity-state';
+export * from './pair-scorer';
+export * from './ranking-book';
+export * from './ranking-maintainer';
