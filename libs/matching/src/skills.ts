@@ -29,6 +29,8 @@ export function normaliseSkill(skill: string): string {
 export class SkillMatcher {
   private readonly listed: Set<string>;
   private readonly text: string;
+  /** Answers so far: a matcher is kept per document and asked about the same skills by many jobs. */
+  private readonly answers = new Map<string, boolean>();
 
   constructor(skills: string[], text: string) {
     this.listed = new Set(skills.map(normaliseSkill));
@@ -40,6 +42,12 @@ export class SkillMatcher {
   }
 
   has(skill: string): boolean {
+    let answer = this.answers.get(skill);
+    if (answer === undefined) this.answers.set(skill, (answer = this.lookUp(skill)));
+    return answer;
+  }
+
+  private lookUp(skill: string): boolean {
     const wanted = normaliseSkill(skill);
     if (this.listed.has(wanted)) return true;
     const raw = skill
