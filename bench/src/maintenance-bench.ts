@@ -95,7 +95,7 @@ export function runMaintenance(options: MaintenanceOptions): MaintenanceRun {
       const found: RankEntry[] = [];
       for (const hit of other.index.search(vector, 64)) {
         const score = scorer.score(type, entity, other.entities.get(hit.id)!, hit.similarity);
-        if (score !== null) found.push({ id: hit.id, score });
+        if (typeof score === 'number') found.push({ id: hit.id, score });
       }
       const seeded = rankingFromScan(found, book.depth);
       // A pool too poor to stand for the truth gets an exact pass instead.

@@ -352,11 +352,12 @@ export class ApplyEntityVectorsService {
   }
 }
 
+/** Same counterparts, same order, same scores (scores are rounded to four decimals). */
 function sameRanking(a: RankedMatch[], b: RankedMatch[]): boolean {
   return (
     a.length === b.length &&
     a.every(
-      (m, i) => m.counterpartId === b[i].counterpartId && Math.abs(m.score - b[i].score) < 1e-4,
+      (m, i) => m.counterpartId === b[i].counterpartId && Math.abs(m.score - b[i].score) < 1e-9,
     )
   );
 }

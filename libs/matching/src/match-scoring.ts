@@ -193,6 +193,27 @@ export function scoreUpperBound(weights: ScoringWeights, similarity: number): nu
   return weights.similarity * clamp01(similarity) + others + 0.0005;
 }
 
+/**
+ * A tighter bound for an eligible pair: the cheap terms (seniority, location) exact, the skill
+ * terms at their maximum. Lets a scan skip the skill look-ups of most pairs it must consider.
+ */
+export function pairScoreBound(
+  job: JobPayload,
+  profile: ProfilePayload,
+  similarity: number,
+  weights: ScoringWeights,
+  seniority: Seniority,
+): number {
+  return (
+    weights.similarity * clamp01(similarity) +
+    weights.requiredSkills +
+    weights.niceToHaveSkills +
+    weights.seniority * fitOfSeniority(job.seniority, seniority) +
+    weights.location * fitOfLocation(job, profile) +
+    0.0005
+  );
+}
+
 interface ScoreTerms {
   similarity: number;
   requiredCoverage: number;

@@ -43,10 +43,14 @@ export class CategoryIndex {
   /**
    * The ids that can pass the category constraint against a counterpart naming `categories`:
    * those sharing one of them, and those naming none. Null when the counterpart names none, as
-   * then every id can.
+   * then every id can, or when most ids can (callers then check eligibility per id anyway).
    */
   candidatesFor(categories: readonly string[]): Set<string> | null {
     if (categories.length === 0) return null;
+    // When most ids could pass anyway, building the set costs more than the filter saves.
+    let reach = this.uncategorised.size;
+    for (const category of categories) reach += this.byCategory.get(category)?.size ?? 0;
+    if (reach > this.categoriesOf.size / 2) return null;
     const candidates = new Set(this.uncategorised);
     for (const category of categories) {
       for (const id of this.byCategory.get(category) ?? []) candidates.add(id);

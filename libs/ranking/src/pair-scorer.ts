@@ -2,6 +2,7 @@ import type { EntityType, JobPayload, ProfilePayload, Seniority } from '@matchst
 import {
   isEligible,
   pairScore,
+  pairScoreBound,
   profileSeniority,
   scorePair,
   scoreUpperBound,
@@ -34,17 +35,38 @@ export class PairScorer {
     return scoreUpperBound(this.options.weights, similarity);
   }
 
-  /** The pair's score, or null when it is no match (a hard constraint fails, or below the floor). */
-  score(subjectType: EntityType, subject: AnyEntity, counterpart: AnyEntity, similarity: number) {
+  /**
+   * The pair's score; null when it is no match (a hard constraint fails, or below the floor);
+   * undefined when it is a match that cannot reach `atLeast` (skipped: the caller does not need
+   * its score).
+   */
+  score(
+    subjectType: EntityType,
+    subject: AnyEntity,
+    counterpart: AnyEntity,
+    similarity: number,
+    atLeast = -Infinity,
+  ): number | null | undefined {
     const [job, profile] = orient(subjectType, subject, counterpart);
     if (!isEligible(job.document, profile.document)) return null;
+    const seniority = this.seniorityOf(profile.document);
+    if (atLeast > this.options.minScore) {
+      const bound = pairScoreBound(
+        job.document,
+        profile.document,
+        similarity,
+        this.options.weights,
+        seniority,
+      );
+      if (bound < atLeast) return undefined;
+    }
     const score = pairScore(
       job.document,
       profile.document,
       similarity,
       this.options.weights,
       this.skillsOf(profile.document),
-      this.seniorityOf(profile.document),
+      seniority,
     );
     return score >= this.options.minScore ? score : null;
   }

@@ -1,5 +1,5 @@
 import type { EntityType } from '@matchstream/contracts';
-import { foldIntoRanking } from '@matchstream/matching';
+import { admissionScore, foldIntoRanking } from '@matchstream/matching';
 import type { FoldOutcome, MaintainedRanking } from '@matchstream/matching';
 import { otherSide } from './entity-state';
 
@@ -9,9 +9,18 @@ export type SerialisedRanking = [key: string, ids: string[], scores: number[], e
 /**
  * Every subject's maintained ranking, and the reverse relation (which subjects list a
  * counterpart), so a removed or changed entity finds the rankings it is in without a scan.
+ * Keyed by subject key (`type:id`); stored per type, so hot paths can look up by id alone.
  */
 export class RankingBook {
-  private readonly rankings = new Map<string, MaintainedRanking>();
+  private readonly byType: Record<EntityType, Map<string, MaintainedRanking>> = {
+    profile: new Map(),
+    job: new Map(),
+  };
+  /** Subjects whose ranking holds every qualifying counterpart: they admit any match. */
+  private readonly exhaustive: Record<EntityType, Set<string>> = {
+    profile: new Set(),
+    job: new Set(),
+  };
   /** Counterpart key -> ids of the subjects (of the other type) whose ranking lists it. */
   private readonly listedIn = new Map<string, Set<string>>();
 
@@ -21,15 +30,37 @@ export class RankingBook {
   ) {}
 
   get size(): number {
-    return this.rankings.size;
+    return this.byType.profile.size + this.byType.job.size;
   }
 
   get(key: string): MaintainedRanking | undefined {
-    return this.rankings.get(key);
+    const [type, id] = splitKey(key);
+    return this.byType[type].get(id);
   }
 
-  keys(): IterableIterator<string> {
-    return this.rankings.keys();
+  of(type: EntityType, id: string): MaintainedRanking | undefined {
+    return this.byType[type].get(id);
+  }
+
+  isExhaustive(type: EntityType, id: string): boolean {
+    return this.exhaustive[type].has(id);
+  }
+
+  *keys(): IterableIterator<string> {
+    for (const type of ['profile', 'job'] as const)
+      for (const id of this.byType[type].keys()) yield `${type}:${id}`;
+  }
+
+  /**
+   * The lowest score that enters any of the type's rankings that do not hold everything: a pair
+   * bounded below it can only matter to an exhaustive ranking (or one that lists it).
+   */
+  lowestAdmission(type: EntityType): number {
+    let lowest = Infinity;
+    for (const ranking of this.byType[type].values()) {
+      if (!ranking.exhaustive) lowest = Math.min(lowest, admissionScore(ranking));
+    }
+    return lowest;
   }
 
   /** Ids of the subjects whose ranking lists this entity (`type` is the entity's own type). */
@@ -39,51 +70,52 @@ export class RankingBook {
 
   set(key: string, ranking: MaintainedRanking): void {
     this.delete(key);
-    this.rankings.set(key, ranking);
-    this.link(
-      key,
-      ranking.entries.map((e) => e.id),
-    );
+    const [type, id] = splitKey(key);
+    this.byType[type].set(id, ranking);
+    if (ranking.exhaustive) this.exhaustive[type].add(id);
+    this.link(type, id, ranking.entries);
   }
 
   delete(key: string): void {
-    const previous = this.rankings.get(key);
+    const [type, id] = splitKey(key);
+    const previous = this.byType[type].get(id);
     if (!previous) return;
-    this.unlink(
-      key,
-      previous.entries.map((e) => e.id),
-    );
-    this.rankings.delete(key);
+    this.unlink(type, id, previous.entries);
+    this.byType[type].delete(id);
+    this.exhaustive[type].delete(id);
   }
 
   /** Folds a counterpart's new score into the subject's ranking (see foldIntoRanking). */
   fold(key: string, counterpartId: string, score: number | null): FoldOutcome {
-    const ranking = this.rankings.get(key);
+    const [type, id] = splitKey(key);
+    const ranking = this.byType[type].get(id);
     if (!ranking) return 'rescan';
-    const before = ranking.entries.map((e) => e.id);
+    // A change replaces the entries array, so the old one stays as it was.
+    const before = ranking.entries;
     const outcome = foldIntoRanking(ranking, counterpartId, score, this.k, this.depth);
     if (outcome === 'changed') {
       const after = new Set(ranking.entries.map((e) => e.id));
+      const was = new Set(before.map((e) => e.id));
       this.unlink(
-        key,
-        before.filter((id) => !after.has(id)),
+        type,
+        id,
+        before.filter((e) => !after.has(e.id)),
       );
-      const was = new Set(before);
       this.link(
-        key,
-        [...after].filter((id) => !was.has(id)),
+        type,
+        id,
+        ranking.entries.filter((e) => !was.has(e.id)),
       );
+      if (!ranking.exhaustive) this.exhaustive[type].delete(id);
     }
     return outcome;
   }
 
   serialise(): SerialisedRanking[] {
-    return [...this.rankings].map(([key, r]) => [
-      key,
-      r.entries.map((e) => e.id),
-      r.entries.map((e) => e.score),
-      r.exhaustive,
-    ]);
+    return [...this.keys()].map((key) => {
+      const r = this.get(key)!;
+      return [key, r.entries.map((e) => e.id), r.entries.map((e) => e.score), r.exhaustive];
+    });
   }
 
   restore(saved: readonly SerialisedRanking[]): void {
@@ -92,10 +124,9 @@ export class RankingBook {
     }
   }
 
-  private link(key: string, counterpartIds: readonly string[]): void {
-    const [type, id] = splitKey(key);
+  private link(type: EntityType, id: string, entries: readonly { id: string }[]): void {
     const counterpartType = otherSide(type);
-    for (const counterpartId of counterpartIds) {
+    for (const { id: counterpartId } of entries) {
       const listed = `${counterpartType}:${counterpartId}`;
       let subjects = this.listedIn.get(listed);
       if (!subjects) this.listedIn.set(listed, (subjects = new Set()));
@@ -103,10 +134,9 @@ export class RankingBook {
     }
   }
 
-  private unlink(key: string, counterpartIds: readonly string[]): void {
-    const [type, id] = splitKey(key);
+  private unlink(type: EntityType, id: string, entries: readonly { id: string }[]): void {
     const counterpartType = otherSide(type);
-    for (const counterpartId of counterpartIds) {
+    for (const { id: counterpartId } of entries) {
       const listed = `${counterpartType}:${counterpartId}`;
       const subjects = this.listedIn.get(listed);
       subjects?.delete(id);

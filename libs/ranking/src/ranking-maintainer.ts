@@ -1,4 +1,4 @@
-import type { JobPayload, ProfilePayload, RankedMatch } from '@matchstream/contracts';
+import type { EntityType, JobPayload, ProfilePayload, RankedMatch } from '@matchstream/contracts';
 import { admissionScore, compareEntries } from '@matchstream/matching';
 import type { MaintainedRanking, RankEntry } from '@matchstream/matching';
 import { dotProduct } from '@matchstream/vector-index';
@@ -40,10 +40,23 @@ export class RankingMaintainer {
     const touched = new Map<string, string>();
     const rescan = new Map<string, string>();
     let by = '';
+    /**
+     * Per type, the lowest admission of the rankings that do not hold everything: computed once,
+     * then lowered whenever a fold leaves a ranking no longer holding everything (folds otherwise
+     * only raise admissions; rankings replaced here are never consulted again in this call).
+     */
+    const floors: Partial<Record<EntityType, number>> = {};
     const foldInto = (subject: string, counterpartId: string, score: number | null) => {
       const outcome = this.book.fold(subject, counterpartId, score);
-      if (outcome === 'changed' && !touched.has(subject)) touched.set(subject, by);
-      else if (outcome === 'rescan') rescan.set(subject, by);
+      if (outcome === 'changed') {
+        if (!touched.has(subject)) touched.set(subject, by);
+        // A ranking that just stopped holding everything may admit less than the floor says.
+        const [type] = splitKey(subject);
+        const ranking = this.book.get(subject)!;
+        const floor = floors[type];
+        if (floor !== undefined && !ranking.exhaustive)
+          floors[type] = Math.min(floor, admissionScore(ranking));
+      } else if (outcome === 'rescan') rescan.set(subject, by);
     };
 
     for (const key of changed) {
@@ -58,16 +71,29 @@ export class RankingMaintainer {
         for (const subjectId of listing) foldInto(`${counterpartType}:${subjectId}`, id, null);
         continue;
       }
-      const ranking = this.pass(key, entity, (counterpartKey, counterpartId, bound) => {
-        if (changed.has(counterpartKey) || rescan.has(counterpartKey)) return null;
-        const theirs = this.book.get(counterpartKey);
-        if (!theirs) {
-          rescan.set(counterpartKey, key);
-          return null;
-        }
-        const listed = listing.delete(counterpartId);
-        if (!listed && bound < admissionScore(theirs)) return null;
-        return (score) => foldInto(counterpartKey, id, score);
+      const floor = (floors[counterpartType] ??= this.book.lowestAdmission(counterpartType));
+      const ranking = this.pass(key, entity, {
+        want: (counterpartId, bound) => {
+          const listed = listing.has(counterpartId);
+          // Most pairs: not listed, and too weak for any ranking that does not hold everything.
+          if (!listed && bound < floor && !this.book.isExhaustive(counterpartType, counterpartId))
+            return undefined;
+          const counterpartKey = `${counterpartType}:${counterpartId}`;
+          if (changed.has(counterpartKey) || rescan.has(counterpartKey)) return undefined;
+          const theirs = this.book.of(counterpartType, counterpartId);
+          if (!theirs) {
+            rescan.set(counterpartKey, key);
+            return undefined;
+          }
+          // A listed pair always needs its new score (it may move, or leave).
+          if (listed) {
+            listing.delete(counterpartId);
+            return -Infinity;
+          }
+          const admission = admissionScore(theirs);
+          return bound < admission ? undefined : admission;
+        },
+        take: (counterpartId, score) => foldInto(`${counterpartType}:${counterpartId}`, id, score),
       });
       this.book.set(key, ranking);
       // Subjects listing it that the pass did not reach can no longer share a category with it.
@@ -91,7 +117,7 @@ export class RankingMaintainer {
   rank(key: string): MaintainedRanking | null {
     const [type, id] = splitKey(key);
     const entity = this.state.side(type).entities.get(id);
-    return entity ? this.pass(key, entity, () => null) : null;
+    return entity ? this.pass(key, entity, NO_REVERSE) : null;
   }
 
   /** Creates the ranking of every entity that has none (recovery); returns how many. */
@@ -115,11 +141,11 @@ export class RankingMaintainer {
     const subject = subjectSide.entities.get(id);
     const ranking = this.book.get(key);
     if (!subject || !ranking) return [];
-    const subjectVector = subjectSide.index.getVector(id)!;
+    const subjectVector = subjectSide.index.vectorView(id)!;
     const counterparts = this.state.side(otherSide(type));
     return ranking.entries.slice(0, this.book.k).map((entry, i) => {
       const counterpart = counterparts.entities.get(entry.id)!;
-      const vector = counterparts.index.getVector(entry.id)!;
+      const vector = counterparts.index.vectorView(entry.id)!;
       const similarity = dotProduct(subjectVector, 0, vector, 0, vector.length);
       const scored = this.scorer.explain(type, subject, counterpart, similarity);
       return {
@@ -134,22 +160,15 @@ export class RankingMaintainer {
 
   /**
    * One exact pass over the counterparts that can share a category with `entity`: ranks its own
-   * top `depth`, and offers every pair to `reverse`, which answers (given the pair's score bound)
-   * whether another ranking needs the pair's score: null, or what to do with it (null: no match).
+   * top `depth`, and offers every pair to `reverse.want`, which says (given the pair's score bound)
+   * whether another ranking needs the pair's score and from what score on; `reverse.take` then
+   * gets the score (null: no match).
    */
-  private pass(
-    key: string,
-    entity: Entity,
-    reverse: (
-      counterpartKey: string,
-      counterpartId: string,
-      bound: number,
-    ) => ((score: number | null) => void) | null,
-  ): MaintainedRanking {
+  private pass(key: string, entity: Entity, reverse: ReverseCheck): MaintainedRanking {
     const [type, id] = splitKey(key);
     const own = this.state.side(type);
     const other = this.state.side(otherSide(type));
-    const vector = own.index.getVector(id)!;
+    const vector = own.index.vectorView(id)!;
     const { depth } = this.book;
     const found: RankEntry[] = [];
     let threshold = -Infinity;
@@ -159,13 +178,15 @@ export class RankingMaintainer {
       vector,
       (counterpartId, similarity) => {
         const bound = this.scorer.upperBound(similarity);
-        const counterpartKey = `${other.type}:${counterpartId}`;
-        const wantedByOthers = reverse(counterpartKey, counterpartId, bound);
-        if (bound < threshold && wantedByOthers === null) return;
+        const wanted = reverse.want(counterpartId, bound);
+        if (bound < threshold && wanted === undefined) return;
         const counterpart = other.entities.get(counterpartId);
         if (!counterpart) return;
-        const score = this.scorer.score(type, entity, counterpart, similarity);
-        wantedByOthers?.(score);
+        const atLeast = wanted === undefined ? threshold : Math.min(wanted, threshold);
+        const score = this.scorer.score(type, entity, counterpart, similarity, atLeast);
+        if (score === undefined) return;
+        if (wanted !== undefined && (score === null || score >= wanted))
+          reverse.take(counterpartId, score);
         if (score === null || score < threshold) return;
         found.push({ id: counterpartId, score });
         if (found.length >= 2 * depth) {
@@ -184,3 +205,11 @@ export class RankingMaintainer {
     return { entries: found, exhaustive: !truncated };
   }
 }
+
+interface ReverseCheck {
+  /** undefined: no other ranking needs this pair; otherwise the least score that matters. */
+  want(counterpartId: string, bound: number): number | undefined;
+  take(counterpartId: string, score: number | null): void;
+}
+
+const NO_REVERSE: ReverseCheck = { want: () => undefined, take: () => undefined };

@@ -221,6 +221,15 @@ export class HnswVectorIndex {
   }
 
   /**
+   * The stored vector without a copy: valid until the index next changes (an upsert may reuse or
+   * grow the storage), so for use within one synchronous computation.
+   */
+  vectorView(id: string): Float32Array | undefined {
+    const label = this.idToLabel.get(id);
+    return label === undefined ? undefined : this.vectorAt(label);
+  }
+
+  /**
    * Top-k by cosine similarity, highest first (ties by id). Returns min(k, eligible) hits: live
    * entries without a filter, live entries passing the filter with one.
    *
