@@ -5,7 +5,7 @@
  *
  * Seeding every ranking exactly is quadratic in the population, so the book is seeded from an
  * HNSW pool per subject (the best by hybrid score among its nearest neighbours, marked as not
- * exhaustive): thresholds as realistic as exact ones, reached in seconds. The measured events then
+ * exhaustive; a pool with fewer than K matches admits anything, which costs more, never less): thresholds as realistic as exact ones, reached in seconds. The measured events then
  * run the real, exact maintenance.
  */
 import { jobPayload, profilePayload } from '@matchstream/contracts';
@@ -93,18 +93,16 @@ export function runMaintenance(options: MaintenanceOptions): MaintenanceRun {
     for (const [id, entity] of own.entities) {
       const vector = own.index.getVector(id)!;
       const found: RankEntry[] = [];
-      for (const hit of other.index.search(vector, 64)) {
+      for (const hit of other.index.search(vector, 4 * book.depth)) {
         const score = scorer.score(type, entity, other.entities.get(hit.id)!, hit.similarity);
         if (typeof score === 'number') found.push({ id: hit.id, score });
       }
       const seeded = rankingFromScan(found, book.depth);
-      // A pool too poor to stand for the truth gets an exact pass instead.
-      book.set(
-        `${type}:${id}`,
-        seeded.entries.length >= options.topK
-          ? { entries: seeded.entries, exhaustive: false }
-          : maintainer.rank(`${type}:${id}`)!,
-      );
+      // A pool too poor to stand for the truth admits anything: more work per event, never less.
+      book.set(`${type}:${id}`, {
+        entries: seeded.entries,
+        exhaustive: seeded.entries.length < options.topK,
+      });
     }
   }
   const seedSeconds = (performance.now() - seedStart) / 1000;

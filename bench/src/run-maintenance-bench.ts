@@ -59,7 +59,7 @@ function main(): number {
       all.slice(i * dimension, (i + 1) * dimension),
     );
   }
-  const runs = values.sizes!.split(',').map((size) => {
+  const runs = values.sizes.split(',').map((size) => {
     const perSide = Number(size);
     console.error(`ranking maintenance at ${perSide} per side…`);
     return runMaintenance({

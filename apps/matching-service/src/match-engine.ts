@@ -17,9 +17,10 @@ export interface MatchEngineOptions {
 }
 
 /**
- * Ranks counterparts for a subject: nearest eligible neighbours by embedding (hard constraints are
- * applied inside the HNSW search, so a pool is full whenever enough eligible entities exist),
- * re-ranked by the hybrid score.
+ * Ad-hoc search (POST /v1/search): the nearest eligible neighbours by embedding from the HNSW index
+ * (hard constraints applied inside the search), re-ranked by the hybrid score. Approximate and
+ * bounded by MATCH_CANDIDATE_POOL; the published rankings are exact and maintained elsewhere
+ * (@matchstream/ranking).
  */
 export class MatchEngine {
   /**
@@ -172,38 +173,6 @@ export class MatchEngine {
       };
     });
     return scored.sort(compareScored);
-  }
-
-  /**
-   * The pair's hybrid score and explanation, seen from the subject's side (the counterpart is the
-   * other entity), or null when a hard constraint fails or either entity is unknown.
-   */
-  scoredPair(
-    subjectType: EntityType,
-    subjectId: string,
-    counterpartId: string,
-  ): ScoredCounterpart | null {
-    const [jobId, profileId] =
-      subjectType === 'job' ? [subjectId, counterpartId] : [counterpartId, subjectId];
-    const job = this.state.jobs.get(jobId);
-    const profile = this.state.profiles.get(profileId);
-    const jv = this.state.jobIndex.getVector(jobId);
-    const pv = this.state.profileIndex.getVector(profileId);
-    if (!job || !profile || !jv || !pv || !isEligible(job.document, profile.document)) return null;
-    let similarity = 0;
-    for (let i = 0; i < jv.length; i++) similarity += jv[i] * pv[i];
-    const counterpart = subjectType === 'job' ? profile : job;
-    return {
-      id: counterpart.id,
-      version: counterpart.version,
-      ...scorePair(
-        job.document,
-        profile.document,
-        similarity,
-        this.options.weights,
-        this.skillsOf(profile.document),
-      ),
-    };
   }
 
   private skillsOf(profile: ProfilePayload): SkillMatcher {

@@ -171,7 +171,7 @@ export class HnswVectorIndex {
     if (existing !== undefined) {
       // Same label, live element: hnswlib overwrites the vector in place and repairs its links.
       this.hnsw.addPoint(point, existing);
-      this.keepVector(existing, point);
+      this.keepVector(existing);
       return;
     }
 
@@ -181,7 +181,7 @@ export class HnswVectorIndex {
       // Deleted label with allowReplaceDeleted off: hnswlib unmarks it and overwrites in place.
       // Bookkeeping changes only after addPoint succeeded, so a throw leaves the maps consistent.
       this.hnsw.addPoint(point, label);
-      this.keepVector(label, point);
+      this.keepVector(label);
       this.freeLabels.pop();
       this.bind(id, label);
       return;
@@ -193,7 +193,7 @@ export class HnswVectorIndex {
     if (this.nextLabel >= this.hnsw.getMaxElements()) this.grow();
     const label = this.nextLabel;
     this.hnsw.addPoint(point, label);
-    this.keepVector(label, point);
+    this.keepVector(label);
     this.nextLabel += 1;
     this.bind(id, label);
   }
@@ -494,13 +494,14 @@ export class HnswVectorIndex {
     return this.vectors.subarray(label * this.dimension, (label + 1) * this.dimension);
   }
 
-  /** Keeps the slot's vector normalised, as hnswlib's cosine space stores it. */
-  private keepVector(label: number, point: readonly number[]): void {
-    let squaredNorm = 0;
-    for (const value of point) squaredNorm += value * value;
-    const norm = Math.sqrt(squaredNorm);
-    const offset = label * this.dimension;
-    for (let i = 0; i < this.dimension; i++) this.vectors[offset + i] = point[i] / norm;
+  /**
+   * Copies the slot's vector back from hnswlib, exactly as its cosine space stored it (normalised
+   * in float32 there). Normalising here instead would differ in the last bits from what a
+   * snapshot restores (hnswlib's own copy), and exact rankings compare scores rounded from these
+   * similarities before and after a restart.
+   */
+  private keepVector(label: number): void {
+    this.vectors.set(this.hnsw.getPoint(label), label * this.dimension);
   }
 
   private exactScan(
