@@ -110,11 +110,15 @@ export interface BenchResults {
   phases: Record<string, number>;
   embedding: EmbeddingSection | null;
   search: SearchSection | null;
+  maintenance: MaintenanceRun[] | null;
   endToEnd: EndToEndSection | null;
   notes: string[];
 }
 
 // ---------------------------------------------------------------------------------------------
+
+import { maintenanceTable } from './maintenance-table';
+import type { MaintenanceRun } from './maintenance-bench';
 
 export function renderMarkdown(r: BenchResults): string {
   const out: string[] = [];
@@ -184,6 +188,20 @@ export function renderMarkdown(r: BenchResults): string {
       `Service-sized index (${int(s.serviceIndex.size)} real profile vectors, k = ` +
         `${s.serviceIndex.k} = the candidate pool): HNSW p50 ${ms(s.serviceIndex.ms.p50)}, ` +
         `p99 ${ms(s.serviceIndex.ms.p99)}.`,
+      '',
+    );
+  }
+
+  if (r.maintenance?.length) {
+    out.push('## Ranking maintenance', '');
+    out.push(
+      'The matching core alone (no broker or Redis; `npm run bench:maintenance` runs it by ' +
+        'itself): what one entity event costs, from applying it to the state to the explained top K ' +
+        'of every ranking it changed, both directions, exact. Populations grown from the embedded ' +
+        'profiles; half the events are new entities, three tenths updates, a fifth removals. ' +
+        'Rankings are seeded from HNSW pools (see bench/src/maintenance-bench.ts).',
+      '',
+      ...maintenanceTable(r.maintenance),
       '',
     );
   }

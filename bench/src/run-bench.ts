@@ -6,7 +6,9 @@
  *      embedding service (profile events in, entity vectors out, cold cache).
  *   2. Search and growth: HNSW recall@10 and latency against exact search at 10k and 100k vectors
  *      (1M with --full), build rate and memory per vector.
- *   3. End to end: both services; job events at a steady rate; publish-to-ranking latency against
+ *   3. Ranking maintenance: the cost of one entity event to the exact maintenance of every
+ *      affected ranking, at 10k and 100k entities per side.
+ *   4. End to end: both services; job events at a steady rate; publish-to-ranking latency against
  *      the raw cost of one event (embed one text + one search).
  *
  * It reports; it never fails on a number. Progress goes to stderr, the report to stdout and to
@@ -36,6 +38,8 @@ import {
 import { TARGETS, loadAverage, machineInfo, renderMarkdown } from './report';
 import type { BenchResults, EmbeddingSection, EndToEndSection, SearchSection } from './report';
 import { runSearchInChildProcess } from './search-process';
+import { runMaintenanceInChildProcess } from './maintenance-process';
+import type { MaintenanceRun } from './maintenance-bench';
 import type { NoiseModel } from './synthetic-vectors';
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -46,6 +50,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --raw-texts N       texts per batch size in the raw-model sweep (default 192)
   --queries N         search queries: embedded generated jobs (default 200)
   --sizes A,B         search set sizes (default 10000,100000; --full adds 1000000)
+  --maintenance-sizes A,B
+                      entities per side in the ranking maintenance section (default 10000,100000)
   --noise M           local (default) or isotropic: how the search sets are grown
   --sigma X           noise scale (default 1.0 local, 0.3 isotropic)
   --e2e-seconds S     how long job events are published in the end-to-end section (default 30)
@@ -63,6 +69,7 @@ interface Options {
   rawTexts: number;
   queries: number;
   sizes: number[];
+  maintenanceSizes: number[];
   noise: NoiseModel;
   sigma: number;
   e2eSeconds: number;
@@ -80,6 +87,7 @@ function parseOptions(argv: string[]): Options | null {
       'raw-texts': { type: 'string', default: '192' },
       queries: { type: 'string', default: '200' },
       sizes: { type: 'string' },
+      'maintenance-sizes': { type: 'string', default: '10000,100000' },
       noise: { type: 'string', default: 'local' },
       sigma: { type: 'string' },
       'e2e-seconds': { type: 'string', default: '30' },
@@ -108,6 +116,9 @@ function parseOptions(argv: string[]): Options | null {
     rawTexts: Math.round(positive('raw-texts', values['raw-texts'])),
     queries: Math.round(positive('queries', values.queries)),
     sizes,
+    maintenanceSizes: values['maintenance-sizes']
+      .split(',')
+      .map((s) => Math.round(positive('maintenance-sizes', s))),
     noise: values.noise,
     sigma: values.sigma ? positive('sigma', values.sigma) : values.noise === 'local' ? 1.0 : 0.3,
     e2eSeconds: positive('e2e-seconds', values['e2e-seconds']),
@@ -167,6 +178,7 @@ async function main(): Promise<number> {
   let embedding: EmbeddingSection | null = null;
   let search: SearchSection | null = null;
   let endToEnd: EndToEndSection | null = null;
+  let maintenance: MaintenanceRun[] | null = null;
   let failed = false;
 
   try {
@@ -259,6 +271,14 @@ async function main(): Promise<number> {
       };
     });
 
+    maintenance = await phase('ranking maintenance', () =>
+      runMaintenanceInChildProcess(
+        { sizes: options.maintenanceSizes, events: 300, seed: options.seed },
+        bases,
+        log,
+      ),
+    );
+
     const hop = await phase('kafka hop', () =>
       measureKafkaHop(
         pipeline,
@@ -338,6 +358,7 @@ async function main(): Promise<number> {
     phases,
     embedding,
     search,
+    maintenance,
     endToEnd,
     notes,
   };

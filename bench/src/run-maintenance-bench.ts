@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runMaintenance } from './maintenance-bench';
-import type { MaintenanceRun } from './maintenance-bench';
+import { maintenanceTable } from './maintenance-table';
 
 const USAGE = `Usage: npm run bench:maintenance -- [options]
 
@@ -18,19 +18,6 @@ const USAGE = `Usage: npm run bench:maintenance -- [options]
   --bases FILE       real vectors (float32, --dimension each) to grow the populations from
   --dimension D      (default 384)
   --json FILE        also write the runs as JSON`;
-
-export function maintenanceTable(runs: readonly MaintenanceRun[]): string[] {
-  return [
-    '| per side | events/s (one core) | p50 ms | p99 ms | new p99 | update p99 | removal p99 | rankings changed per event | seeding s | vectors |',
-    '|---|---|---|---|---|---|---|---|---|---|',
-    ...runs.map(
-      (r) =>
-        `| ${r.perSide.toLocaleString('en')} | ${r.throughput.toFixed(0)} | ${r.latencyMs.p50.toFixed(2)} | ${r.latencyMs.p99.toFixed(2)} | ` +
-        `${r.byKind.new.p99.toFixed(2)} | ${r.byKind.update.p99.toFixed(2)} | ${r.byKind.removal.p99.toFixed(2)} | ` +
-        `${r.touchedPerEvent.toFixed(1)} | ${r.seedSeconds.toFixed(0)} | ${r.vectors} |`,
-    ),
-  ];
-}
 
 function main(): number {
   const { values } = parseArgs({
