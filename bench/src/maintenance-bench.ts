@@ -3,6 +3,10 @@
  * exact maintenance of every affected ranking in both directions, the explained top K of each
  * changed ranking), at a given population per side. No broker, no Redis: the core alone.
  *
+ * Every job is remote and sponsors visas, and every profile works remotely: no pair fails on
+ * work mode, authorisation or location (categories still apply), the heavy case for a pass, which
+ * must then score more pairs, and a realistic one for the seeding below.
+ *
  * Seeding every ranking exactly is quadratic in the population, so the book is seeded from an
  * HNSW pool per subject (the best by hybrid score among its nearest neighbours, marked as not
  * exhaustive; a pool with fewer than K matches admits anything, which costs more, never less): thresholds as realistic as exact ones, reached in seconds. The measured events then
@@ -70,14 +74,28 @@ export function runMaintenance(options: MaintenanceOptions): MaintenanceRun {
     if (type === 'profile') {
       const p = generator.profile(index);
       state.upsertProfile(
-        { id: p.id, version, modelId: 'bench', document: profilePayload.parse(p.payload) },
+        {
+          id: p.id,
+          version,
+          modelId: 'bench',
+          document: profilePayload.parse({ ...p.payload, workModes: ['remote'] }),
+        },
         vector,
       );
       return `profile:${p.id}`;
     }
     const j = generator.job(index);
     state.upsertJob(
-      { id: j.id, version, modelId: 'bench', document: jobPayload.parse(j.payload) },
+      {
+        id: j.id,
+        version,
+        modelId: 'bench',
+        document: jobPayload.parse({
+          ...j.payload,
+          remotePolicy: 'remote',
+          visaSponsorship: true,
+        }),
+      },
       vector,
     );
     return `job:${j.id}`;
