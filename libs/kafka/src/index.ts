@@ -1,3 +1,5 @@
+export * from './codecs/register-compression-codecs';
+export * from './codecs/undecodable-batch';
 export * from './kafka-client.factory';
 export * from './topic-admin';
 export * from './transient-error';
