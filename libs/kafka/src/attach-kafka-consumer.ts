@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
+import { NonRetriableEventError } from '@matchstream/contracts';
 import { HealthService, MetricsService } from '@matchstream/observability';
 import type { Kafka } from 'kafkajs';
 import { ConsumerLagMonitor } from './consumer-lag.monitor';
@@ -38,7 +39,13 @@ export function attachKafkaConsumer(
     maxChunkSize: settings.maxChunkSize,
     partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
     onPoisonRecord: (record, error) =>
-      deadLetters.publish([{ record, reason: 'processing-failed', detail: error.message }]),
+      deadLetters.publish([
+        {
+          record,
+          reason: error instanceof NonRetriableEventError ? error.reason : 'processing-failed',
+          detail: error.message,
+        },
+      ]),
     onRetry: (error) => {
       metrics.retries.inc({ operation: 'consume' });
       metrics.dependencyErrors.inc({

@@ -1,6 +1,9 @@
+import { NonRetriableEventError } from '@matchstream/contracts';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { UndecodableBatch } from './codecs/undecodable-batch';
 import type { ConsumedRecord } from './consumed-record';
 import { toConsumedRecord } from './consumed-record';
+import { recordSegments } from './record-segments';
 import { backoffMs, isTransientError, sleep } from './transient-error';
 
 export interface BatchContext {
@@ -22,7 +25,11 @@ export interface BatchConsumerOptions {
   groupId: string;
   topics: readonly string[];
   handler: RecordBatchHandler;
-  /** A record whose processing failed with a non-transient error; must make it durable (DLQ). */
+  /**
+   * A record whose processing failed with a non-transient error, or a record batch that could not
+   * be decoded at all (a NonRetriableEventError with reason undecodable-record, standing for the
+   * whole batch); must make it durable (DLQ).
+   */
   onPoisonRecord: (record: ConsumedRecord, error: Error) => Promise<void>;
   fromBeginning?: boolean;
   /** Records handed to the handler at once; also bounds work between heartbeats. */
@@ -46,7 +53,9 @@ export type ConsumerState = 'idle' | 'running' | 'retrying' | 'stopped';
  * - transient failures are retried with backoff for as long as it takes (consumption of that
  *   partition waits, which is the backpressure), while heartbeats keep the group membership;
  * - a chunk that fails otherwise is split, so one poison record is dead-lettered alone and the
- *   records around it are processed normally.
+ *   records around it are processed normally;
+ * - a record batch kafkajs could not decompress or decode arrives as placeholders (see
+ *   codecs/undecodable-batch.ts) and is dead-lettered as one, then committed past.
  */
 export class BatchConsumer {
   private readonly consumer: Consumer;
@@ -109,11 +118,16 @@ export class BatchConsumer {
     const isStale = () => payload.isStale();
     const resolveOffset = (offset: string) => payload.resolveOffset(offset);
     const size = this.options.maxChunkSize ?? 64;
+    const active = () => isRunning() && !isStale();
     const records = batch.messages.map((m) => toConsumedRecord(batch.topic, batch.partition, m));
-    for (let start = 0; start < records.length; start += size) {
-      if (!isRunning() || isStale()) return;
-      const chunk = records.slice(start, start + size);
-      await this.processChunk(chunk, heartbeat, () => isRunning() && !isStale());
+    for (const segment of recordSegments(records, size)) {
+      if (!active()) return;
+      const chunk = segment.records;
+      if (segment.kind === 'undecodable') {
+        await this.deadLetterUndecodable(chunk, segment.batch, heartbeat, active);
+      } else {
+        await this.processChunk(chunk, heartbeat, active);
+      }
       const last = chunk[chunk.length - 1].offset;
       resolveOffset(last);
       await this.consumer.commitOffsets([
@@ -162,6 +176,40 @@ export class BatchConsumer {
         return;
       }
     }
+  }
+
+  /**
+   * One dead letter for the placeholders of one undecodable batch: keyless, at the first offset
+   * delivered, its value the batch's compressed bytes when they were kept.
+   */
+  private async deadLetterUndecodable(
+    placeholders: ConsumedRecord[],
+    batch: UndecodableBatch,
+    heartbeat: () => Promise<void>,
+    active: () => boolean,
+  ): Promise<void> {
+    const first = placeholders[0];
+    const last = placeholders[placeholders.length - 1];
+    const detail =
+      `${batch.codec} record batch at offsets ${batch.firstOffset}..${batch.lastOffset} ` +
+      `(${batch.records} records; offsets ${first.offset}..${last.offset} dead-lettered) ` +
+      `could not be decoded: ${batch.error}`;
+    this.log('error', 'undecodable record batch; dead-lettering it', {
+      topic: first.topic,
+      partition: first.partition,
+      offset: first.offset,
+      error: detail,
+    });
+    const letter: ConsumedRecord = { ...first, headers: {} };
+    await this.retryTransient(
+      () =>
+        this.options.onPoisonRecord(
+          letter,
+          new NonRetriableEventError('undecodable-record', detail),
+        ),
+      heartbeat,
+      active,
+    );
   }
 
   private async retryTransient(

@@ -1,6 +1,7 @@
 import { CompressionCodecs, CompressionTypes } from 'kafkajs';
 import type { KafkaMessage } from 'kafkajs';
 import { toConsumedRecord } from '../consumed-record';
+import { recordSegments } from '../record-segments';
 import type { KafkaCodec } from './kafka-codec';
 import { registerCompressionCodecs } from './register-compression-codecs';
 import { UNDECODABLE_HEADER, undecodableBatchOf } from './undecodable-batch';
@@ -136,6 +137,15 @@ describe('registerCompressionCodecs', () => {
     const marked = messages.map((m) => undecodableBatchOf(toConsumedRecord('t', 0, m).headers));
     expect(marked.map((b) => b !== null)).toEqual([true, true, false, false]);
     expect(messages[3].key?.toString()).toBe('key-1');
+    // The consumer dead-letters the bad batch as one and processes the rest.
+    const segments = recordSegments(
+      messages.map((m) => toConsumedRecord('t', 0, m)),
+      64,
+    );
+    expect(segments.map((seg) => [seg.kind, seg.records.map((r) => r.offset)])).toEqual([
+      ['undecodable', ['10', '11']],
+      ['records', ['12', '13']],
+    ]);
   });
 
   it('ignores a forged marker header on a real record', () => {
