@@ -38,6 +38,14 @@ export interface BatchConsumerOptions {
   sessionTimeoutMs?: number;
   onRetry?: (error: Error, attempt: number) => void;
   onStateChange?: (state: ConsumerState) => void;
+  /**
+   * Self-restarts allowed after kafkajs gave a consumer up (a crash it does not restart), within
+   * `restartWindowMs`; one more crash in the window and the consumer is `crashed` for good.
+   */
+  maxRestarts?: number;
+  restartWindowMs?: number;
+  /** Wait before self-restart number `attempt` (1-based). */
+  restartDelayMs?: (attempt: number) => number;
   log?: (
     level: 'info' | 'warn' | 'error',
     message: string,
@@ -45,7 +53,12 @@ export interface BatchConsumerOptions {
   ) => void;
 }
 
-export type ConsumerState = 'idle' | 'running' | 'retrying' | 'stopped';
+/**
+ * idle: not started; running; retrying: a chunk waits for a dependency (recovers by itself);
+ * restarting: kafkajs gave the consumer up and it is being restarted; crashed: it was given up
+ * more often than allowed and consumes nothing until the process is restarted; stopped: shut down.
+ */
+export type ConsumerState = 'idle' | 'running' | 'retrying' | 'restarting' | 'crashed' | 'stopped';
 
 /**
  * A kafkajs consumer with the guarantees the pipeline relies on:
@@ -55,30 +68,44 @@ export type ConsumerState = 'idle' | 'running' | 'retrying' | 'stopped';
  * - a chunk that fails otherwise is split, so one poison record is dead-lettered alone and the
  *   records around it are processed normally;
  * - a record batch kafkajs could not decompress or decode arrives as placeholders (see
- *   codecs/undecodable-batch.ts) and is dead-lettered as one, then committed past.
+ *   codecs/undecodable-batch.ts) and is dead-lettered as one, then committed past;
+ * - a consumer kafkajs gives up (`consumer.crash` with `restart: false`, after which it consumes
+ *   nothing and says nothing more) is restarted a bounded number of times, then reported
+ *   `crashed`, which /health and matchstream_consumer_up turn into an alert.
  */
 export class BatchConsumer {
-  private readonly consumer: Consumer;
+  private consumer: Consumer;
   private stateValue: ConsumerState = 'idle';
   private lastErrorValue: string | null = null;
+  private crashTimes: number[] = [];
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly options: BatchConsumerOptions,
   ) {
-    this.consumer = kafka.consumer({
-      groupId: options.groupId,
-      sessionTimeout: options.sessionTimeoutMs ?? 30000,
+    this.consumer = this.createConsumer();
+  }
+
+  /** A fresh kafkajs consumer: one that was given up cannot be run again reliably. */
+  private createConsumer(): Consumer {
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30000,
       heartbeatInterval: 3000,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: 1024 * 1024,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10000 },
     });
-    this.consumer.on(this.consumer.events.CRASH, (event) => {
-      this.log('error', 'consumer crashed; kafkajs restarts it', {
-        error: String(event.payload.error),
-      });
+    consumer.on(consumer.events.CRASH, (event) => {
+      const { error, restart } = event.payload;
+      if (consumer !== this.consumer || this.stateValue === 'stopped') return;
+      if (restart) {
+        this.log('warn', 'consumer crashed; kafkajs restarts it', { error: String(error) });
+        return;
+      }
+      void this.restartAfterCrash(error);
     });
+    return consumer;
   }
 
   get state(): ConsumerState {
@@ -90,6 +117,11 @@ export class BatchConsumer {
   }
 
   async start(): Promise<void> {
+    await this.run();
+    this.setState('running');
+  }
+
+  private async run(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({
       topics: [...this.options.topics],
@@ -101,7 +133,48 @@ export class BatchConsumer {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       eachBatch: (payload) => this.processBatch(payload),
     });
-    this.setState('running');
+  }
+
+  /**
+   * kafkajs gave the consumer up: it has disconnected and will fetch nothing more. A fresh one is
+   * started after a pause, unless that happened too often lately: a cause that persists (a record
+   * that breaks every attempt the same way) must end in a visible `crashed`, not a silent loop.
+   */
+  private async restartAfterCrash(error: Error): Promise<void> {
+    const now = Date.now();
+    const window = this.options.restartWindowMs ?? 10 * 60_000;
+    this.crashTimes = [...this.crashTimes.filter((t) => now - t < window), now];
+    this.lastErrorValue = `${error.name}: ${error.message}`;
+    const attempt = this.crashTimes.length;
+    if (attempt > (this.options.maxRestarts ?? 3)) {
+      this.log('error', 'consumer crashed too often; giving up until the process restarts', {
+        error: this.lastErrorValue,
+        crashes: attempt,
+      });
+      this.setState('crashed');
+      return;
+    }
+    const delay = this.options.restartDelayMs?.(attempt) ?? backoffMs(attempt, 1000, 30000);
+    this.log('error', 'consumer crashed and was not restarted by kafkajs; restarting it', {
+      error: this.lastErrorValue,
+      attempt,
+      delayMs: delay,
+    });
+    this.setState('restarting');
+    await sleep(delay);
+    if (this.stateValue !== 'restarting') return; // stopped meanwhile
+    const previous = this.consumer;
+    this.consumer = this.createConsumer();
+    await previous.disconnect().catch(() => undefined);
+    try {
+      await this.run();
+      if (this.stateValue === 'restarting') this.setState('running');
+    } catch (startError) {
+      if (this.stateValue !== 'restarting') return;
+      await this.restartAfterCrash(
+        startError instanceof Error ? startError : new Error(String(startError)),
+      );
+    }
   }
 
   /** Stops fetching, lets in-flight chunks finish and commit, then leaves the group. */

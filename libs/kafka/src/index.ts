@@ -7,6 +7,7 @@ export * from './event-publisher';
 export * from './consumed-record';
 export * from './dead-letter.publisher';
 export * from './batch-consumer';
+export * from './consumer-status';
 export * from './kafka-batch.transport';
 export * from './rethrow-rpc.filter';
 export * from './consumer-lag.monitor';

@@ -19,6 +19,7 @@ export const METRIC_NAMES = {
   matchTopScore: 'matchstream_match_top_score',
   consumerLag: 'matchstream_consumer_lag',
   consumerPaused: 'matchstream_consumer_paused',
+  consumerUp: 'matchstream_consumer_up',
   httpRequests: 'matchstream_http_requests_total',
   httpDuration: 'matchstream_http_request_duration_seconds',
 } as const;
