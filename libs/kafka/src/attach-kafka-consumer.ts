@@ -68,7 +68,9 @@ export function attachKafkaConsumer(
   });
   app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
 
-  health.register('consumer', () => consumerHealth(transport.consumerState, transport.lastError));
+  health.register('consumer', () =>
+    consumerHealth(transport.consumerState, transport.lastError, transport.stalledForMs()),
+  );
 
   const lag = new ConsumerLagMonitor(kafka, settings.groupId, settings.topics);
   let inFlight: Promise<void> = Promise.resolve();

@@ -7,7 +7,12 @@ import { consumerHealth, consumerUp } from './consumer-status';
 
 /** Just enough of a kafkajs consumer to crash it the way kafkajs does. */
 class FakeConsumer extends EventEmitter {
-  readonly events = { CRASH: 'consumer.crash' };
+  readonly events = {
+    CRASH: 'consumer.crash',
+    FETCH: 'consumer.fetch',
+    START_BATCH_PROCESS: 'consumer.start_batch_process',
+    END_BATCH_PROCESS: 'consumer.end_batch_process',
+  };
   connected = false;
   runs = 0;
   failConnect = false;
@@ -45,7 +50,7 @@ function fakeKafka() {
 }
 
 /** The wiring attachKafkaConsumer does, without Nest: state to gauge and to /health. */
-function wired(kafka: Kafka, options: { maxRestarts?: number; failRestart?: boolean } = {}) {
+function wired(kafka: Kafka, options: { maxRestarts?: number } = {}) {
   const metrics = new MetricsService('crash-spec');
   const health = new HealthService();
   const states: ConsumerState[] = [];
@@ -56,12 +61,15 @@ function wired(kafka: Kafka, options: { maxRestarts?: number; failRestart?: bool
     onPoisonRecord: () => Promise.resolve(),
     maxRestarts: options.maxRestarts ?? 2,
     restartDelayMs: () => 5,
+    stallAfterMs: 60_000,
     onStateChange: (state) => {
       states.push(state);
       metrics.consumerUp.set({ group: 'g' }, consumerUp(state));
     },
   });
-  health.register('consumer', () => consumerHealth(consumer.state, consumer.lastError));
+  health.register('consumer', () =>
+    consumerHealth(consumer.state, consumer.lastError, consumer.stalledForMs()),
+  );
   const up = async () =>
     (await metrics.registry.getSingleMetric(METRIC_NAMES.consumerUp)!.get()).values[0]?.value;
   return { consumer, health, states, up };
@@ -155,5 +163,22 @@ describe('BatchConsumer crash handling', () => {
     expect(consumer.state).toBe('stopped');
     expect((await health.report()).status).toBe('down');
     expect(await up()).toBe(0);
+  });
+
+  it('reports a running consumer that completes no fetch for long as stalled, until one completes', async () => {
+    const { kafka, latest } = fakeKafka();
+    const { consumer } = wired(kafka);
+    await consumer.start();
+    const later = Date.now() + 90_000;
+    expect(consumer.stalledForMs(Date.now() + 30_000)).toBeNull();
+    expect(consumer.stalledForMs(later)).toBeGreaterThan(60_000);
+    expect(consumerHealth(consumer.state, null, consumer.stalledForMs(later))).toEqual({
+      status: 'degraded',
+      detail: expect.stringMatching(/^no fetch completed for 9\d s/) as string,
+    });
+    jest.spyOn(Date, 'now').mockReturnValue(later);
+    latest().emit('consumer.fetch', { payload: {} });
+    jest.restoreAllMocks();
+    expect(consumer.stalledForMs(later + 1000)).toBeNull();
   });
 });

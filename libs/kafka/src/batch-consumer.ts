@@ -46,6 +46,8 @@ export interface BatchConsumerOptions {
   restartWindowMs?: number;
   /** Wait before self-restart number `attempt` (1-based). */
   restartDelayMs?: (attempt: number) => number;
+  /** A running consumer without progress for this long is reported stalled (see stalledForMs). */
+  stallAfterMs?: number;
   log?: (
     level: 'info' | 'warn' | 'error',
     message: string,
@@ -78,6 +80,7 @@ export class BatchConsumer {
   private stateValue: ConsumerState = 'idle';
   private lastErrorValue: string | null = null;
   private crashTimes: number[] = [];
+  private lastProgressAt = Date.now();
 
   constructor(
     private readonly kafka: Kafka,
@@ -105,7 +108,26 @@ export class BatchConsumer {
       }
       void this.restartAfterCrash(error);
     });
+    // Progress, for the stall check: kafkajs retries a fetch that keeps failing forever (our
+    // retry setting), silently, so "no fetch has completed for long" is the only sign of it.
+    const progressed = () => {
+      if (consumer === this.consumer) this.lastProgressAt = Date.now();
+    };
+    consumer.on(consumer.events.FETCH, progressed);
+    consumer.on(consumer.events.START_BATCH_PROCESS, progressed);
+    consumer.on(consumer.events.END_BATCH_PROCESS, progressed);
     return consumer;
+  }
+
+  /**
+   * How long a running consumer has gone without completing a fetch or processing a batch, when
+   * that exceeds `stallAfterMs` (an idle consumer still completes a fetch every few seconds);
+   * null otherwise. While a chunk waits for a dependency the consumer is `retrying` instead.
+   */
+  stalledForMs(now = Date.now()): number | null {
+    if (this.stateValue !== 'running') return null;
+    const quiet = now - this.lastProgressAt;
+    return quiet > (this.options.stallAfterMs ?? 120_000) ? quiet : null;
   }
 
   get state(): ConsumerState {
@@ -118,6 +140,7 @@ export class BatchConsumer {
 
   async start(): Promise<void> {
     await this.run();
+    this.lastProgressAt = Date.now();
     this.setState('running');
   }
 
@@ -168,6 +191,7 @@ export class BatchConsumer {
     await previous.disconnect().catch(() => undefined);
     try {
       await this.run();
+      this.lastProgressAt = Date.now();
       if (this.stateValue === 'restarting') this.setState('running');
     } catch (startError) {
       if (this.stateValue !== 'restarting') return;
@@ -201,6 +225,7 @@ export class BatchConsumer {
       } else {
         await this.processChunk(chunk, heartbeat, active);
       }
+      this.lastProgressAt = Date.now();
       const last = chunk[chunk.length - 1].offset;
       resolveOffset(last);
       await this.consumer.commitOffsets([
