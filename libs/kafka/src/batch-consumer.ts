@@ -145,16 +145,19 @@ export class BatchConsumer {
   }
 
   private async run(): Promise<void> {
-    await this.consumer.connect();
-    await this.consumer.subscribe({
+    const consumer = this.consumer;
+    await consumer.connect();
+    await consumer.subscribe({
       topics: [...this.options.topics],
       fromBeginning: this.options.fromBeginning ?? true,
     });
-    await this.consumer.run({
+    await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-      eachBatch: (payload) => this.processBatch(payload),
+      // A batch still in flight when its consumer was replaced commits through its own consumer
+      // (a no-op once that one stopped), never through the new one's group generation.
+      eachBatch: (payload) => this.processBatch(consumer, payload),
     });
   }
 
@@ -208,7 +211,7 @@ export class BatchConsumer {
     await this.consumer.disconnect();
   }
 
-  private async processBatch(payload: EachBatchPayload): Promise<void> {
+  private async processBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const heartbeat = () => payload.heartbeat();
     const isRunning = () => payload.isRunning();
@@ -228,7 +231,7 @@ export class BatchConsumer {
       this.lastProgressAt = Date.now();
       const last = chunk[chunk.length - 1].offset;
       resolveOffset(last);
-      await this.consumer.commitOffsets([
+      await consumer.commitOffsets([
         { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
       ]);
       await heartbeat();
