@@ -246,7 +246,7 @@ describe('deployment configuration', () => {
       expect(run('promtool', ['check', 'rules', ALERTS])).toMatch(/SUCCESS: \d+ rules found/);
     });
 
-    it('the alert unit tests pass and cover ServiceDown and DeadLettersHigh firing', () => {
+    it('the alert unit tests pass and cover ServiceDown, DeadLettersHigh and ConsumerDown firing', () => {
       expect(run('promtool', ['test', 'rules', ALERT_TESTS])).toMatch(/SUCCESS/);
       const tests = yamlFiles[ALERT_TESTS] as RuleTests;
       expect(tests.rule_files).toEqual(['alerts.yml']);
@@ -258,7 +258,9 @@ describe('deployment configuration', () => {
           if ((a.exp_alerts ?? []).length > 0) firing.add(a.alertname);
         }
       }
-      expect([...firing]).toEqual(expect.arrayContaining(['ServiceDown', 'DeadLettersHigh']));
+      expect([...firing]).toEqual(
+        expect.arrayContaining(['ServiceDown', 'DeadLettersHigh', 'ConsumerDown']),
+      );
     });
 
     it('every alert has a severity and a summary', () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import type { ConsumedRecord } from '@matchstream/kafka';
-import { toConsumedRecord } from '@matchstream/kafka';
+import { toConsumedRecord, undecodableBatchOf } from '@matchstream/kafka';
 
 /**
  * Rebuilds in-memory state after a restart: reads the compacted entity-vector topic from the start
@@ -47,7 +47,9 @@ export async function replayCommittedState(
               const start = from.get(batch.partition) ?? 0n;
               const records = batch.messages
                 .filter((m) => BigInt(m.offset) >= start && BigInt(m.offset) < target)
-                .map((m) => toConsumedRecord(batch.topic, batch.partition, m));
+                .map((m) => toConsumedRecord(batch.topic, batch.partition, m))
+                // An undecodable batch was dead-lettered by the live consumer; nothing to replay.
+                .filter((r) => !undecodableBatchOf(r.headers));
               apply(records);
               replayed += records.length;
               const last = batch.messages[batch.messages.length - 1];

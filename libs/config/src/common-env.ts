@@ -35,8 +35,11 @@ export const infrastructureEnv = {
   KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
   KAFKA_SASL_USERNAME: z.string().optional(),
   KAFKA_SASL_PASSWORD: z.string().optional(),
-  /** Codec of produced batches: none on one machine; gzip where the network is the cost. */
-  KAFKA_COMPRESSION: z.enum(['none', 'gzip']).default('none'),
+  /**
+   * Codec of produced batches: none on one machine; lz4 or zstd where the network is the cost.
+   * Consumers read every codec whatever this says.
+   */
+  KAFKA_COMPRESSION: z.enum(['none', 'gzip', 'snappy', 'lz4', 'zstd']).default('none'),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')

@@ -37,4 +37,13 @@ describe('loadConfig', () => {
     expect(message).toContain('KAFKA_BROKERS');
     expect((error as ConfigError).problems).toHaveLength(3);
   });
+
+  it('accepts every Kafka codec for KAFKA_COMPRESSION and nothing else', () => {
+    const compression = z.object({ KAFKA_COMPRESSION: infrastructureEnv.KAFKA_COMPRESSION });
+    expect(loadConfig(compression, {}).KAFKA_COMPRESSION).toBe('none');
+    for (const codec of ['none', 'gzip', 'snappy', 'lz4', 'zstd']) {
+      expect(loadConfig(compression, { KAFKA_COMPRESSION: codec }).KAFKA_COMPRESSION).toBe(codec);
+    }
+    expect(() => loadConfig(compression, { KAFKA_COMPRESSION: 'brotli' })).toThrow(ConfigError);
+  });
 });

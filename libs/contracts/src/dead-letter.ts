@@ -14,6 +14,11 @@ export const DEAD_LETTER_REASONS = [
   'key-mismatch',
   'unembeddable-text',
   'processing-failed',
+  /**
+   * The consumer could not decompress or decode a record batch (corrupt bytes, a codec it lacks):
+   * one dead letter per batch, keyless, its value the batch's compressed bytes when small enough.
+   */
+  'undecodable-record',
 ] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 

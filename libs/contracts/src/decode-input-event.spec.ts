@@ -32,7 +32,10 @@ function nestedObjects(levels: number): string {
 
 describe('decodeInputEvent', () => {
   /** One example per reason the decoder gives; the other reasons come from later stages. */
-  type DecoderReason = Exclude<DeadLetterReason, 'unembeddable-text' | 'processing-failed'>;
+  type DecoderReason = Exclude<
+    DeadLetterReason,
+    'unembeddable-text' | 'processing-failed' | 'undecodable-record'
+  >;
   const ONE_OF_EACH: Record<DecoderReason, [Buffer, string?]> = {
     'empty-message': [Buffer.alloc(0)],
     oversized: [Buffer.alloc(LIMITS.maxEventBytes + 1, ' ')],
@@ -47,7 +50,7 @@ describe('decodeInputEvent', () => {
 
   it('has an example of every reason it can give', () => {
     const reasons = DEAD_LETTER_REASONS.filter(
-      (r) => r !== 'unembeddable-text' && r !== 'processing-failed',
+      (r) => r !== 'unembeddable-text' && r !== 'processing-failed' && r !== 'undecodable-record',
     );
     expect(Object.keys(ONE_OF_EACH).sort()).toEqual([...reasons].sort());
   });

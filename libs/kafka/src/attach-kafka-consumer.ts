@@ -1,8 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
+import { NonRetriableEventError } from '@matchstream/contracts';
 import { HealthService, MetricsService } from '@matchstream/observability';
 import type { Kafka } from 'kafkajs';
 import { ConsumerLagMonitor } from './consumer-lag.monitor';
+import { consumerHealth, consumerUp } from './consumer-status';
 import { DeadLetterPublisher } from './dead-letter.publisher';
 import { KAFKA_CLIENT } from './kafka.module';
 import { KafkaBatchTransport } from './kafka-batch.transport';
@@ -19,7 +21,7 @@ export interface ConsumerSettings {
 /**
  * Connects a Kafka batch consumer to a Nest app as a microservice: its @EventPattern handlers
  * receive record chunks; poison records go to the dead-letter topic; its state feeds /health and
- * its lag feeds matchstream_consumer_lag. Call before app.startAllMicroservices().
+ * matchstream_consumer_up, its lag matchstream_consumer_lag. Call before app.startAllMicroservices().
  */
 export function attachKafkaConsumer(
   app: INestApplication,
@@ -38,7 +40,13 @@ export function attachKafkaConsumer(
     maxChunkSize: settings.maxChunkSize,
     partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
     onPoisonRecord: (record, error) =>
-      deadLetters.publish([{ record, reason: 'processing-failed', detail: error.message }]),
+      deadLetters.publish([
+        {
+          record,
+          reason: error instanceof NonRetriableEventError ? error.reason : 'processing-failed',
+          detail: error.message,
+        },
+      ]),
     onRetry: (error) => {
       metrics.retries.inc({ operation: 'consume' });
       metrics.dependencyErrors.inc({
@@ -47,7 +55,9 @@ export function attachKafkaConsumer(
     },
     onStateChange: (state) => {
       metrics.consumerPaused.set({ group: settings.groupId }, state === 'retrying' ? 1 : 0);
-      logger.log(`consumer ${state}`);
+      metrics.consumerUp.set({ group: settings.groupId }, consumerUp(state));
+      if (state === 'crashed') logger.error(`consumer ${state}`);
+      else logger.log(`consumer ${state}`);
     },
     log: (level, message, extra) => {
       const line = `${message} ${JSON.stringify(extra ?? {})}`;
@@ -58,18 +68,9 @@ export function attachKafkaConsumer(
   });
   app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
 
-  health.register('consumer', () => {
-    switch (transport.consumerState) {
-      case 'running':
-        return { status: 'up' };
-      case 'retrying':
-        return { status: 'degraded', detail: `paused, retrying: ${transport.lastError ?? ''}` };
-      case 'idle':
-        return { status: 'degraded', detail: 'not started yet' };
-      case 'stopped':
-        return { status: 'down', detail: 'stopped' };
-    }
-  });
+  health.register('consumer', () =>
+    consumerHealth(transport.consumerState, transport.lastError, transport.stalledForMs()),
+  );
 
   const lag = new ConsumerLagMonitor(kafka, settings.groupId, settings.topics);
   let inFlight: Promise<void> = Promise.resolve();

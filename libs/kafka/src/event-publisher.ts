@@ -2,11 +2,20 @@ import type { Kafka, Producer } from 'kafkajs';
 import { CompressionTypes, Partitioners } from 'kafkajs';
 
 /**
- * gzip is the one codec kafkajs ships. It pays off on a real network with large match events; on
- * one machine it costs CPU and a thread-pool round trip on both ends of every hop, so it is off
- * unless configured (KAFKA_COMPRESSION).
+ * Compression pays off on a real network with large match events; on one machine it costs CPU on
+ * both ends of every hop, so it is off unless configured (KAFKA_COMPRESSION). Every Kafka codec is
+ * registered with kafkajs by createKafkaClient (see codecs/register-compression-codecs.ts).
  */
-export type KafkaCompression = 'none' | 'gzip';
+export const KAFKA_COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+export type KafkaCompression = (typeof KAFKA_COMPRESSIONS)[number];
+
+const COMPRESSION_TYPES: Record<KafkaCompression, CompressionTypes> = {
+  none: CompressionTypes.None,
+  gzip: CompressionTypes.GZIP,
+  snappy: CompressionTypes.Snappy,
+  lz4: CompressionTypes.LZ4,
+  zstd: CompressionTypes.ZSTD,
+};
 
 export interface OutgoingMessage {
   key: string | null;
@@ -60,7 +69,7 @@ export class EventPublisher {
     await this.producer.send({
       topic,
       acks: -1,
-      compression: this.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+      compression: COMPRESSION_TYPES[this.compression],
       messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
     });
     this.onProduced(topic, messages.length);

@@ -1,3 +1,5 @@
+export * from './codecs/register-compression-codecs';
+export * from './codecs/undecodable-batch';
 export * from './kafka-client.factory';
 export * from './topic-admin';
 export * from './transient-error';
@@ -5,6 +7,7 @@ export * from './event-publisher';
 export * from './consumed-record';
 export * from './dead-letter.publisher';
 export * from './batch-consumer';
+export * from './consumer-status';
 export * from './kafka-batch.transport';
 export * from './rethrow-rpc.filter';
 export * from './consumer-lag.monitor';

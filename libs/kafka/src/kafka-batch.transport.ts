@@ -49,6 +49,11 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     return this.consumer?.lastError ?? null;
   }
 
+  /** See BatchConsumer.stalledForMs. */
+  stalledForMs(): number | null {
+    return this.consumer?.stalledForMs() ?? null;
+  }
+
   listen(callback: (error?: unknown) => void): void {
     try {
       this.checkHandlers();

@@ -2,6 +2,7 @@ import { connect as connectTcp, isIP } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { Kafka, logLevel } from 'kafkajs';
 import type { ISocketFactory, KafkaConfig, LogEntry, SASLOptions } from 'kafkajs';
+import { registerCompressionCodecs } from './codecs/register-compression-codecs';
 
 export interface KafkaConnectionOptions {
   brokers: string[];
@@ -18,9 +19,11 @@ export interface KafkaConnectionOptions {
 
 /**
  * The only place a kafkajs client is constructed, so that the client library stays replaceable
- * (kafkajs is no longer maintained) and security settings are applied everywhere alike.
+ * (kafkajs is no longer maintained) and security settings and compression codecs are applied
+ * everywhere alike.
  */
 export function createKafkaClient(options: KafkaConnectionOptions): Kafka {
+  registerCompressionCodecs();
   const config: KafkaConfig = {
     clientId: options.clientId,
     brokers: options.brokers,

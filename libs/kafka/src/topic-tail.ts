@@ -3,6 +3,7 @@ import type { Consumer, Kafka } from 'kafkajs';
 import type { ConsumedRecord } from './consumed-record';
 import { toConsumedRecord } from './consumed-record';
 import { retryTransient } from './transient-error';
+import { undecodableBatchOf } from './codecs/undecodable-batch';
 
 /**
  * Follows a topic from its end offsets at the time of `start` (nothing published after `start`
@@ -38,8 +39,13 @@ export class TopicTail {
     await consumer.run({
       autoCommit: false,
       eachMessage: ({ partition, message }) => {
-        if (BigInt(message.offset) >= (startAt.get(partition) ?? 0n)) {
-          this.onRecord(toConsumedRecord(this.topic, partition, message));
+        const record = toConsumedRecord(this.topic, partition, message);
+        // Placeholders for a batch that could not be decoded carry nothing a watcher can use.
+        if (
+          BigInt(message.offset) >= (startAt.get(partition) ?? 0n) &&
+          !undecodableBatchOf(record.headers)
+        ) {
+          this.onRecord(record);
         }
         return Promise.resolve();
       },

@@ -21,6 +21,7 @@ export const METRIC_NAMES = {
   consumerPaused: 'matchstream_consumer_paused',
   rankingConsistency: 'matchstream_ranking_consistency_ratio',
   rankingAudits: 'matchstream_ranking_audited_subjects_total',
+  consumerUp: 'matchstream_consumer_up',
   httpRequests: 'matchstream_http_requests_total',
   httpDuration: 'matchstream_http_request_duration_seconds',
 } as const;

@@ -123,6 +123,12 @@ export class MetricsService {
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
+  readonly consumerUp = new Gauge({
+    name: METRIC_NAMES.consumerUp,
+    help: '1 while the consumer group member consumes or recovers by itself; 0 once it crashed for good or stopped',
+    labelNames: ['group'] as const,
+    registers: [this.registry],
+  });
   readonly httpRequests = new Counter({
     name: METRIC_NAMES.httpRequests,
     help: 'HTTP requests, by method, route and status code',
