@@ -10,6 +10,7 @@ import type {
 } from '@matchstream/contracts';
 import { DeadLetterPublisher, EventPublisher } from '@matchstream/kafka';
 import type { ConsumedRecord, DeadLetter } from '@matchstream/kafka';
+import type { RankEntry } from '@matchstream/matching';
 import { MetricsService } from '@matchstream/observability';
 import { EntityState, RankingMaintainer, splitKey, subjectKey } from '@matchstream/ranking';
 import type { ApplyOutcome } from '@matchstream/ranking';
@@ -190,9 +191,11 @@ export class ApplyEntityVectorsService {
           retractions.push(this.retraction(key, cause, previous));
         continue;
       }
-      const matches = this.maintainer.topMatches(key);
-      const differs = !previous || !sameRanking(previous.matches, matches);
+      // Most rankings a change touches move only in their reserve: compare before explaining.
+      const top = this.maintainer.book.get(key)!.entries.slice(0, this.maintainer.book.k);
+      const differs = !previous || !sameRanking(previous.matches, top);
       if (!differs && cause.trigger !== 'subject-changed') continue;
+      const matches = this.maintainer.topMatches(key);
       const event = this.rankingEvent(key, entity, matches, cause, previous);
       toStore.push(event);
       // Recovery found no stored ranking at all: it was published before it was ever stored.
@@ -353,11 +356,11 @@ export class ApplyEntityVectorsService {
 }
 
 /** Same counterparts, same order, same scores (scores are rounded to four decimals). */
-function sameRanking(a: RankedMatch[], b: RankedMatch[]): boolean {
+function sameRanking(published: RankedMatch[], top: readonly RankEntry[]): boolean {
   return (
-    a.length === b.length &&
-    a.every(
-      (m, i) => m.counterpartId === b[i].counterpartId && Math.abs(m.score - b[i].score) < 1e-9,
+    published.length === top.length &&
+    published.every(
+      (m, i) => m.counterpartId === top[i].id && Math.abs(m.score - top[i].score) < 1e-9,
     )
   );
 }
