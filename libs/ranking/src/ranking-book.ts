@@ -1,5 +1,5 @@
 import type { EntityType } from '@matchstream/contracts';
-import { admissionScore, foldIntoRanking } from '@matchstream/matching';
+import { foldIntoRanking } from '@matchstream/matching';
 import type { FoldOutcome, MaintainedRanking } from '@matchstream/matching';
 import { otherSide } from './entity-state';
 
@@ -16,13 +16,10 @@ export class RankingBook {
     profile: new Map(),
     job: new Map(),
   };
-  /** Subjects whose ranking holds every qualifying counterpart: they admit any match. */
-  private readonly exhaustive: Record<EntityType, Set<string>> = {
-    profile: new Set(),
-    job: new Set(),
-  };
   /** Counterpart key -> ids of the subjects (of the other type) whose ranking lists it. */
   private readonly listedIn = new Map<string, Set<string>>();
+  private readonly listeners: ((key: string, ranking: MaintainedRanking | undefined) => void)[] =
+    [];
 
   constructor(
     readonly k: number,
@@ -42,25 +39,14 @@ export class RankingBook {
     return this.byType[type].get(id);
   }
 
-  isExhaustive(type: EntityType, id: string): boolean {
-    return this.exhaustive[type].has(id);
-  }
-
   *keys(): IterableIterator<string> {
     for (const type of ['profile', 'job'] as const)
       for (const id of this.byType[type].keys()) yield `${type}:${id}`;
   }
 
-  /**
-   * The lowest score that enters any of the type's rankings that do not hold everything: a pair
-   * bounded below it can only matter to an exhaustive ranking (or one that lists it).
-   */
-  lowestAdmission(type: EntityType): number {
-    let lowest = Infinity;
-    for (const ranking of this.byType[type].values()) {
-      if (!ranking.exhaustive) lowest = Math.min(lowest, admissionScore(ranking));
-    }
-    return lowest;
+  /** Called with every ranking set, changed or dropped (undefined), after the change. */
+  onChange(listener: (key: string, ranking: MaintainedRanking | undefined) => void): void {
+    this.listeners.push(listener);
   }
 
   /** Ids of the subjects whose ranking lists this entity (`type` is the entity's own type). */
@@ -72,8 +58,8 @@ export class RankingBook {
     this.delete(key);
     const [type, id] = splitKey(key);
     this.byType[type].set(id, ranking);
-    if (ranking.exhaustive) this.exhaustive[type].add(id);
     this.link(type, id, ranking.entries);
+    this.notify(key, ranking);
   }
 
   delete(key: string): void {
@@ -82,7 +68,7 @@ export class RankingBook {
     if (!previous) return;
     this.unlink(type, id, previous.entries);
     this.byType[type].delete(id);
-    this.exhaustive[type].delete(id);
+    this.notify(key, undefined);
   }
 
   /** Folds a counterpart's new score into the subject's ranking (see foldIntoRanking). */
@@ -106,7 +92,7 @@ export class RankingBook {
         id,
         ranking.entries.filter((e) => !was.has(e.id)),
       );
-      if (!ranking.exhaustive) this.exhaustive[type].delete(id);
+      this.notify(key, ranking);
     }
     return outcome;
   }
@@ -122,6 +108,10 @@ export class RankingBook {
     for (const [key, ids, scores, exhaustive] of saved) {
       this.set(key, { entries: ids.map((id, i) => ({ id, score: scores[i] })), exhaustive });
     }
+  }
+
+  private notify(key: string, ranking: MaintainedRanking | undefined): void {
+    for (const listener of this.listeners) listener(key, ranking);
   }
 
   private link(type: EntityType, id: string, entries: readonly { id: string }[]): void {

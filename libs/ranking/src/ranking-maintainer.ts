@@ -27,7 +27,23 @@ export class RankingMaintainer {
     private readonly state: EntityState,
     private readonly scorer: PairScorer,
     readonly book: RankingBook,
-  ) {}
+  ) {
+    this.admissions = {
+      profile: new SlotValues(),
+      job: new SlotValues(),
+    };
+    // Every ranking's admission score, by its subject's index slot: the scans' hottest check.
+    const remember = (key: string, ranking: MaintainedRanking | undefined) => {
+      const [type, id] = splitKey(key);
+      const slot = this.state.side(type).index.slotOf(id);
+      if (slot !== undefined)
+        this.admissions[type].set(slot, ranking ? admissionScore(ranking) : NaN);
+    };
+    for (const key of book.keys()) remember(key, book.get(key));
+    book.onChange(remember);
+  }
+
+  private readonly admissions: Record<EntityType, SlotValues>;
 
   /**
    * Brings every ranking up to date with the given entities' current state (already applied,
@@ -40,22 +56,10 @@ export class RankingMaintainer {
     const touched = new Map<string, string>();
     const rescan = new Map<string, string>();
     let by = '';
-    /**
-     * Per type, the lowest admission of the rankings that do not hold everything: computed once,
-     * then lowered whenever a fold leaves a ranking no longer holding everything (folds otherwise
-     * only raise admissions; rankings replaced here are never consulted again in this call).
-     */
-    const floors: Partial<Record<EntityType, number>> = {};
     const foldInto = (subject: string, counterpartId: string, score: number | null) => {
       const outcome = this.book.fold(subject, counterpartId, score);
       if (outcome === 'changed') {
         if (!touched.has(subject)) touched.set(subject, by);
-        // A ranking that just stopped holding everything may admit less than the floor says.
-        const [type] = splitKey(subject);
-        const ranking = this.book.get(subject)!;
-        const floor = floors[type];
-        if (floor !== undefined && !ranking.exhaustive)
-          floors[type] = Math.min(floor, admissionScore(ranking));
       } else if (outcome === 'rescan') rescan.set(subject, by);
     };
 
@@ -71,13 +75,13 @@ export class RankingMaintainer {
         for (const subjectId of listing) foldInto(`${counterpartType}:${subjectId}`, id, null);
         continue;
       }
-      const floor = (floors[counterpartType] ??= this.book.lowestAdmission(counterpartType));
+      const admissions = this.admissions[counterpartType];
       const ranking = this.pass(key, entity, {
-        want: (counterpartId, bound) => {
-          const listed = listing.has(counterpartId);
-          // Most pairs: not listed, and too weak for any ranking that does not hold everything.
-          if (!listed && bound < floor && !this.book.isExhaustive(counterpartType, counterpartId))
-            return undefined;
+        want: (counterpartId, bound, slot) => {
+          const listed = listing.size !== 0 && listing.has(counterpartId);
+          // Most pairs: not listed, and too weak for the counterpart's ranking (read by slot, no
+          // lookup; NaN, for a slot whose ranking is unknown, fails the test and goes on).
+          if (!listed && bound < admissions.get(slot)) return undefined;
           const counterpartKey = `${counterpartType}:${counterpartId}`;
           if (changed.has(counterpartKey) || rescan.has(counterpartKey)) return undefined;
           const theirs = this.book.of(counterpartType, counterpartId);
@@ -176,9 +180,9 @@ export class RankingMaintainer {
     const candidates = other.categories.candidatesFor(entity.document.categories);
     other.index.scan(
       vector,
-      (counterpartId, similarity) => {
+      (counterpartId, similarity, slot) => {
         const bound = this.scorer.upperBound(similarity);
-        const wanted = reverse.want(counterpartId, bound);
+        const wanted = reverse.want(counterpartId, bound, slot);
         if (bound < threshold && wanted === undefined) return;
         const counterpart = other.entities.get(counterpartId);
         if (!counterpart) return;
@@ -208,8 +212,26 @@ export class RankingMaintainer {
 
 interface ReverseCheck {
   /** undefined: no other ranking needs this pair; otherwise the least score that matters. */
-  want(counterpartId: string, bound: number): number | undefined;
+  want(counterpartId: string, bound: number, slot: number): number | undefined;
   take(counterpartId: string, score: number | null): void;
 }
 
 const NO_REVERSE: ReverseCheck = { want: () => undefined, take: () => undefined };
+
+/** A number per index slot, NaN where none was set; grows as slots do. */
+class SlotValues {
+  private values = new Float64Array(1024).fill(NaN);
+
+  get(slot: number): number {
+    return slot < this.values.length ? this.values[slot] : NaN;
+  }
+
+  set(slot: number, value: number): void {
+    if (slot >= this.values.length) {
+      const grown = new Float64Array(Math.max(slot + 1, this.values.length * 2)).fill(NaN);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[slot] = value;
+  }
+}

@@ -221,6 +221,14 @@ export class HnswVectorIndex {
   }
 
   /**
+   * The entry's slot: a small integer, stable while the entry lives (a freed slot is reused by a
+   * later entry), which callers may use to keep per-entry data in typed arrays.
+   */
+  slotOf(id: string): number | undefined {
+    return this.idToLabel.get(id);
+  }
+
+  /**
    * The stored vector without a copy: valid until the index next changes (an upsert may reuse or
    * grow the storage), so for use within one synchronous computation.
    */
@@ -327,7 +335,7 @@ export class HnswVectorIndex {
    */
   scan(
     query: Float32Array,
-    visit: (id: string, similarity: number) => void,
+    visit: (id: string, similarity: number, slot: number) => void,
     ids?: Iterable<string>,
   ): void {
     if (query.length !== this.dimension) {
@@ -339,14 +347,14 @@ export class HnswVectorIndex {
       for (let label = 0; label < this.nextLabel; label++) {
         const id = labelToId[label];
         if (id !== undefined)
-          visit(id, dotProduct(query, 0, vectors, label * dimension, dimension));
+          visit(id, dotProduct(query, 0, vectors, label * dimension, dimension), label);
       }
       return;
     }
     for (const id of ids) {
       const label = this.idToLabel.get(id);
       if (label !== undefined)
-        visit(id, dotProduct(query, 0, vectors, label * dimension, dimension));
+        visit(id, dotProduct(query, 0, vectors, label * dimension, dimension), label);
     }
   }
 
