@@ -10,6 +10,7 @@ import {
 } from '@matchstream/testing';
 import type { InputEventInput, MatchRankingEvent } from '@matchstream/contracts';
 import { PipelineHarness, runId, waitFor } from '../support/pipeline-harness';
+import { PrivateRedis } from '../support/private-redis';
 
 /**
  * The streaming invariant at a scale where it used to break: populations far larger than a
@@ -120,8 +121,8 @@ describe('rankings stay exact at scale through crashes and an emptied Redis', ()
     orphans: number;
     differences: unknown[];
   }
-  const audit = async (): Promise<Report> => {
-    const response = await fetch(`${matching.url}/v1/admin/consistency?sample=100000`);
+  const audit = async (base = matching.url): Promise<Report> => {
+    const response = await fetch(`${base}/v1/admin/consistency?sample=100000`);
     expect(response.status).toBe(200);
     return (await response.json()) as Report;
   };
@@ -155,14 +156,14 @@ describe('rankings stay exact at scale through crashes and an emptied Redis', ()
   ];
 
   /** Every ranking is exact and served, and the topic's latest per key says the same. */
-  const expectConsistent = async () => {
-    const report = await audit();
+  const expectConsistent = async (base = matching.url) => {
+    const report = await audit(base);
     expect(report.differences).toEqual([]);
     expect(report).toMatchObject({ ratio: 1, orphans: 0 });
     // Every subject, this test's and any other run's on the shared topic.
     expect(report.sampled).toBeGreaterThanOrEqual(expectedEntities);
     for (const [path, type, subject] of subjects()) {
-      const ranking = await served(matching.url, path, subject);
+      const ranking = await served(base, path, subject);
       expect({ subject, served: ranking !== null }).toEqual({ subject, served: true });
       await waitFor(`the topic's latest ranking of ${subject}`, () => {
         const latest = harness.rankingsFor(type, subject).at(-1);
@@ -258,4 +259,49 @@ describe('rankings stay exact at scale through crashes and an emptied Redis', ()
     // Nothing changed, so nothing was published again.
     expect(harness.matches.items.length).toBe(published);
   }, 300000);
+
+  it('keeps every ranking exact while its own Redis is away, and after it comes back empty', async () => {
+    await matching.stop();
+    const redis = new PrivateRedis();
+    await redis.start();
+    const isolated = new ServiceProcess(
+      'matching-service',
+      { ...env, REDIS_URL: redis.url },
+      port + 1,
+    );
+    try {
+      await isolated.start();
+      await expectConsistent(isolated.url);
+
+      await redis.stop();
+      const more = Array.from({ length: 30 }, (_, i) => i).filter(
+        (i) => !updated.includes(i) && live(i),
+      );
+      await harness.publish(more.map((i) => profile(i, 4)));
+      await new Promise((resolve) => setTimeout(resolve, 8000));
+      // Back, without the data it held (no persistence).
+      await redis.start();
+      await waitFor(
+        'every update applied after Redis returned',
+        async () => {
+          for (const i of more) {
+            const r = await fetch(`${isolated.url}/v1/entities/profiles/${id(`profile-${i}`)}`);
+            if (r.status !== 200 || ((await r.json()) as { version: number }).version !== 4)
+              return false;
+          }
+          return true;
+        },
+        120000,
+      );
+      await waitFor(
+        'the consistency audit to agree',
+        async () => (await audit(isolated.url)).ratio === 1,
+        60000,
+      ).catch(() => undefined);
+      await expectConsistent(isolated.url);
+    } finally {
+      await isolated.stop();
+      await redis.stop();
+    }
+  }, 400000);
 });

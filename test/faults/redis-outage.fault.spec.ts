@@ -1,10 +1,6 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { jobUpserted, profileUpserted, resetEventIds } from '@matchstream/testing';
 import { PipelineHarness, runId, waitFor } from '../support/pipeline-harness';
+import { PrivateRedis } from '../support/private-redis';
 
 /**
  * With Redis gone, the services report "degraded", pause consumption and dead-letter nothing;
@@ -12,51 +8,13 @@ import { PipelineHarness, runId, waitFor } from '../support/pipeline-harness';
  * own Redis is never touched. Entities share the category "glassblowing" only with each other.
  */
 describe('Redis outage', () => {
-  const port = 30000 + Math.floor(Math.random() * 10000);
+  const redis = new PrivateRedis();
   const harness = new PipelineHarness(runId('fault-redis'));
-  Object.assign(harness.env, { REDIS_URL: `redis://127.0.0.1:${port}` });
+  Object.assign(harness.env, { REDIS_URL: redis.url });
   const id = (name: string) => `${harness.run}-${name}`;
-  const dir = mkdtempSync(join(tmpdir(), 'matchstream-redis-'));
-  let redis: ChildProcess | null = null;
+  const startRedis = () => redis.start();
+  const stopRedis = () => redis.stop();
 
-  const startRedis = async () => {
-    redis = spawn(
-      'redis-server',
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--dir',
-        dir,
-      ],
-      {
-        stdio: 'ignore',
-      },
-    );
-    await waitFor('redis-server', async () => {
-      try {
-        await fetch(`http://127.0.0.1:${port}`);
-      } catch (error) {
-        // Redis answers HTTP with a closed socket, not a refused connection, once it listens.
-        return !String((error as { cause?: { code?: string } }).cause?.code).includes(
-          'ECONNREFUSED',
-        );
-      }
-      return true;
-    });
-  };
-  const stopRedis = async () => {
-    const child = redis;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-  };
   const health = async (app: 'embedding' | 'matching') =>
     ((await (await fetch(await harness.url(app, '/health'))).json()) as { status: string }).status;
 

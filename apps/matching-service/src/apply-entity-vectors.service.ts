@@ -96,6 +96,7 @@ export class ApplyEntityVectorsService {
     for (const key of this.maintainer.book.keys()) this.unsettled.set(key, cause);
     for (const key of this.rankings.keys()) this.unsettled.set(key, cause);
     const { published, stored } = await this.runExclusive(() => this.settle([], true));
+    await this.rankings.markPresent();
     return { created, republished: published, restored: stored - published };
   }
 

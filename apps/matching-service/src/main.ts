@@ -5,6 +5,8 @@ import { createServiceApp, runServiceMain } from '@matchstream/platform';
 import { TOPICS } from '@matchstream/contracts';
 import { KAFKA_CLIENT, attachKafkaConsumer } from '@matchstream/kafka';
 import type { Kafka } from 'kafkajs';
+import type { Redis } from 'ioredis';
+import { REDIS } from '@matchstream/redis';
 import { AppModule } from './app.module';
 import { ApplyEntityVectorsService } from './apply-entity-vectors.service';
 import { loadMatchingServiceConfig } from './matching-service.config';
@@ -58,6 +60,19 @@ export async function startMatchingService(config: MatchingServiceConfig) {
       `${settled.restored} were missing there and were stored again; in ${Date.now() - started} ms`,
   );
   app.get(ConsistencyAuditor).start();
+  // A Redis that restarts without persistence comes back empty: write the rankings back.
+  const store = app.get(RankingStore);
+  app.get<Redis>(REDIS).on('ready', () => {
+    applier
+      .runExclusive(() => store.restoreIfLost())
+      .then(
+        (restored) => {
+          if (restored) logger.warn(`Redis had lost the rankings: ${restored} written back`);
+        },
+        (error: unknown) =>
+          logger.warn(`could not check Redis for lost rankings: ${String(error)}`),
+      );
+  });
 
   await app.startAllMicroservices();
   await app.listen(config.MATCHING_HTTP_PORT, config.HTTP_HOST);

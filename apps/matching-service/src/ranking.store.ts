@@ -1,10 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { matchRankingEvent } from '@matchstream/contracts';
 import type { EntityType, MatchRankingEvent } from '@matchstream/contracts';
+import { TransientError } from '@matchstream/kafka';
 import { REDIS } from '@matchstream/redis';
 import type { Redis } from 'ioredis';
 
 const KEY_PREFIX = 'ranking:';
+/** Set once Redis holds every ranking: gone after a Redis restart without persistence. */
+const PRESENT_MARKER = 'rankings-present';
+const RESTORE_BATCH = 500;
 
 /**
  * The latest stored ranking per subject: what was published and what the HTTP API serves, in
@@ -46,9 +50,32 @@ export class RankingStore {
     }
     const results = await transaction.exec();
     const failed = results?.find(([error]) => error);
-    if (!results || failed) throw failed?.[0] ?? new Error('Redis transaction was discarded');
+    if (!results || failed) throw failed?.[0] ?? new TransientError('Redis discarded the transaction');
     for (const s of removed) this.rankings.delete(`${s.type}:${s.id}`);
     for (const { ranking: r } of saved) this.rankings.set(`${r.subject.type}:${r.subject.id}`, r);
+  }
+
+  /**
+   * Writes every ranking back when Redis lost them (it restarted empty): memory is the truth, as
+   * it was published. Returns how many were written (0 when Redis still had them).
+   */
+  async restoreIfLost(): Promise<number> {
+    if ((await this.redis.exists(PRESENT_MARKER)) === 1) return 0;
+    const all = [...this.rankings.values()];
+    for (let i = 0; i < all.length; i += RESTORE_BATCH) {
+      // (A loop that never runs for no rankings: MSET takes at least one pair.)
+      const batch = all.slice(i, i + RESTORE_BATCH);
+      await this.redis.mset(
+        ...batch.flatMap((r) => [this.key(r.subject.type, r.subject.id), JSON.stringify(r)]),
+      );
+    }
+    await this.markPresent();
+    return all.length;
+  }
+
+  /** Records that Redis holds every ranking (after start-up reconciliation). */
+  async markPresent(): Promise<void> {
+    await this.redis.set(PRESENT_MARKER, '1');
   }
 
   /** Loads every stored ranking (start-up). */
