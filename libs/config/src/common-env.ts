@@ -74,6 +74,12 @@ export const embeddingModelEnv = {
     .string()
     .default('.cache/transformers')
     .transform((p) => resolve(p)),
+  /**
+   * Model inputs per entity: 1 cuts a text at the model's token budget; more splits a long text
+   * into chunks of the budget and averages their vectors (chosen by npm run bench:quality; see
+   * bench/results/README.md).
+   */
+  EMBEDDING_MAX_CHUNKS: envInt(1, 1, 16),
 } as const;
 
 /** What the shared infrastructure wiring reads from a service's config. */

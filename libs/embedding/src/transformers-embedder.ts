@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { KNOWN_EMBEDDING_MODELS, embeddingModelSpec } from './embedding-models';
+import type { EmbeddingModelSpec } from './embedding-models';
 
 export interface EmbedderOptions {
   /** Model id, a folder below modelPath, e.g. Xenova/all-MiniLM-L6-v2. */
@@ -156,6 +158,24 @@ export class TransformersEmbedder {
 
   get modelId(): string {
     return this.options.modelId;
+  }
+
+  /**
+   * The model's registry entry (prefixes), with the fetched files' own token limit, pooling and
+   * dimension. A model the registry does not know is embedded without prefixes.
+   */
+  get spec(): EmbeddingModelSpec {
+    const { modelId } = this.options;
+    const known = KNOWN_EMBEDDING_MODELS.includes(modelId) ? embeddingModelSpec(modelId) : null;
+    return {
+      id: modelId,
+      artifact: known?.artifact ?? '',
+      queryPrefix: known?.queryPrefix ?? '',
+      passagePrefix: known?.passagePrefix ?? '',
+      dimension: this.manifest.dimension,
+      maxTokens: this.manifest.maxTokens,
+      pooling: this.manifest.pooling,
+    };
   }
 
   get dimension(): number {
