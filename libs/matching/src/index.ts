@@ -1,3 +1,4 @@
 export * from './skills';
+export * from './skill-extraction';
 export * from './match-scoring';
 export * from './ranking-update';

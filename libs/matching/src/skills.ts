@@ -1,36 +1,22 @@
-/** Spellings that mean the same skill. Kept short on purpose: embeddings handle the long tail. */
-const SYNONYMS: Record<string, string> = {
-  k8s: 'kubernetes',
-  postgres: 'postgresql',
-  js: 'javascript',
-  ts: 'typescript',
-  nodejs: 'node',
-  'node.js': 'node',
-  golang: 'go',
-  pyspark: 'spark',
-  'apache spark': 'spark',
-  'apache kafka': 'kafka',
-  'apache airflow': 'airflow',
-  sklearn: 'scikit-learn',
-  ml: 'machine learning',
-  gcp: 'google cloud',
-  'amazon web services': 'aws',
-};
+import { canonicalSkill, extractSkills } from './skill-extraction';
+import { SYNONYMS, normaliseSkill } from './skill-names';
 
-export function normaliseSkill(skill: string): string {
-  const lowered = skill.toLowerCase().replace(/\s+/g, ' ').trim();
-  return SYNONYMS[lowered] ?? lowered;
-}
+export { normaliseSkill } from './skill-names';
 
 /**
  * Whether a candidate has a skill: listed explicitly, or named as a whole word in their text
- * (profiles describe far more skills in their history than they list).
+ * (profiles describe far more skills in their history than they list), in any spelling the skills
+ * vocabulary knows (a posting's "Registered nurse" is the resume's "RGN").
  */
 export class SkillMatcher {
   private readonly listed: Set<string>;
   private readonly text: string;
+  private readonly rawText: string;
+  /** The vocabulary's skills named in the text (canonicalSkill keys); read on first need. */
+  private named: Set<string> | null = null;
 
   constructor(skills: string[], text: string) {
+    this.rawText = text;
     this.listed = new Set(skills.map(normaliseSkill));
     // A full stop ends a word ("…in Python.") but stays inside names like node.js and .net.
     this.text = ` ${text
@@ -51,6 +37,7 @@ export class SkillMatcher {
     for (const [alias, canonical] of Object.entries(SYNONYMS))
       if (canonical === wanted) forms.add(alias);
     for (const form of forms) if (form && this.text.includes(` ${form} `)) return true;
-    return false;
+    this.named ??= new Set(extractSkills(this.rawText).map(canonicalSkill));
+    return this.named.has(canonicalSkill(skill));
   }
 }
