@@ -178,6 +178,11 @@ async function runChild(
     measure === 'throughput'
       ? await configurationThroughput(set, config, options)
       : await configurationQuality(set, config, options);
+  if (!process.send) {
+    // Run by hand (--child NAME without a parent): the figures go to stdout.
+    console.log(JSON.stringify(result, null, 2));
+    return 0;
+  }
   await new Promise<void>((done, fail) =>
     process.send?.(result, (error: Error | null) => (error ? fail(error) : done())),
   );

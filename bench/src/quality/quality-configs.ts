@@ -4,6 +4,8 @@ export interface QualityConfig {
   modelId: string;
   /** Model inputs per entity (EMBEDDING_MAX_CHUNKS): 1 cuts at the budget, more mean-pools. */
   maxChunks: number;
+  /** Token budget below the model's (EMBEDDING_MAX_TOKENS). */
+  maxTokens?: number;
   /** Replaces the registry's query prefix (to measure a model without its instruction). */
   queryPrefix?: string;
   note: string;
@@ -24,8 +26,15 @@ export const QUALITY_CONFIGS: readonly QualityConfig[] = [
     queryPrefix: '',
     note: 'cut at 512; no instruction',
   },
-  { name: 'bge-chunks4', modelId: BGE, maxChunks: 4, note: 'up to 4×512 tokens, mean' },
+  { name: 'bge-256', modelId: BGE, maxChunks: 1, maxTokens: 256, note: 'cut at 256; instruction' },
   { name: 'e5', modelId: E5, maxChunks: 1, note: 'cut at 512; query:/passage:' },
+  {
+    name: 'e5-256',
+    modelId: E5,
+    maxChunks: 1,
+    maxTokens: 256,
+    note: 'cut at 256; query:/passage:',
+  },
   { name: 'e5-chunks4', modelId: E5, maxChunks: 4, note: 'up to 4×512 tokens, mean' },
 ];
 

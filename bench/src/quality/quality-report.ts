@@ -70,6 +70,18 @@ export function renderQualityMarkdown(r: QualityResults): string {
       `| ${c.config.name} | ${c.config.modelId} | ${c.spec.maxTokens} | ${c.spec.pooling} | ${JSON.stringify(c.spec.queryPrefix)} | ${JSON.stringify(c.spec.passagePrefix)} | ${c.meanInputsPerProfile.toFixed(2)} / ${c.meanInputsPerJob.toFixed(2)} | ${c.throughput.documents} docs, ${c.throughput.modelInputs} inputs, ${c.throughput.seconds.toFixed(1)} s |`,
     );
   }
+  lines.push('', '## The demo sample, ranked (eligible pairs, hybrid score)', '');
+  for (const c of r.configs) {
+    lines.push(
+      `- **${c.config.name}**: ` +
+        c.sample
+          .map(
+            (s) =>
+              `${s.jobId}: ${s.ranked.map((p) => `${p.profileId.replace('profile-', '')} ${p.score.toFixed(2)}`).join(', ')}`,
+          )
+          .join('; '),
+    );
+  }
   lines.push('', '## A floor on the hybrid score (MATCH_MIN_SCORE)', '');
   lines.push(
     "Among each job's top 10 by the hybrid score: what a minimum score would keep. Median score " +
@@ -84,8 +96,24 @@ export function renderQualityMarkdown(r: QualityResults): string {
         .join('; ') +
       '.',
   );
+  lines.push(
+    '',
+    'Hybrid score percentiles (p5 / p25 / p50 / p75 / p95) of relevant and irrelevant top-10 matches and of random pairs:',
+    '',
+    '| Configuration | Relevant top 10 | Irrelevant top 10 | Random pairs |',
+    '|---|---|---|---|',
+  );
+  const pct = (p: { p5: number; p25: number; p50: number; p75: number; p95: number }) =>
+    [p.p5, p.p25, p.p50, p.p75, p.p95].map((x) => x.toFixed(2)).join(' / ');
+  for (const c of r.configs) {
+    const d = c.scoreDistribution;
+    lines.push(
+      `| ${c.config.name} | ${pct(d.relevantTop10)} | ${pct(d.irrelevantTop10)} | ${pct(d.randomPairs)} |`,
+    );
+  }
   for (const c of r.configs) {
     for (const [variant, rows] of Object.entries(c.floor)) {
+      if (variant !== 'hybrid') continue;
       lines.push(
         '',
         `### ${c.config.name}, ${variant}`,

@@ -3,6 +3,7 @@
  * (VectorFileCache), so quality figures cost the model once per distinct input; throughput is
  * always measured afresh, on a fixed sample of documents, in this run.
  */
+import { jobPayload, profilePayload } from '@matchstream/contracts';
 import type { JobPayload, ProfilePayload } from '@matchstream/contracts';
 import {
   TransformersEmbedder,
@@ -14,7 +15,8 @@ import {
   roleOf,
 } from '@matchstream/embedding';
 import type { EmbeddingModelSpec, EntitySections } from '@matchstream/embedding';
-import { DEFAULT_WEIGHTS, scorePair, skillMatcherFor } from '@matchstream/matching';
+import { DEFAULT_WEIGHTS, isEligible, scorePair, skillMatcherFor } from '@matchstream/matching';
+import { SAMPLE_JOBS, SAMPLE_PROFILES } from '@matchstream/testing';
 import type { ScoringOptions } from '@matchstream/matching';
 import { HnswVectorIndex } from '@matchstream/vector-index';
 import { Bm25Index } from './bm25';
@@ -24,7 +26,7 @@ import { TOP_K, evaluate } from './evaluate';
 import type { JudgedJob, QualityFigures } from './evaluate';
 import type { QualityConfig } from './quality-configs';
 import { expectedRandom } from './random-baseline';
-import { macroAverage } from './ranking-metrics';
+import { BOOTSTRAP_SEED, macroAverage, mulberry32 } from './ranking-metrics';
 import { VectorFileCache } from './vector-file-cache';
 
 export interface RunOptions {
@@ -70,10 +72,30 @@ export interface QualityResult {
   meanInputsPerJob: number;
   freshInputs: number;
   scorings: { name: string; figures: QualityFigures }[];
+  /** The demo's sample jobs, each with its eligible sample profiles by hybrid score. */
+  sample: SampleRanking[];
   /** Per hybrid variant. */
   floor: Record<string, FloorRow[]>;
   /** Median hybrid score of relevant and irrelevant top-10 matches, per hybrid variant. */
   topScores: Record<string, { relevantMedian: number; irrelevantMedian: number }>;
+  /**
+   * Hybrid scores (as shipped) by kind of pair: relevant and irrelevant top-10 matches, and pairs
+   * drawn at random (mostly unrelated), as percentiles: where a floor would cut.
+   */
+  scoreDistribution: Record<'relevantTop10' | 'irrelevantTop10' | 'randomPairs', Percentiles>;
+}
+
+export interface Percentiles {
+  p5: number;
+  p25: number;
+  p50: number;
+  p75: number;
+  p95: number;
+}
+
+export interface SampleRanking {
+  jobId: string;
+  ranked: { profileId: string; score: number; similarity: number }[];
 }
 
 export interface BaselineResult {
@@ -155,13 +177,14 @@ async function withModel<T>(
   }) => Promise<T>,
 ): Promise<T> {
   const { profiles, jobs } = prepare(set);
-  const registry = embeddingModelSpec(config.modelId);
-  const spec = { ...registry, queryPrefix: config.queryPrefix ?? registry.queryPrefix };
+  embeddingModelSpec(config.modelId); // throws for a model the registry does not know
   const embedder = new TransformersEmbedder({
     modelId: config.modelId,
     modelPath: options.modelPath,
     cacheDir: options.cacheDir,
+    maxTokens: config.maxTokens,
   });
+  const spec = { ...embedder.spec, queryPrefix: config.queryPrefix ?? embedder.spec.queryPrefix };
   await embedder.load();
   try {
     const entities: EntitySections[] = [
@@ -212,6 +235,7 @@ export function configurationQuality(
       }
     }
     const chunkVectors = inputs.map((list) => list.map((t) => cache.get(t)!));
+    const sample = await rankSamples(inputsOf, embedder, cache);
     const vectors = chunkVectors.map(poolChunkVectors);
     const profileVectors = vectors.slice(0, profiles.length);
     const jobVectors = vectors.slice(profiles.length);
@@ -225,6 +249,13 @@ export function configurationQuality(
     });
     profileVectors.forEach((v, i) => index.upsert(String(i), v));
     const matchers = profiles.map(skillMatcherFor);
+    const random = mulberry32(BOOTSTRAP_SEED);
+    const randomPairScores = Array.from({ length: RANDOM_PAIRS }, () => {
+      const j = Math.floor(random() * jobs.length);
+      const i = Math.floor(random() * profiles.length);
+      const similarity = dot(jobVectors[j], profileVectors[i]);
+      return scorePair(jobs[j], profiles[i], similarity, DEFAULT_WEIGHTS, matchers[i]).score;
+    });
 
     const dense: JudgedJob[] = [];
     const hybrid: Record<string, JudgedJob[]> = {};
@@ -289,9 +320,25 @@ export function configurationQuality(
       meanInputsPerJob: mean(inputs.slice(profiles.length).map((l) => l.length)),
       freshInputs: missing.length,
       scorings,
+      sample,
       floor: Object.fromEntries(
         HYBRID_VARIANTS.map((v) => [v.name, floorTable(topHybrid[v.name])]),
       ),
+      scoreDistribution: {
+        relevantTop10: percentiles(
+          topHybrid.hybrid
+            .flat()
+            .filter((t) => t.relevant)
+            .map((t) => t.score),
+        ),
+        irrelevantTop10: percentiles(
+          topHybrid.hybrid
+            .flat()
+            .filter((t) => !t.relevant)
+            .map((t) => t.score),
+        ),
+        randomPairs: percentiles(randomPairScores),
+      },
       topScores: Object.fromEntries(
         HYBRID_VARIANTS.map((v) => {
           const all = topHybrid[v.name].flat();
@@ -302,6 +349,39 @@ export function configurationQuality(
       ),
     };
   });
+}
+
+/**
+ * The built-in sample (libs/testing, what npm run demo publishes), ranked as the service ranks it:
+ * the scores a floor on the match score would cut in the demo.
+ */
+async function rankSamples(
+  inputsOf: (list: readonly EntitySections[]) => Promise<string[][]>,
+  embedder: TransformersEmbedder,
+  cache: VectorFileCache,
+): Promise<SampleRanking[]> {
+  const profiles = SAMPLE_PROFILES.map((s) => ({ id: s.id, doc: profilePayload.parse(s.payload) }));
+  const jobs = SAMPLE_JOBS.map((s) => ({ id: s.id, doc: jobPayload.parse(s.payload) }));
+  const inputs = await inputsOf([
+    ...profiles.map((p) => ({ role: roleOf('profile'), sections: profileSections(p.doc) })),
+    ...jobs.map((j) => ({ role: roleOf('job'), sections: jobSections(j.doc) })),
+  ]);
+  const missing = [...new Set(inputs.flat().filter((t) => !cache.get(t)))];
+  const results = await embedder.embed(missing);
+  cache.setMany(missing.map((text, i) => ({ text, vector: results[i].vector })));
+  const vectors = inputs.map((list) => poolChunkVectors(list.map((t) => cache.get(t)!)));
+  return jobs.map((job, j) => ({
+    jobId: job.id,
+    ranked: profiles
+      .map((p, i) => ({ p, similarity: dot(vectors[profiles.length + j], vectors[i]) }))
+      .filter(({ p }) => isEligible(job.doc, p.doc))
+      .map(({ p, similarity }) => ({
+        profileId: p.id,
+        score: scorePair(job.doc, p.doc, similarity).score,
+        similarity: Math.round(similarity * 1000) / 1000,
+      }))
+      .sort((a, b) => b.score - a.score),
+  }));
 }
 
 /** Each resume's similarity is its best chunk's: several vectors per profile, exact search. */
@@ -361,7 +441,8 @@ async function measureThroughput(
   };
 }
 
-const FLOORS = Array.from({ length: 21 }, (_, i) => Math.round((0.3 + i * 0.025) * 1000) / 1000);
+/** Candidate floors: the score's whole useful range (models differ in where their cosines sit). */
+const FLOORS = Array.from({ length: 35 }, (_, i) => Math.round((0.3 + i * 0.02) * 100) / 100);
 
 function floorTable(top: { score: number; relevant: boolean }[][]): FloorRow[] {
   const all = top.flat();
@@ -389,6 +470,15 @@ function dot(a: Float32Array, b: Float32Array): number {
 
 function mean(values: number[]): number {
   return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+}
+
+const RANDOM_PAIRS = 20000;
+
+function percentiles(values: number[]): Percentiles {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) =>
+    sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : 0;
+  return { p5: at(0.05), p25: at(0.25), p50: at(0.5), p75: at(0.75), p95: at(0.95) };
 }
 
 function median(values: number[]): number {

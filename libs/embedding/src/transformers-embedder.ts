@@ -16,6 +16,11 @@ export interface EmbedderOptions {
    * length. Not part of the worker's identity: it travels with each request.
    */
   inferenceBatchSize?: number;
+  /**
+   * Token budget of one input, when lower than the model's: a shorter cut trades the end of long
+   * texts for throughput (attention costs grow faster than linearly with length).
+   */
+  maxTokens?: number;
 }
 
 const DEFAULT_INFERENCE_BATCH_SIZE = 4;
@@ -173,7 +178,7 @@ export class TransformersEmbedder {
       queryPrefix: known?.queryPrefix ?? '',
       passagePrefix: known?.passagePrefix ?? '',
       dimension: this.manifest.dimension,
-      maxTokens: this.manifest.maxTokens,
+      maxTokens: this.maxTokens,
       pooling: this.manifest.pooling,
     };
   }
@@ -184,7 +189,7 @@ export class TransformersEmbedder {
 
   /** Token budget of one text, [CLS] and [SEP] included. */
   get maxTokens(): number {
-    return this.manifest.maxTokens;
+    return Math.min(this.manifest.maxTokens, this.options.maxTokens ?? Infinity);
   }
 
   get isLoaded(): boolean {
