@@ -10,6 +10,8 @@ export { normaliseSkill } from './skill-names';
  */
 export class SkillMatcher {
   private readonly listed: Set<string>;
+  /** The same under the vocabulary's names: a listed "RGN" is a wanted "Registered nurse". */
+  private readonly listedCanonical: Set<string>;
   private readonly text: string;
   private readonly rawText: string;
   /** The vocabulary's skills named in the text (canonicalSkill keys); read on first need. */
@@ -18,6 +20,7 @@ export class SkillMatcher {
   constructor(skills: string[], text: string) {
     this.rawText = text;
     this.listed = new Set(skills.map(normaliseSkill));
+    this.listedCanonical = new Set(skills.map(canonicalSkill));
     // A full stop ends a word ("…in Python.") but stays inside names like node.js and .net.
     this.text = ` ${text
       .toLowerCase()
@@ -37,7 +40,9 @@ export class SkillMatcher {
     for (const [alias, canonical] of Object.entries(SYNONYMS))
       if (canonical === wanted) forms.add(alias);
     for (const form of forms) if (form && this.text.includes(` ${form} `)) return true;
+    const key = canonicalSkill(skill);
+    if (this.listedCanonical.has(key)) return true;
     this.named ??= new Set(extractSkills(this.rawText).map(canonicalSkill));
-    return this.named.has(canonicalSkill(skill));
+    return this.named.has(key);
   }
 }
