@@ -133,7 +133,8 @@ function seniorityFromTitle(title: string): Seniority {
   if (/\b(intern|internship)\b/.test(t)) return 'intern';
   if (/\b(junior|graduate|trainee|apprentice|entry level)\b/.test(t)) return 'junior';
   if (/\b(principal|head of|director)\b/.test(t)) return 'principal';
-  if (/\b(staff|lead)\b/.test(t)) return 'staff';
+  // Not "staff": a staff nurse is not a staff engineer.
+  if (/\blead\b/.test(t)) return 'staff';
   if (/\b(senior|sr)\b/.test(t)) return 'senior';
   return 'mid';
 }
