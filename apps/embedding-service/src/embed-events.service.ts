@@ -18,18 +18,21 @@ import {
   EmbeddingCache,
   TEXT_BUILDER_VERSION,
   TransformersEmbedder,
-  fitAllToTokenBudget,
+  embeddingInputs,
   jobSections,
   profileSections,
+  roleOf,
 } from '@matchstream/embedding';
 import { DeadLetterPublisher, EventPublisher } from '@matchstream/kafka';
 import type { ConsumedRecord, DeadLetter, OutgoingMessage } from '@matchstream/kafka';
 import { MetricsService } from '@matchstream/observability';
+import { EMBEDDING_SERVICE_CONFIG } from './embedding-service.config';
+import type { EmbeddingServiceConfig } from './embedding-service.config';
 import type { EntityVersion } from './entity-version.store';
 import { EntityVersionStore } from './entity-version.store';
 
 type Planned =
-  | { kind: 'embed'; record: ConsumedRecord; event: UpsertEvent; text: string }
+  | { kind: 'embed'; record: ConsumedRecord; event: UpsertEvent; inputs: string[] }
   | { kind: 'remove'; record: ConsumedRecord; event: InputEvent; previousHash: string };
 
 const TOPIC_ENTITY: Record<string, EntityType> = {
@@ -54,6 +57,7 @@ export class EmbedEventsService {
     private readonly publisher: EventPublisher,
     private readonly deadLetters: DeadLetterPublisher,
     @Inject(MetricsService) private readonly metrics: MetricsService,
+    @Inject(EMBEDDING_SERVICE_CONFIG) private readonly config: EmbeddingServiceConfig,
   ) {}
 
   async process(records: ConsumedRecord[]): Promise<void> {
@@ -139,23 +143,28 @@ export class EmbedEventsService {
         latest.set(key, { version: event.entityVersion, contentHash: '' });
         continue;
       }
-      planned.push({ kind: 'embed', record, event, text: '' });
+      planned.push({ kind: 'embed', record, event, inputs: [] });
       latest.set(key, { version: event.entityVersion, contentHash: '' });
     }
     const embeds = planned.filter(
       (p): p is Extract<Planned, { kind: 'embed' }> => p.kind === 'embed',
     );
-    const texts = await fitAllToTokenBudget(
+    // Jobs are embedded as queries and profiles as passages, with the model's prefixes: the same
+    // inputs npm run bench:quality measures.
+    const inputs = await embeddingInputs(
       embeds.map(({ event }) =>
         event.type === 'profile.upserted'
-          ? profileSections(event.payload)
-          : jobSections(event.payload),
+          ? { role: roleOf('profile'), sections: profileSections(event.payload) }
+          : { role: roleOf('job'), sections: jobSections(event.payload) },
       ),
-      this.embedder.maxTokens - 2, // [CLS] and [SEP]
-      (words) => this.embedder.countTokens(words),
+      {
+        spec: this.embedder.spec,
+        maxChunks: this.config.EMBEDDING_MAX_CHUNKS,
+        countWordTokens: (words) => this.embedder.countTokens(words),
+      },
     );
-    embeds.forEach((p, i) => (p.text = texts[i]));
-    const empty = new Set(embeds.filter((p) => !p.text));
+    embeds.forEach((p, i) => (p.inputs = inputs[i]));
+    const empty = new Set(embeds.filter((p) => p.inputs.length === 0));
     for (const p of empty) {
       letters.push({
         record: p.record,
@@ -176,7 +185,7 @@ export class EmbedEventsService {
       (p): p is Extract<Planned, { kind: 'embed' }> => p.kind === 'embed',
     );
     const stopEmbed = this.metrics.timeStage('embed');
-    const vectors = await this.batchEmbedder.embedTexts(toEmbed.map((p) => p.text));
+    const vectors = await this.batchEmbedder.embedDocuments(toEmbed.map((p) => p.inputs));
     stopEmbed();
     const byRecord = new Map(toEmbed.map((p, i) => [p.record, vectors[i]]));
     const producedAt = new Date().toISOString();

@@ -29,6 +29,7 @@ import { InputEventsController } from './input-events.controller';
           modelPath: config.EMBEDDING_MODEL_PATH,
           cacheDir: config.EMBEDDING_RUNTIME_CACHE_DIR,
           inferenceBatchSize: config.EMBEDDING_INFERENCE_BATCH_SIZE,
+          maxTokens: config.EMBEDDING_MAX_TOKENS || undefined,
         }),
     },
     {

@@ -52,6 +52,11 @@ class FakeRedis {
   get(key: string) {
     return Promise.resolve(this.data.get(key) ?? null);
   }
+
+  set(key: string, value: string) {
+    this.data.set(key, value);
+    return Promise.resolve('OK');
+  }
 }
 
 /**
@@ -91,7 +96,13 @@ function setUp(
       }
     },
   } as unknown as EventPublisher;
-  const deadLetters = { publish: () => Promise.resolve() } as unknown as DeadLetterPublisher;
+  const letters: { reason: string; detail: string }[] = [];
+  const deadLetters = {
+    publish: (batch: { reason: string; detail: string }[]) => {
+      letters.push(...batch);
+      return Promise.resolve();
+    },
+  } as unknown as DeadLetterPublisher;
   const service = new ApplyEntityVectorsService(
     state,
     maintainer,
@@ -99,8 +110,9 @@ function setUp(
     publisher,
     deadLetters,
     metrics,
+    { EMBEDDING_MODEL_ID: 'test-model' },
   );
-  return { state, maintainer, rankings, published, topic, redis, broker, service };
+  return { state, maintainer, rankings, published, topic, redis, broker, service, letters };
 }
 
 let offset = 0;
@@ -439,6 +451,22 @@ describe('ApplyEntityVectorsService', () => {
 
     expect(published.map((e) => `${e.subject.type}:${e.subject.id}`)).toEqual(['job:far']);
     expect(rankings.get('profile', 'p1')!.matches.map((m) => m.counterpartId)).not.toContain('far');
+  });
+
+  it('refuses a vector of another model: dead-lettered, never mixed into the index', async () => {
+    const { state, service, letters } = setUp();
+    const random = seededRandom(9);
+    const record = upserted('profile', 'p1', 1, randomVector(random), SAMPLE_PROFILES[0].payload);
+    const event = JSON.parse(record.value!.toString()) as Record<string, unknown>;
+    record.value = Buffer.from(JSON.stringify({ ...event, modelId: 'another-model' }));
+    await service.process([record]);
+    expect(state.profiles.size).toBe(0);
+    expect(letters).toEqual([
+      expect.objectContaining({
+        reason: 'model-mismatch',
+        detail: expect.stringContaining('another-model'),
+      }),
+    ]);
   });
 
   it('retracts a removed subject and takes it out of every ranking that listed it', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TOPICS, decodeVector, entityVectorEvent, formatIssues } from '@matchstream/contracts';
 import type {
   EntityVectorEvent,
@@ -14,6 +14,8 @@ import type { RankEntry } from '@matchstream/matching';
 import { MetricsService } from '@matchstream/observability';
 import { EntityState, RankingMaintainer, splitKey, subjectKey } from '@matchstream/ranking';
 import type { ApplyOutcome } from '@matchstream/ranking';
+import { MATCHING_SERVICE_CONFIG } from './matching-service.config';
+import type { MatchingServiceConfig } from './matching-service.config';
 import { RankingStore } from './ranking.store';
 
 /** Why a subject's ranking is (re)published: the trigger and the event that caused it. */
@@ -64,6 +66,8 @@ export class ApplyEntityVectorsService {
     private readonly publisher: EventPublisher,
     private readonly deadLetters: DeadLetterPublisher,
     private readonly metrics: MetricsService,
+    @Inject(MATCHING_SERVICE_CONFIG)
+    private readonly config: Pick<MatchingServiceConfig, 'EMBEDDING_MODEL_ID'>,
   ) {}
 
   /**
@@ -315,7 +319,16 @@ export class ApplyEntityVectorsService {
       });
       return null;
     }
-    return parsed.data;
+    const event = parsed.data;
+    if (event.type === 'entity.embedded' && event.modelId !== this.config.EMBEDDING_MODEL_ID) {
+      letters?.push({
+        record,
+        reason: 'model-mismatch',
+        detail: `vector of ${event.modelId}; this index holds ${this.config.EMBEDDING_MODEL_ID}`,
+      });
+      return null;
+    }
+    return event;
   }
 
   private applyToState(event: EntityVectorEvent): ApplyOutcome {

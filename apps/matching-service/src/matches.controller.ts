@@ -86,7 +86,11 @@ export class MatchesController {
         })),
       };
     }
-    const [query] = await this.embedder.embed([request.text!]);
+    // Embedded as the model expects its side: a query for profiles (as jobs are), a passage for
+    // jobs (as profiles are).
+    const { queryPrefix, passagePrefix } = this.embedder.spec;
+    const prefix = request.target === 'profiles' ? queryPrefix : passagePrefix;
+    const [query] = await this.embedder.embed([`${prefix}${request.text!}`]);
     const hits =
       request.target === 'profiles'
         ? this.state.profileIndex.search(query.vector, request.k, (id) => {

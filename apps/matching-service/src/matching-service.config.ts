@@ -17,8 +17,11 @@ const schema = z
     MATCH_TOP_K: envInt(10, 1, 100),
     /** Eligible neighbours re-ranked by the hybrid score; larger finds more skill-strong pairs. */
     MATCH_CANDIDATE_POOL: envInt(50, 1, 1000),
-    /** Matches scoring below it are not published (the hybrid score is 0..1). */
-    MATCH_MIN_SCORE: envNumber(0, 0, 1),
+    /**
+     * Pairs scoring below it are no match (the hybrid score is 0..1). Tied to the model: similarity
+     * ranges differ between models, so measure again (npm run bench:quality) after a switch.
+     */
+    MATCH_MIN_SCORE: envNumber(0.75, 0, 1),
     /**
      * Entries kept beyond the top K in each maintained ranking, so that a counterpart leaving it
      * is replaced without scanning the other side again.

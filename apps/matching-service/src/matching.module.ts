@@ -99,6 +99,7 @@ function indexOptions(config: MatchingServiceConfig, embedder: TransformersEmbed
           modelId: config.EMBEDDING_MODEL_ID,
           modelPath: config.EMBEDDING_MODEL_PATH,
           cacheDir: config.EMBEDDING_RUNTIME_CACHE_DIR,
+          maxTokens: config.EMBEDDING_MAX_TOKENS || undefined,
         }),
     },
     RankingStore,

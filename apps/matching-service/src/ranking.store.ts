@@ -50,7 +50,8 @@ export class RankingStore {
     }
     const results = await transaction.exec();
     const failed = results?.find(([error]) => error);
-    if (!results || failed) throw failed?.[0] ?? new TransientError('Redis discarded the transaction');
+    if (!results || failed)
+      throw failed?.[0] ?? new TransientError('Redis discarded the transaction');
     for (const s of removed) this.rankings.delete(`${s.type}:${s.id}`);
     for (const { ranking: r } of saved) this.rankings.set(`${r.subject.type}:${r.subject.id}`, r);
   }

@@ -66,9 +66,16 @@ export function kafkaSaslFromConfig(config: {
   return mechanism && username && password ? { mechanism, username, password } : undefined;
 }
 
+/**
+ * The model the services embed with unless EMBEDDING_MODEL_ID says otherwise: the best measured
+ * trade-off of quality and throughput (npm run bench:quality; bench/results/README.md). The shell
+ * scripts, docker-compose.yml and the tests name the same id.
+ */
+export const DEFAULT_EMBEDDING_MODEL_ID = 'intfloat/e5-small-v2';
+
 /** The local embedding model: every service that embeds text reads the same variables. */
 export const embeddingModelEnv = {
-  EMBEDDING_MODEL_ID: z.string().min(1).default('Xenova/all-MiniLM-L6-v2'),
+  EMBEDDING_MODEL_ID: z.string().min(1).default(DEFAULT_EMBEDDING_MODEL_ID),
   EMBEDDING_MODEL_PATH: z
     .string()
     .default('.cache/models')
@@ -77,6 +84,18 @@ export const embeddingModelEnv = {
     .string()
     .default('.cache/transformers')
     .transform((p) => resolve(p)),
+  /**
+   * Model inputs per entity: 1 cuts a text at the model's token budget; more splits a long text
+   * into chunks of the budget and averages their vectors (chosen by npm run bench:quality; see
+   * bench/results/README.md).
+   */
+  EMBEDDING_MAX_CHUNKS: envInt(1, 1, 16),
+  /**
+   * Token budget of one model input when lower than the model's own (0: the model's). 256 keeps a
+   * 512-token model's throughput within reach of a 256-token one at no measured loss of quality
+   * (bench/results/README.md).
+   */
+  EMBEDDING_MAX_TOKENS: envInt(256, 0, 8192),
 } as const;
 
 /** What the shared infrastructure wiring reads from a service's config. */

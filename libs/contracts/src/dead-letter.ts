@@ -15,6 +15,11 @@ export const DEAD_LETTER_REASONS = [
   'unembeddable-text',
   'processing-failed',
   /**
+   * An entity vector from another model than the matching service's: vectors of two models are not
+   * comparable, so one index never mixes them (a model switch re-embeds everything first).
+   */
+  'model-mismatch',
+  /**
    * The consumer could not decompress or decode a record batch (corrupt bytes, a codec it lacks):
    * one dead letter per batch, keyless, its value the batch's compressed bytes when small enough.
    */

@@ -34,7 +34,7 @@ describe('decodeInputEvent', () => {
   /** One example per reason the decoder gives; the other reasons come from later stages. */
   type DecoderReason = Exclude<
     DeadLetterReason,
-    'unembeddable-text' | 'processing-failed' | 'undecodable-record'
+    'unembeddable-text' | 'processing-failed' | 'undecodable-record' | 'model-mismatch'
   >;
   const ONE_OF_EACH: Record<DecoderReason, [Buffer, string?]> = {
     'empty-message': [Buffer.alloc(0)],
@@ -50,7 +50,11 @@ describe('decodeInputEvent', () => {
 
   it('has an example of every reason it can give', () => {
     const reasons = DEAD_LETTER_REASONS.filter(
-      (r) => r !== 'unembeddable-text' && r !== 'processing-failed' && r !== 'undecodable-record',
+      (r) =>
+        r !== 'unembeddable-text' &&
+        r !== 'processing-failed' &&
+        r !== 'undecodable-record' &&
+        r !== 'model-mismatch',
     );
     expect(Object.keys(ONE_OF_EACH).sort()).toEqual([...reasons].sort());
   });

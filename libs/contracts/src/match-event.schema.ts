@@ -16,7 +16,10 @@ export type ConstraintCheck = z.infer<typeof constraintCheck>;
 export const matchExplanation = z.object({
   /** Cosine similarity of the two embeddings, -1..1. */
   similarity: z.number(),
-  /** Share of the job's required skills the candidate has, 0..1 (1 when none are required). */
+  /**
+   * Share of the job's required skills the candidate has, 0..1 (1 when none are required). A job
+   * without a requiredSkills list is read for the skills its prose names (libs/matching).
+   */
   requiredSkillCoverage: z.number(),
   matchedRequiredSkills: z.array(z.string()),
   missingRequiredSkills: z.array(z.string()),

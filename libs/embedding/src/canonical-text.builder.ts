@@ -4,14 +4,14 @@ import type { JobPayload, ProfilePayload } from '@matchstream/contracts';
  * Bump when the text changes in any way: it is part of the embedding cache key, so a new version
  * re-embeds everything instead of mixing vectors of two texts.
  */
-export const TEXT_BUILDER_VERSION = 1;
+export const TEXT_BUILDER_VERSION = 2; // 2: model prefixes per side, optional chunks (embedding-inputs.ts)
 
 /** Counts model tokens; the embedder supplies the real tokenizer, tests a stand-in. */
 export type TokenCounter = (text: string) => number;
 
 /**
- * Profiles and jobs become one text each, most informative fields first, cut to the model's token
- * budget (all-MiniLM-L6-v2 was trained on 256 word pieces; anything past the budget is noise).
+ * Profiles and jobs become one text each, most informative fields first; embeddingInputs cuts it
+ * to the model's token budget (the model never saw longer inputs in training) or into chunks.
  * Names, handles and contact details never enter the text: they carry no signal and are personal.
  */
 export function profileSections(p: ProfilePayload): string[] {

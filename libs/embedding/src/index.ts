@@ -5,3 +5,5 @@ export * from './transformers-embedder';
 export * from './embedding-cache';
 export * from './cached-batch-embedder';
 export * from './embedding-drift.tracker';
+export * from './embedding-models';
+export * from './embedding-inputs';

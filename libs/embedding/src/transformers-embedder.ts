@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { KNOWN_EMBEDDING_MODELS, embeddingModelSpec } from './embedding-models';
+import type { EmbeddingModelSpec } from './embedding-models';
 
 export interface EmbedderOptions {
   /** Model id, a folder below modelPath, e.g. Xenova/all-MiniLM-L6-v2. */
@@ -14,6 +16,11 @@ export interface EmbedderOptions {
    * length. Not part of the worker's identity: it travels with each request.
    */
   inferenceBatchSize?: number;
+  /**
+   * Token budget of one input, when lower than the model's: a shorter cut trades the end of long
+   * texts for throughput (attention costs grow faster than linearly with length).
+   */
+  maxTokens?: number;
 }
 
 const DEFAULT_INFERENCE_BATCH_SIZE = 4;
@@ -158,13 +165,31 @@ export class TransformersEmbedder {
     return this.options.modelId;
   }
 
+  /**
+   * The model's registry entry (prefixes), with the fetched files' own token limit, pooling and
+   * dimension. A model the registry does not know is embedded without prefixes.
+   */
+  get spec(): EmbeddingModelSpec {
+    const { modelId } = this.options;
+    const known = KNOWN_EMBEDDING_MODELS.includes(modelId) ? embeddingModelSpec(modelId) : null;
+    return {
+      id: modelId,
+      artifact: known?.artifact ?? '',
+      queryPrefix: known?.queryPrefix ?? '',
+      passagePrefix: known?.passagePrefix ?? '',
+      dimension: this.manifest.dimension,
+      maxTokens: this.maxTokens,
+      pooling: this.manifest.pooling,
+    };
+  }
+
   get dimension(): number {
     return this.manifest.dimension;
   }
 
   /** Token budget of one text, [CLS] and [SEP] included. */
   get maxTokens(): number {
-    return this.manifest.maxTokens;
+    return Math.min(this.manifest.maxTokens, this.options.maxTokens ?? Infinity);
   }
 
   get isLoaded(): boolean {

@@ -1,4 +1,5 @@
 export * from './skills';
+export * from './skill-extraction';
 export * from './match-scoring';
 export * from './ranking-update';
 export * from './maintained-ranking';

@@ -380,3 +380,44 @@ describe('isEligible agrees with checkConstraints', () => {
     }
   });
 });
+
+describe('scorePair on a prose-only posting (no skills lists)', () => {
+  const posting = job({
+    title: 'Platform Engineer',
+    description:
+      'You will run our Kafka clusters on k8s and automate them with Terraform. Strong Python wanted.',
+    requirements: ['Experience with PostgreSQL in production'],
+  });
+  const candidate = profile({
+    headline: 'Backend engineer',
+    summary: 'Five years of Python services on Kubernetes, streaming with Apache Kafka.',
+  });
+
+  it('explains the skills the posting names: matched in any spelling, and missing', () => {
+    const { explanation } = scorePair(posting, candidate, 0.6);
+    expect(explanation.matchedRequiredSkills).toEqual(['Kafka', 'Kubernetes', 'Python']);
+    expect(explanation.missingRequiredSkills).toEqual(['PostgreSQL', 'Terraform']);
+    expect(explanation.requiredSkillCoverage).toBeCloseTo(0.6, 4);
+    expect(explanation.summary).toContain('3/5 skills the posting names');
+    expect(explanation.summary).toContain('missing PostgreSQL, Terraform');
+  });
+
+  it('keeps them out of the score by default, and counts them when asked to', () => {
+    const listedNone = { ...posting, description: '', requirements: [] };
+    const byDefault = scorePair(posting, candidate, 0.6);
+    expect(byDefault.score).toBe(scorePair(listedNone, candidate, 0.6).score);
+    expect(byDefault.explanation.contributions.requiredSkills).toBe(DEFAULT_WEIGHTS.requiredSkills);
+    const scored = scorePair(posting, candidate, 0.6, DEFAULT_WEIGHTS, undefined, {
+      skillsFromText: 'score',
+    });
+    expect(scored.explanation.contributions.requiredSkills).toBeCloseTo(
+      DEFAULT_WEIGHTS.requiredSkills * 0.6,
+      4,
+    );
+  });
+
+  it('still prefers a listed requiredSkills list to the prose', () => {
+    const listed = job({ ...posting, requiredSkills: ['Go'] });
+    expect(scorePair(listed, candidate, 0.6).explanation.missingRequiredSkills).toEqual(['Go']);
+  });
+});

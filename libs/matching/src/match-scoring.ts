@@ -6,6 +6,7 @@ import type {
   ProfilePayload,
   Seniority,
 } from '@matchstream/contracts';
+import { skillsInJob } from './skill-extraction';
 import { SkillMatcher } from './skills';
 
 /**
@@ -113,6 +114,18 @@ export function isEligible(job: JobPayload, profile: ProfilePayload): boolean {
   return true;
 }
 
+/**
+ * How skills a posting only names in its prose (no requiredSkills list) are used. `explain`: they
+ * fill the explanation's matched and missing skills, and the score treats the posting as listing
+ * none (required-skill coverage neutral); `score`: their coverage counts in the score as a list's
+ * would. The default is what npm run bench:quality measured as better (bench/results/README.md).
+ */
+export interface ScoringOptions {
+  skillsFromText: 'explain' | 'score';
+}
+
+export const DEFAULT_SCORING_OPTIONS: ScoringOptions = { skillsFromText: 'explain' };
+
 export interface ScoredPair {
   score: number;
   explanation: MatchExplanation;
@@ -125,17 +138,22 @@ export function scorePair(
   weights: ScoringWeights = DEFAULT_WEIGHTS,
   /** The profile's matcher, when the caller keeps one: building it normalises the whole text. */
   skills: SkillMatcher = skillMatcherFor(profile),
+  options: ScoringOptions = DEFAULT_SCORING_OPTIONS,
 ): ScoredPair {
-  const matchedRequired = job.requiredSkills.filter((s) => skills.has(s));
-  const missingRequired = job.requiredSkills.filter((s) => !skills.has(s));
+  const listed = job.requiredSkills.length > 0;
+  const required = listed ? job.requiredSkills : skillsInJob(job);
+  const matchedRequired = required.filter((s) => skills.has(s));
+  const missingRequired = required.filter((s) => !skills.has(s));
   const matchedNice = job.niceToHaveSkills.filter((s) => skills.has(s));
-  const requiredCoverage = coverage(matchedRequired.length, job.requiredSkills.length);
+  const requiredCoverage = coverage(matchedRequired.length, required.length);
+  // Neutral unless the skills are listed, or named in prose and measured to help the ranking.
+  const scoredCoverage = listed || options.skillsFromText === 'score' ? requiredCoverage : 1;
   const niceCoverage = coverage(matchedNice.length, job.niceToHaveSkills.length);
   const seniorityFit = fitOfSeniority(job.seniority, profileSeniority(profile));
   const locationFit = fitOfLocation(job, profile);
   const { contributions, score } = combine(weights, {
     similarity,
-    requiredCoverage,
+    requiredCoverage: scoredCoverage,
     niceCoverage,
     seniorityFit,
     locationFit,
@@ -153,7 +171,7 @@ export function scorePair(
       locationFit: round(locationFit),
       contributions,
       constraints,
-      summary: summarise(job, matchedRequired, missingRequired, similarity, seniorityFit),
+      summary: summarise(listed, matchedRequired, missingRequired, similarity, seniorityFit),
     },
   };
 }
@@ -288,8 +306,14 @@ function fitOfLocation(job: JobPayload, profile: ProfilePayload): number {
   return sameCity ? 1 : 0.8;
 }
 
+const matchers = new WeakMap<ProfilePayload, SkillMatcher>();
+
+/** The profile's matcher, one per document (documents are immutable once validated). */
 export function skillMatcherFor(profile: ProfilePayload): SkillMatcher {
-  return new SkillMatcher(profile.skills, profileText(profile));
+  let matcher = matchers.get(profile);
+  if (!matcher)
+    matchers.set(profile, (matcher = new SkillMatcher(profile.skills, profileText(profile))));
+  return matcher;
 }
 
 export function profileText(p: ProfilePayload): string {
@@ -302,15 +326,18 @@ export function profileText(p: ProfilePayload): string {
 }
 
 function summarise(
-  job: JobPayload,
+  listed: boolean,
   matched: string[],
   missing: string[],
   similarity: number,
   seniorityFit: number,
 ): string {
   const parts = [`similarity ${similarity.toFixed(2)}`];
-  if (job.requiredSkills.length) {
-    parts.push(`${matched.length}/${job.requiredSkills.length} required skills`);
+  const total = matched.length + missing.length;
+  if (total) {
+    parts.push(
+      `${matched.length}/${total} ${listed ? 'required skills' : 'skills the posting names'}`,
+    );
     if (missing.length) parts.push(`missing ${missing.slice(0, 3).join(', ')}`);
   }
   parts.push(seniorityFit === 1 ? 'seniority fits' : 'seniority differs');

@@ -86,3 +86,13 @@ describe('SkillMatcher', () => {
     );
   });
 });
+
+describe('SkillMatcher with the skills vocabulary', () => {
+  it('matches any spelling the vocabulary knows, listed or in the text', () => {
+    const skills = new SkillMatcher(['RGN'], 'Ward sister; HACCP level 2; ten years of JS');
+    expect(skills.has('Registered nurse')).toBe(true);
+    expect(skills.has('Food safety')).toBe(true);
+    expect(skills.has('JavaScript')).toBe(true);
+    expect(skills.has('Payroll')).toBe(false);
+  });
+});

@@ -1,39 +1,28 @@
-/** Spellings that mean the same skill. Kept short on purpose: embeddings handle the long tail. */
-const SYNONYMS: Record<string, string> = {
-  k8s: 'kubernetes',
-  postgres: 'postgresql',
-  js: 'javascript',
-  ts: 'typescript',
-  nodejs: 'node',
-  'node.js': 'node',
-  golang: 'go',
-  pyspark: 'spark',
-  'apache spark': 'spark',
-  'apache kafka': 'kafka',
-  'apache airflow': 'airflow',
-  sklearn: 'scikit-learn',
-  ml: 'machine learning',
-  gcp: 'google cloud',
-  'amazon web services': 'aws',
-};
+import { canonicalSkill, extractSkills } from './skill-extraction';
+import { SYNONYMS, normaliseSkill } from './skill-names';
 
-export function normaliseSkill(skill: string): string {
-  const lowered = skill.toLowerCase().replace(/\s+/g, ' ').trim();
-  return SYNONYMS[lowered] ?? lowered;
-}
+export { normaliseSkill } from './skill-names';
 
 /**
  * Whether a candidate has a skill: listed explicitly, or named as a whole word in their text
- * (profiles describe far more skills in their history than they list).
+ * (profiles describe far more skills in their history than they list), in any spelling the skills
+ * vocabulary knows (a posting's "Registered nurse" is the resume's "RGN").
  */
 export class SkillMatcher {
   private readonly listed: Set<string>;
+  /** The same under the vocabulary's names: a listed "RGN" is a wanted "Registered nurse". */
+  private readonly listedCanonical: Set<string>;
   private readonly text: string;
   /** Answers so far: a matcher is kept per document and asked about the same skills by many jobs. */
   private readonly answers = new Map<string, boolean>();
+  private readonly rawText: string;
+  /** The vocabulary's skills named in the text (canonicalSkill keys); read on first need. */
+  private named: Set<string> | null = null;
 
   constructor(skills: string[], text: string) {
+    this.rawText = text;
     this.listed = new Set(skills.map(normaliseSkill));
+    this.listedCanonical = new Set(skills.map(canonicalSkill));
     // A full stop ends a word ("…in Python.") but stays inside names like node.js and .net.
     this.text = ` ${text
       .toLowerCase()
@@ -59,6 +48,9 @@ export class SkillMatcher {
     for (const [alias, canonical] of Object.entries(SYNONYMS))
       if (canonical === wanted) forms.add(alias);
     for (const form of forms) if (form && this.text.includes(` ${form} `)) return true;
-    return false;
+    const key = canonicalSkill(skill);
+    if (this.listedCanonical.has(key)) return true;
+    this.named ??= new Set(extractSkills(this.rawText).map(canonicalSkill));
+    return this.named.has(key);
   }
 }
