@@ -244,18 +244,12 @@ describe('gateway end to end', () => {
 
     // Profiles and the job reach the matching service in any order: wait for the settled ranking.
     const ranking = await waitFor('the job ranking on the stream', () =>
-      firstStream
-        .rankings(jobId)
-        .find(
-          (r) =>
-            r.matches[0]?.counterpartId === best &&
-            r.matches.some((m) => m.counterpartId === id('profile-nurse')),
-        ),
+      firstStream.rankings(jobId).find((r) => r.matches[0]?.counterpartId === best),
     );
     expect(ranking.sseId).toMatch(/^\d+:\d+$/);
-    expect(ranking.matches.map((m) => m.counterpartId)).toEqual(
-      expect.arrayContaining([best, id('profile-nurse')]),
-    );
+    // The junior nurse (one of three required skills) scores below MATCH_MIN_SCORE: no match.
+    expect(ranking.matches.map((m) => m.counterpartId)).not.toContain(id('profile-nurse'));
+    for (const m of ranking.matches) expect(m.score).toBeGreaterThanOrEqual(0.75);
     expect(ranking.matches[0].explanation.summary.length).toBeGreaterThan(0);
     // The jobId filter passes the job's own rankings and the candidate rankings listing it.
     for (const message of firstStream.messages) expect(message.data).toContain(jobId);
