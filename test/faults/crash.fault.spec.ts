@@ -1,14 +1,6 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  ServiceProcess,
-  jobUpserted,
-  profileDeleted,
-  profileUpserted,
-  resetEventIds,
-} from '@matchstream/testing';
+import { jobUpserted, profileDeleted, profileUpserted, resetEventIds } from '@matchstream/testing';
 import type { InputEventInput, MatchRankingEvent } from '@matchstream/contracts';
-import { PipelineHarness, runId, waitFor } from '../support/pipeline-harness';
+import { PipelineHarness, runId, serviceProcesses, waitFor } from '../support/pipeline-harness';
 
 /**
  * SIGKILL each service mid-stream and start it again: every input event is reflected exactly once
@@ -20,17 +12,7 @@ describe('crash recovery (SIGKILL)', () => {
   const harness = new PipelineHarness(runId('fault-crash'));
   const reference = new PipelineHarness(runId('fault-crash-ref'));
   const id = (name: string) => `${harness.run}-${name}`;
-  const port = 40000 + Math.floor(Math.random() * 10000);
-  const env = {
-    ...harness.env,
-    EMBEDDING_HTTP_PORT: String(port),
-    MATCHING_HTTP_PORT: String(port + 1),
-    MATCHING_SNAPSHOT_DIR: join(tmpdir(), 'matchstream-test', harness.run, 'snapshots'),
-    MATCHING_SNAPSHOT_INTERVAL_MS: '1000',
-    CONSUMER_CHUNK_SIZE: '4',
-  };
-  const embedding = new ServiceProcess('embedding-service', env, port);
-  const matching = new ServiceProcess('matching-service', env, port + 1);
+  const { embedding, matching } = serviceProcesses(harness, { CONSUMER_CHUNK_SIZE: '4' });
   const skills = [
     'Hive inspection',
     'Queen rearing',

@@ -1,5 +1,3 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connectRedis, createRedisClient } from '@matchstream/redis';
 import {
   ServiceProcess,
@@ -9,7 +7,7 @@ import {
   resetEventIds,
 } from '@matchstream/testing';
 import type { InputEventInput, MatchRankingEvent } from '@matchstream/contracts';
-import { PipelineHarness, runId, waitFor } from '../support/pipeline-harness';
+import { PipelineHarness, runId, serviceProcesses, waitFor } from '../support/pipeline-harness';
 import { PrivateRedis } from '../support/private-redis';
 
 /**
@@ -25,18 +23,9 @@ describe('rankings stay exact at scale through crashes and an emptied Redis', ()
   const harness = new PipelineHarness(runId('fault-consistency'));
   const reference = new PipelineHarness(runId('fault-consistency-ref'));
   const id = (name: string) => `${harness.run}-${name}`;
-  const port = 40000 + Math.floor(Math.random() * 10000);
-  const snapshots = join(tmpdir(), 'matchstream-test', harness.run, 'snapshots');
-  const env = {
-    ...harness.env,
-    EMBEDDING_HTTP_PORT: String(port),
-    MATCHING_HTTP_PORT: String(port + 1),
-    MATCHING_SNAPSHOT_DIR: snapshots,
-    MATCHING_SNAPSHOT_INTERVAL_MS: '1000',
+  const { env, port, embedding, matching } = serviceProcesses(harness, {
     CONSUMER_CHUNK_SIZE: '8',
-  };
-  const embedding = new ServiceProcess('embedding-service', env, port);
-  const matching = new ServiceProcess('matching-service', env, port + 1);
+  });
 
   // Three trades that only match within themselves, with skewed sizes; texts vary per entity.
   const trades = [

@@ -13,6 +13,7 @@ import {
 import type { EntityVectorEvent, InputEventInput, MatchEvent } from '@matchstream/contracts';
 import { EventPublisher, TopicTail, createKafkaClient, ensureTopics } from '@matchstream/kafka';
 import type { ConsumedRecord } from '@matchstream/kafka';
+import { ServiceProcess } from '@matchstream/testing';
 import type { Kafka } from 'kafkajs';
 // Tests may start both apps in one process; the apps themselves never import each other.
 import { startEmbeddingService } from '../../apps/embedding-service/src/main';
@@ -207,4 +208,26 @@ export class PipelineHarness {
       this.publisher.disconnect(),
     ]);
   }
+}
+
+/**
+ * Both services as processes of their own (to SIGKILL them), on a random pair of ports, snapshotting
+ * every second into the run's own folder; `overrides` adds to or replaces the harness's env.
+ */
+export function serviceProcesses(harness: PipelineHarness, overrides: Record<string, string> = {}) {
+  const port = 40000 + Math.floor(Math.random() * 10000);
+  const env = {
+    ...harness.env,
+    EMBEDDING_HTTP_PORT: String(port),
+    MATCHING_HTTP_PORT: String(port + 1),
+    MATCHING_SNAPSHOT_DIR: join(tmpdir(), 'matchstream-test', harness.run, 'snapshots'),
+    MATCHING_SNAPSHOT_INTERVAL_MS: '1000',
+    ...overrides,
+  };
+  return {
+    env,
+    port,
+    embedding: new ServiceProcess('embedding-service', env, port),
+    matching: new ServiceProcess('matching-service', env, port + 1),
+  };
 }
