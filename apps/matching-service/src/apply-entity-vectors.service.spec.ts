@@ -348,6 +348,31 @@ describe('ApplyEntityVectorsService', () => {
     },
   );
 
+  it('keeps rankings exact with thousands of entities per side (a sample checked by brute force)', async () => {
+    const context = setUp();
+    const w: Workload = {
+      seed: 77,
+      profiles: 1500,
+      jobs: 1500,
+      chunks: 40,
+      clustered: true,
+      order: 'jobs-first',
+    };
+    const random = seededRandom(78);
+    for (const chunk of workload(w)) await context.service.process(chunk);
+    expect(context.state.profiles.size + context.state.jobs.size).toBeGreaterThan(2000);
+    for (const type of ['profile', 'job'] as const) {
+      const ids = [...context.state.side(type).entities.keys()];
+      for (let i = 0; i < 40; i++) {
+        const id = ids[Math.floor(random() * ids.length)];
+        expect({
+          subject: `${type}:${id}`,
+          served: listing(context.rankings.get(type, id)),
+        }).toEqual({ subject: `${type}:${id}`, served: bruteForce(context.state, type, id) });
+      }
+    }
+  });
+
   it('publishes nothing below MATCH_MIN_SCORE, and keeps rankings exact with the floor', async () => {
     const minScore = 0.75;
     const context = setUp({ minScore });
