@@ -15,9 +15,11 @@ describe('metrics', () => {
   const id = (name: string) => `${harness.run}-${name}`;
   const lagMonitors = [
     new ConsumerLagMonitor(harness.kafka, harness.env.EMBEDDING_CONSUMER_GROUP, INPUT_TOPICS),
-    new ConsumerLagMonitor(harness.kafka, harness.env.MATCHING_CONSUMER_GROUP, [
-      TOPICS.entityVectors,
-    ]),
+    new ConsumerLagMonitor(
+      harness.kafka,
+      `${harness.env.MATCHING_CONSUMER_GROUP}.replica.${harness.env.MATCHING_INSTANCE_ID}`,
+      [TOPICS.entityVectors],
+    ),
   ];
   const caughtUp = async () => {
     for (const monitor of lagMonitors) {

@@ -133,6 +133,8 @@ export class PipelineHarness {
       REDIS_KEY_PREFIX: `test:${run}:`,
       EMBEDDING_CONSUMER_GROUP: `${run}-embedding`,
       MATCHING_CONSUMER_GROUP: `${run}-matching`,
+      MATCHING_INSTANCE_ID: 'matching-1',
+      MATCHING_SESSION_TIMEOUT_MS: '10000',
       EMBEDDING_HTTP_PORT: '0',
       MATCHING_HTTP_PORT: '0',
       HTTP_HOST: '127.0.0.1',

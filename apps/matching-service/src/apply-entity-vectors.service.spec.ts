@@ -13,8 +13,16 @@ import { dotProduct } from '@matchstream/vector-index';
 import { SAMPLE_JOBS, SAMPLE_PROFILES, seededRandom } from '@matchstream/testing';
 import type { Redis } from 'ioredis';
 import { ApplyEntityVectorsService } from './apply-entity-vectors.service';
-import { EntityState, PairScorer, RankingBook, RankingMaintainer } from '@matchstream/ranking';
+import {
+  EntityState,
+  PairScorer,
+  RankingBook,
+  RankingMaintainer,
+  splitKey,
+} from '@matchstream/ranking';
 import { RankingStore } from './ranking.store';
+import type { StoredRanking } from './ranking.store';
+import { PartitionOwnership, partitionOfSubject } from './ownership/partition-ownership';
 
 const DIMENSION = 8;
 const TOP_K = 3;
@@ -57,6 +65,29 @@ class FakeRedis {
     this.data.set(key, value);
     return Promise.resolve('OK');
   }
+
+  exists(key: string) {
+    return Promise.resolve(this.data.has(key) ? 1 : 0);
+  }
+
+  scan() {
+    return Promise.resolve(['0', [...this.data.keys()]]);
+  }
+
+  mget(...keys: string[]) {
+    return Promise.resolve(keys.map((k) => this.data.get(k) ?? null));
+  }
+
+  /** A Redis restarted without persistence. */
+  flush() {
+    this.data.clear();
+  }
+}
+
+/** The topic as every instance of a cluster appends to it, in order. */
+interface SharedTopic {
+  latest: Map<string, string>;
+  published: MatchRankingEvent[];
 }
 
 /**
@@ -64,7 +95,15 @@ class FakeRedis {
  * publishes and stores is checked against rankings computed independently, by brute force.
  */
 function setUp(
-  options: { minScore?: number; publishGate?: (keys: string[]) => Promise<void> } = {},
+  options: {
+    minScore?: number;
+    publishGate?: (keys: string[]) => Promise<void>;
+    /** Several instances: the vector topic's partitions, those this one owns, what they share. */
+    partitions?: number;
+    owned?: number[];
+    redis?: FakeRedis;
+    shared?: SharedTopic;
+  } = {},
 ) {
   const state = new EntityState({
     dimension: DIMENSION,
@@ -79,10 +118,14 @@ function setUp(
     new PairScorer({ weights: DEFAULT_WEIGHTS, minScore: options.minScore ?? 0 }),
     book,
   );
-  const redis = new FakeRedis();
-  const rankings = new RankingStore(redis as unknown as Redis);
-  const published: MatchRankingEvent[] = [];
-  const topic = new Map<string, string>();
+  const redis = options.redis ?? new FakeRedis();
+  const instanceId = `instance-${instances++}`;
+  const rankings = new RankingStore(redis as unknown as Redis, {
+    MATCHING_INSTANCE_ID: instanceId,
+  });
+  const shared = options.shared ?? { latest: new Map<string, string>(), published: [] };
+  const published = shared.published;
+  const topic = shared.latest;
   const broker = { failing: false };
   const publisher = {
     publish: async (name: string, messages: { key: string; value: string }[]) => {
@@ -103,6 +146,14 @@ function setUp(
       return Promise.resolve();
     },
   } as unknown as DeadLetterPublisher;
+  const partitions = options.partitions ?? 1;
+  const ownership = new PartitionOwnership().configure(partitions, options.owned ?? [0]);
+  maintainer.rescope((type, id) => ownership.holds(type, id));
+  // A single instance owns everything from the start; a cluster's members hand over first.
+  if (!options.owned) {
+    ownership.assign([0], new Map());
+    ownership.markReady();
+  }
   const service = new ApplyEntityVectorsService(
     state,
     maintainer,
@@ -110,10 +161,25 @@ function setUp(
     publisher,
     deadLetters,
     metrics,
+    ownership,
     { EMBEDDING_MODEL_ID: 'test-model' },
   );
-  return { state, maintainer, rankings, published, topic, redis, broker, service, letters };
+  return {
+    state,
+    maintainer,
+    rankings,
+    published,
+    topic,
+    redis,
+    broker,
+    service,
+    letters,
+    ownership,
+    instanceId,
+  };
 }
+
+let instances = 0;
 
 let offset = 0;
 function record(value: object, key: string): ConsumedRecord {
@@ -227,8 +293,11 @@ function bruteForce(state: EntityState, type: EntityType, id: string, minScore =
     .map((s) => [s.id, s.score]);
 }
 
-function listing(ranking: MatchRankingEvent | undefined | null): Listing | null {
-  return ranking ? ranking.matches.map((m) => [m.counterpartId, m.score]) : null;
+function listing(ranking: MatchRankingEvent | StoredRanking | undefined | null): Listing | null {
+  if (!ranking) return null;
+  return 'ids' in ranking
+    ? ranking.ids.map((id, i) => [id, ranking.scores[i]])
+    : ranking.matches.map((m) => [m.counterpartId, m.score]);
 }
 
 /** Every live subject's served, stored and last-published ranking equals the brute-force one. */
@@ -475,7 +544,7 @@ describe('ApplyEntityVectorsService', () => {
     await service.process([upserted('job', 'far', 1, opposite, job)]);
 
     expect(published.map((e) => `${e.subject.type}:${e.subject.id}`)).toEqual(['job:far']);
-    expect(rankings.get('profile', 'p1')!.matches.map((m) => m.counterpartId)).not.toContain('far');
+    expect(rankings.get('profile', 'p1')!.ids).not.toContain('far');
   });
 
   it('refuses a vector of another model: dead-lettered, never mixed into the index', async () => {
@@ -502,10 +571,10 @@ describe('ApplyEntityVectorsService', () => {
       upserted('profile', 'p1', 1, v, SAMPLE_PROFILES[0].payload),
       upserted('job', 'j1', 1, v, SAMPLE_JOBS[0].payload),
     ]);
-    expect(rankings.get('job', 'j1')!.matches.map((m) => m.counterpartId)).toEqual(['p1']);
+    expect(rankings.get('job', 'j1')!.ids).toEqual(['p1']);
     await service.process([removed('profile', 'p1', 2)]);
     expect(rankings.get('profile', 'p1')).toBeUndefined();
-    expect(rankings.get('job', 'j1')!.matches).toEqual([]);
+    expect(rankings.get('job', 'j1')!.ids).toEqual([]);
     expect(published.at(-1)).toMatchObject({
       subject: { id: 'j1' },
       trigger: 'counterpart-removed',
@@ -533,14 +602,11 @@ describe('ApplyEntityVectorsService', () => {
     gateOpen();
     await Promise.all([first, second]);
 
-    const listed = rankings
-      .get('profile', 'p1')!
-      .matches.map((m) => m.counterpartId)
-      .sort();
+    const listed = [...rankings.get('profile', 'p1')!.ids].sort();
     expect(listed).toEqual(['j1', 'j2']);
   });
 
-  it('reconciles after a restart: rankings missing from an emptied Redis are stored again, unpublished', async () => {
+  it('a new instance against an emptied Redis stores every ranking again once its handover completes', async () => {
     const first = setUp();
     const records = [
       ...workload({
@@ -554,15 +620,149 @@ describe('ApplyEntityVectorsService', () => {
     ];
     for (const chunk of records) await first.service.process(chunk);
 
-    // A new instance replays the same log with an empty Redis.
-    const second = setUp();
+    // A new instance replays the same log with an empty Redis: nothing is published during the
+    // replay; the handover stores every ranking and publishes them (it cannot know they were).
+    const second = setUp({ owned: [] });
     for (const chunk of records) second.service.replay(chunk);
+    second.service.appliedOffsets.set(0, BigInt(offset));
     expect(second.published).toEqual([]);
-    const outcome = await second.service.reconcile('recovery:test');
-    expect(outcome.republished).toBe(0);
-    expect(outcome.restored).toBe(second.state.profiles.size + second.state.jobs.size);
-    expect(second.published).toEqual([]);
-    for (const [key, value] of first.topic) second.topic.set(key, value);
+    await second.service.handover([0], new Map([[0, BigInt(offset)]]));
+    expect(second.ownership.phase).toBe('ready');
+    expect(second.redis.data.size).toBe(second.state.profiles.size + second.state.jobs.size + 1);
     expectAllExact(second);
+    for (const event of second.published) {
+      const { type, id } = event.subject;
+      expect(listing(event)).toEqual(
+        listing(JSON.parse(first.topic.get(`${type}:${id}`)!) as MatchRankingEvent),
+      );
+    }
+  });
+
+  describe('several instances dividing the subjects', () => {
+    const PARTITIONS = 4;
+
+    /** Records placed on the partitions their keys hash to, one chunk per partition, in order. */
+    function byPartition(chunk: ConsumedRecord[]): ConsumedRecord[][] {
+      const split = new Map<number, ConsumedRecord[]>();
+      for (const r of chunk) {
+        const [type, id] = splitKey(r.key!);
+        const partition = partitionOfSubject(type, id, PARTITIONS);
+        split.set(partition, [...(split.get(partition) ?? []), { ...r, partition }]);
+      }
+      return [...split.values()];
+    }
+
+    it('publish and store between them what one instance would, through kill, add and remove', async () => {
+      const redis = new FakeRedis();
+      const shared: SharedTopic = { latest: new Map(), published: [] };
+      const join = () => setUp({ partitions: PARTITIONS, owned: [], redis, shared });
+      const log: ConsumedRecord[][] = [];
+      const ends = () => {
+        const end = new Map<number, bigint>();
+        for (const chunk of log) for (const r of chunk) end.set(r.partition, BigInt(r.offset) + 1n);
+        return end;
+      };
+      type Instance = ReturnType<typeof setUp>;
+      let cluster: Instance[] = [join(), join(), join()];
+      const rebalance = async (assignments: number[][]) => {
+        for (const member of cluster) member.ownership.fence();
+        const end = ends();
+        await Promise.all(cluster.map((m, i) => m.service.handover(assignments[i], end)));
+      };
+      const feed = async (chunks: ConsumedRecord[][]) => {
+        for (const chunk of chunks.flatMap(byPartition)) {
+          log.push(chunk);
+          for (const member of cluster) await member.service.process(chunk);
+        }
+      };
+      const records = [
+        ...workload({
+          seed: 41,
+          profiles: 60,
+          jobs: 60,
+          chunks: 60,
+          clustered: true,
+          order: 'interleaved',
+        }),
+      ];
+      const third = Math.floor(records.length / 3);
+
+      await rebalance([[0, 1], [2], [3]]);
+      await feed(records.slice(0, third));
+      // One is killed; a new one joins and catches up from the start of the log while the
+      // others go on; then two are removed.
+      cluster = [cluster[0], cluster[1]];
+      await rebalance([[0, 1, 2], [3]]);
+      const newcomer = join();
+      cluster.push(newcomer);
+      await rebalance([[0, 1], [2], [3]]);
+      expect(newcomer.ownership.phase).toBe('catching-up');
+      for (const chunk of log) await newcomer.service.process(chunk);
+      expect(newcomer.ownership.phase).toBe('ready');
+      await feed(records.slice(third, 2 * third));
+      cluster = [newcomer];
+      await rebalance([[0, 1, 2, 3]]);
+      await feed(records.slice(2 * third));
+
+      // Every subject: what Redis holds and the latest record on the topic equal a ranking from
+      // scratch (any member's state is the whole state).
+      const state = newcomer.state;
+      let checked = 0;
+      for (const type of ['profile', 'job'] as const) {
+        for (const id of state.side(type).entities.keys()) {
+          const expected = bruteForce(state, type, id);
+          const stored = redis.data.get(`ranking:${type}:${id}`);
+          const onTopic = shared.latest.get(`${type}:${id}`);
+          expect({
+            subject: `${type}:${id}`,
+            stored: listing(stored ? (JSON.parse(stored) as MatchRankingEvent) : null),
+          }).toEqual({ subject: `${type}:${id}`, stored: expected });
+          expect(listing(onTopic ? (JSON.parse(onTopic) as MatchRankingEvent) : null)).toEqual(
+            expected,
+          );
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThan(80);
+      // Per subject, versions never go backwards on the topic.
+      const seen = new Map<string, number>();
+      for (const event of shared.published) {
+        const key = `${event.subject.type}:${event.subject.id}`;
+        expect(event.subject.version).toBeGreaterThanOrEqual(seen.get(key) ?? 0);
+        seen.set(key, event.subject.version);
+      }
+    });
+
+    it('publishes nothing while fenced or catching up, and only its own subjects once ready', async () => {
+      const shared: SharedTopic = { latest: new Map(), published: [] };
+      const member = setUp({ partitions: PARTITIONS, owned: [], shared });
+      const chunks = [
+        ...workload({
+          seed: 7,
+          profiles: 30,
+          jobs: 30,
+          chunks: 10,
+          clustered: false,
+          order: 'interleaved',
+        }),
+      ].flatMap(byPartition);
+      for (const chunk of chunks) await member.service.process(chunk);
+      expect(shared.published).toEqual([]);
+      const end = new Map<number, bigint>();
+      for (const chunk of chunks)
+        for (const r of chunk) end.set(r.partition, BigInt(r.offset) + 1n);
+      end.set(0, end.get(0)! + 5n); // not there yet
+      await member.service.handover([1, 3], end);
+      expect(member.ownership.phase).toBe('catching-up');
+      expect(shared.published).toEqual([]);
+      // (As if five more records of partition 0 had been applied.)
+      member.service.appliedOffsets.set(0, end.get(0)!);
+      expect(await member.service.tryCompleteHandover()).toBeGreaterThan(0);
+      expect(member.ownership.phase).toBe('ready');
+      const partitionsPublished = new Set(
+        shared.published.map((e) => partitionOfSubject(e.subject.type, e.subject.id, PARTITIONS)),
+      );
+      expect([...partitionsPublished].sort()).toEqual([1, 3]);
+    });
   });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TOPICS, decodeVector, entityVectorEvent, formatIssues } from '@matchstream/contracts';
 import type {
+  EntityType,
   EntityVectorEvent,
   MatchEvent,
   MatchRankingEvent,
@@ -17,6 +18,15 @@ import type { ApplyOutcome } from '@matchstream/ranking';
 import { MATCHING_SERVICE_CONFIG } from './matching-service.config';
 import type { MatchingServiceConfig } from './matching-service.config';
 import { RankingStore } from './ranking.store';
+import type { StoredRanking } from './ranking.store';
+import { PartitionOwnership } from './ownership/partition-ownership';
+
+/**
+ * How a settle treats rankings: live (a chunk's changes), reconcile (after a handover: publish
+ * what differs from the stored ranking), restore (Redis lost them: store every ranking, publish
+ * only what differs from what this instance last stored).
+ */
+type SettleMode = 'live' | 'reconcile' | 'restore';
 
 /** Why a subject's ranking is (re)published: the trigger and the event that caused it. */
 interface Cause {
@@ -36,6 +46,10 @@ interface Cause {
  * maintained ranking with the last stored one; nothing is marked applied before its effects are
  * durable. The served rankings (RankingStore) change only once stored, so they never run ahead of
  * what was published.
+ *
+ * Several instances divide the subjects (PartitionOwnership): each applies every change, but
+ * keeps, publishes and stores the rankings of its own subjects only, and none while a handover is
+ * in progress (`handover` and `completeHandover` bring the gained subjects up to date first).
  */
 @Injectable()
 export class ApplyEntityVectorsService {
@@ -66,9 +80,13 @@ export class ApplyEntityVectorsService {
     private readonly publisher: EventPublisher,
     private readonly deadLetters: DeadLetterPublisher,
     private readonly metrics: MetricsService,
+    private readonly ownership: PartitionOwnership,
     @Inject(MATCHING_SERVICE_CONFIG)
     private readonly config: Pick<MatchingServiceConfig, 'EMBEDDING_MODEL_ID'>,
   ) {}
+
+  /** Partitions whose stored rankings' summaries are in memory. */
+  private readonly summarised = new Set<number>();
 
   /**
    * Start-up replay up to the committed offsets: applies state and maintains rankings exactly as
@@ -87,21 +105,84 @@ export class ApplyEntityVectorsService {
   }
 
   /**
-   * After start-up recovery: creates the rankings the recovered state lacks, then settles every
-   * subject against the stored rankings. A stored ranking that differs is published and stored
-   * again; a missing one (Redis lost its data) is stored without publishing, since it was
-   * published before it was ever stored.
+   * The group assigned these partitions (`ends`: the log-end offsets read after the assignment).
+   * Rankings of subjects lost are dropped, those of subjects gained computed from the current
+   * state; publishing waits until the state has caught up with `ends` (completeHandover).
    */
-  async reconcile(
-    recoveryId: string,
-  ): Promise<{ created: number; republished: number; restored: number }> {
-    const created = this.maintainer.fillMissing();
-    const cause: Cause = { trigger: 'counterpart-changed', causationEventId: recoveryId };
+  handover(partitions: readonly number[], ends: ReadonlyMap<number, bigint>): Promise<void> {
+    return this.runExclusive(async () => {
+      const { lost, gained } = this.ownership.assign(partitions, ends);
+      const holds = (type: EntityType, id: string) => this.ownership.holds(type, id);
+      const dropped = this.maintainer.rescope(holds);
+      for (const p of lost) this.summarised.delete(p);
+      this.rankings.forget((key) => holds(...splitKey(key)));
+      const created = this.maintainer.fillMissing();
+      this.metrics.ownedPartitions.set(partitions.length);
+      this.logger.log(
+        `assigned [${partitions.join(', ')}] (gained [${gained.join(', ')}], lost [${lost.join(', ')}]): ` +
+          `${dropped.length} rankings dropped, ${created} computed; publishing once caught up`,
+      );
+      await this.completeHandoverIfCaughtUp();
+    });
+  }
+
+  /** Completes a handover whose catching up is done (see completeHandoverIfCaughtUp). */
+  tryCompleteHandover(): Promise<number> {
+    return this.runExclusive(() => this.completeHandoverIfCaughtUp());
+  }
+
+  /**
+   * Once the state has caught up with the log as of the assignment: every subject this instance
+   * holds is settled against the stored rankings (loaded from Redis for the partitions gained):
+   * what differs or is missing is published and stored; then publishing goes on chunk by chunk.
+   * Returns how many rankings were published (-1: not caught up yet).
+   */
+  private async completeHandoverIfCaughtUp(): Promise<number> {
+    if (!this.ownership.caughtUp((p) => this.appliedOffsets.get(p))) return -1;
+    const epoch = this.ownership.epoch;
+    const unsummarised = this.ownership.held.filter((p) => !this.summarised.has(p));
+    let loaded = 0;
+    if (unsummarised.length) {
+      const wanted = new Set(unsummarised);
+      loaded = await this.rankings.load((key) =>
+        wanted.has(this.ownership.partitionOf(...splitKey(key))),
+      );
+    }
+    const mode: SettleMode = (await this.rankings.isPresent()) ? 'reconcile' : 'restore';
+    if (epoch !== this.ownership.epoch) return -1; // another rebalance began meanwhile
+    for (const p of unsummarised) this.summarised.add(p);
+    const { published, stored } = await this.settleAll(`handover:${randomUUID()}`, mode);
+    await this.rankings.markPresent();
+    if (epoch !== this.ownership.epoch) return -1;
+    this.ownership.markReady();
+    const seconds = (Date.now() - this.ownership.assignedAt) / 1000;
+    this.metrics.handoverDuration.observe(seconds);
+    this.logger.log(
+      `ready for [${this.ownership.held.join(', ')}] after ${seconds.toFixed(1)} s: ` +
+        `${loaded} stored rankings loaded, ${published} published, ${stored - published} stored only (${mode})`,
+    );
+    return published;
+  }
+
+  /**
+   * Redis restarted empty (checked on each reconnect): every ranking this instance owns is
+   * written back. Returns how many (0 when Redis still had them).
+   */
+  restoreIfLost(): Promise<number> {
+    return this.runExclusive(async () => {
+      if (this.ownership.phase !== 'ready' || (await this.rankings.isPresent())) return 0;
+      const { stored } = await this.settleAll(`restore:${randomUUID()}`, 'restore');
+      await this.rankings.markPresent();
+      return stored;
+    });
+  }
+
+  /** Settles every subject this instance holds against the stored rankings. */
+  private settleAll(causationEventId: string, mode: SettleMode) {
+    const cause: Cause = { trigger: 'counterpart-changed', causationEventId };
     for (const key of this.maintainer.book.keys()) this.unsettled.set(key, cause);
     for (const key of this.rankings.keys()) this.unsettled.set(key, cause);
-    const { published, stored } = await this.runExclusive(() => this.settle([], true));
-    await this.rankings.markPresent();
-    return { created, republished: published, restored: stored - published };
+    return this.settle([], mode);
   }
 
   /**
@@ -133,7 +214,11 @@ export class ApplyEntityVectorsService {
 
     const stopIndex = this.metrics.timeStage('index');
     for (const record of records) {
-      const event = this.decode(record, letters);
+      // Every instance reads every record; the owner of its partition dead-letters it.
+      const event = this.decode(
+        record,
+        this.ownership.holdsPartition(record.partition) ? letters : undefined,
+      );
       if (!event) continue;
       const outcome = this.applyToState(event);
       outcomes[outcome]++;
@@ -150,7 +235,11 @@ export class ApplyEntityVectorsService {
     const stopSearch = this.metrics.timeStage('search');
     const touched = this.maintainer.apply(causes.keys());
     stopSearch();
+    const publishing = this.ownership.phase === 'ready';
     for (const [key, by] of touched) {
+      // While a handover is in progress the rankings are maintained, not published: completing
+      // the handover settles every one of them.
+      if (!publishing) break;
       const own = causes.get(key);
       const cause: Cause = own ?? {
         trigger:
@@ -169,9 +258,10 @@ export class ApplyEntityVectorsService {
         this.unsettled.set(key, cause);
     }
 
-    const { events } = await this.settle(letters, false);
+    const { events } = await this.settle(letters, 'live');
     this.markApplied(records);
     this.observe(topic, outcomes, letters.length, events);
+    await this.completeHandoverIfCaughtUp();
   }
 
   /**
@@ -181,14 +271,17 @@ export class ApplyEntityVectorsService {
    */
   private async settle(
     letters: DeadLetter[],
-    recovering: boolean,
+    mode: SettleMode,
   ): Promise<{ events: MatchRankingEvent[]; published: number; stored: number }> {
+    const epoch = this.ownership.epoch;
+    if (this.ownership.phase === 'fenced') this.unsettled.clear();
     const retractions: MatchRetractedEvent[] = [];
     const toPublish: MatchRankingEvent[] = [];
     const toStore: MatchRankingEvent[] = [];
     const stopSearch = this.metrics.timeStage('search');
     for (const [key, cause] of this.unsettled) {
       const [type, id] = splitKey(key);
+      if (!this.ownership.holds(type, id)) continue;
       const entity = this.state.side(type).entities.get(id);
       const previous = this.rankings.get(type, id);
       if (!entity || !this.maintainer.book.get(key)) {
@@ -198,15 +291,19 @@ export class ApplyEntityVectorsService {
       }
       // Most rankings a change touches move only in their reserve: compare before explaining.
       const top = this.maintainer.book.get(key)!.entries.slice(0, this.maintainer.book.k);
-      const differs = !previous || !sameRanking(previous.matches, top);
-      if (!differs && cause.trigger !== 'subject-changed') continue;
+      const differs = !previous || !sameRanking(previous, top);
+      if (!differs && cause.trigger !== 'subject-changed' && mode !== 'restore') continue;
       const matches = this.maintainer.topMatches(key);
       const event = this.rankingEvent(key, entity, matches, cause, previous);
       toStore.push(event);
-      // Recovery found no stored ranking at all: it was published before it was ever stored.
-      if (!(recovering && !previous)) toPublish.push(event);
+      if (differs || cause.trigger === 'subject-changed') toPublish.push(event);
     }
     stopSearch();
+    // A rebalance began while this was computed: the subjects may be another instance's now
+    // (its handover settles them); only the dead letters still go out.
+    if (epoch !== this.ownership.epoch) {
+      retractions.length = toPublish.length = toStore.length = 0;
+    }
 
     const stopPublish = this.metrics.timeStage('publish');
     const serialised = new Map<MatchEvent, string>(
@@ -251,7 +348,7 @@ export class ApplyEntityVectorsService {
     entity: { version: number; modelId: string },
     matches: RankedMatch[],
     cause: Cause,
-    previous: MatchRankingEvent | undefined,
+    previous: StoredRanking | undefined,
   ): MatchRankingEvent {
     const [type, id] = splitKey(key);
     const ids = new Set(matches.map((m) => m.counterpartId));
@@ -272,14 +369,14 @@ export class ApplyEntityVectorsService {
       modelId: entity.modelId,
       indexVersion: this.state.indexVersion,
       matches,
-      retracted: (previous?.matches ?? []).map((m) => m.counterpartId).filter((c) => !ids.has(c)),
+      retracted: (previous?.ids ?? []).filter((c) => !ids.has(c)),
     };
   }
 
   private retraction(
     key: string,
     cause: Cause,
-    previous: MatchRankingEvent | undefined,
+    previous: StoredRanking | undefined,
   ): MatchRetractedEvent {
     const [type, id] = splitKey(key);
     return {
@@ -290,11 +387,11 @@ export class ApplyEntityVectorsService {
       subject: {
         type,
         id,
-        version: this.state.versionOf(type, id) ?? previous?.subject.version ?? 0,
+        version: this.state.versionOf(type, id) ?? previous?.version ?? 0,
       },
       reason: 'subject-removed',
       causationEventId: cause.causationEventId,
-      retracted: (previous?.matches ?? []).map((m) => m.counterpartId),
+      retracted: previous?.ids ?? [],
     };
   }
 
@@ -370,11 +467,11 @@ export class ApplyEntityVectorsService {
 }
 
 /** Same counterparts, same order, same scores (scores are rounded to four decimals). */
-function sameRanking(published: RankedMatch[], top: readonly RankEntry[]): boolean {
+function sameRanking(stored: StoredRanking, top: readonly RankEntry[]): boolean {
   return (
-    published.length === top.length &&
-    published.every(
-      (m, i) => m.counterpartId === top[i].id && Math.abs(m.score - top[i].score) < 1e-9,
+    stored.ids.length === top.length &&
+    stored.ids.every(
+      (id, i) => id === top[i].id && Math.abs(stored.scores[i] - top[i].score) < 1e-9,
     )
   );
 }

@@ -17,6 +17,12 @@ export type PartitionOffsets = Record<string, string>;
 export interface SnapshotRankings {
   settings: string;
   rankings: SerialisedRanking[];
+  /**
+   * The partitions whose subjects the rankings cover, of how many (absent in snapshots of a
+   * single instance from before subjects were divided: then all of them).
+   */
+  partitions?: number[];
+  partitionCount?: number;
 }
 
 /**

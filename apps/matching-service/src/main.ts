@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { createServiceApp, runServiceMain } from '@matchstream/platform';
 import { TOPICS } from '@matchstream/contracts';
@@ -11,22 +10,32 @@ import { AppModule } from './app.module';
 import { ApplyEntityVectorsService } from './apply-entity-vectors.service';
 import { loadMatchingServiceConfig } from './matching-service.config';
 import type { MatchingServiceConfig } from './matching-service.config';
-import { EntityState, RankingBook } from '@matchstream/ranking';
+import { EntityState, RankingBook, RankingMaintainer } from '@matchstream/ranking';
+import { MetricsService } from '@matchstream/observability';
 import { LOADED_SNAPSHOT } from './matching.module';
 import type { LoadedSnapshot } from './matching.module';
-import { RankingStore } from './ranking.store';
+import { OwnershipService } from './ownership/ownership.service';
+import { PartitionOwnership } from './ownership/partition-ownership';
 import { ConsistencyAuditor } from './ranking/consistency-auditor';
 import { replayCommittedState } from './state-replay';
 
+/** The consumer group through which this instance reads every partition of the vector topic. */
+export function replicaGroupOf(config: MatchingServiceConfig): string {
+  return `${config.MATCHING_CONSUMER_GROUP}.replica.${config.MATCHING_INSTANCE_ID}`;
+}
+
 /**
- * Starts the matching service: state and rankings are recovered (the snapshot, then the compacted
- * vector topic replayed up to the committed offsets, rankings maintained as live), reconciled with
- * the rankings stored in Redis, and only then does consumption resume.
+ * Starts a matching instance: the state (and the rankings of the subjects its snapshot covered)
+ * is recovered from the snapshot and the vector topic replayed up to its replica group's committed
+ * offsets; then it consumes every partition and joins the group that divides the subjects. It
+ * publishes for its subjects once a handover settled them against the stored rankings.
  */
 export async function startMatchingService(config: MatchingServiceConfig) {
   const app = await createServiceApp(AppModule.forRoot(config), config);
+  app.get(MetricsService).identifyInstance(config.MATCHING_INSTANCE_ID);
+  const replicaGroup = replicaGroupOf(config);
   attachKafkaConsumer(app, {
-    groupId: config.MATCHING_CONSUMER_GROUP,
+    groupId: replicaGroup,
     topics: [TOPICS.entityVectors],
     maxChunkSize: config.CONSUMER_CHUNK_SIZE,
     partitionsConsumedConcurrently: config.CONSUMER_PARTITIONS_CONCURRENTLY,
@@ -35,48 +44,61 @@ export async function startMatchingService(config: MatchingServiceConfig) {
 
   const logger = new Logger('recovery');
   const started = Date.now();
-  const stored = await app.get(RankingStore).load();
   const applier = app.get(ApplyEntityVectorsService);
   const snapshot = app.get<LoadedSnapshot>(LOADED_SNAPSHOT);
+  const ownershipService = app.get(OwnershipService);
+  const partitionCount = await ownershipService.partitionCount();
+  app
+    .get(PartitionOwnership)
+    .configure(partitionCount, snapshotPartitions(snapshot, partitionCount));
+  const ownership = app.get(PartitionOwnership);
+  app.get(RankingMaintainer).rescope((type, id) => ownership.holds(type, id));
   const fromSnapshot = app.get(RankingBook).size;
   const from = new Map(
     Object.entries(snapshot?.offsets ?? {}).map(([p, o]) => [Number(p), BigInt(o)]),
   );
   for (const [partition, offset] of from) applier.appliedOffsets.set(partition, offset);
-  const replayed = await replayCommittedState(
+  const { replayed, committed } = await replayCommittedState(
     app.get<Kafka>(KAFKA_CLIENT),
-    config.MATCHING_CONSUMER_GROUP,
+    replicaGroup,
     TOPICS.entityVectors,
     (records) => applier.replay(records),
     from,
   );
-  const settled = await applier.reconcile(`recovery:${randomUUID()}`);
+  for (const [partition, offset] of committed) {
+    if ((applier.appliedOffsets.get(partition) ?? -1n) < offset)
+      applier.appliedOffsets.set(partition, offset);
+  }
   const state = app.get(EntityState);
   logger.log(
-    `recovered ${state.profiles.size} profiles and ${state.jobs.size} jobs ` +
+    `instance ${config.MATCHING_INSTANCE_ID} recovered ${state.profiles.size} profiles and ${state.jobs.size} jobs ` +
       `(${snapshot ? `snapshot ${snapshot.name}` : 'no snapshot'}, ${replayed} records replayed from the log); ` +
-      `rankings: ${fromSnapshot} from the snapshot, ${settled.created} computed from the state, ` +
-      `${stored} found in Redis, ${settled.republished} differed and were republished, ` +
-      `${settled.restored} were missing there and were stored again; in ${Date.now() - started} ms`,
+      `${fromSnapshot} rankings from the snapshot (partitions [${ownership.held.join(', ')}] of ${partitionCount}); ` +
+      `in ${Date.now() - started} ms; joining the group`,
   );
   app.get(ConsistencyAuditor).start();
   // A Redis that restarts without persistence comes back empty: write the rankings back.
-  const store = app.get(RankingStore);
   app.get<Redis>(REDIS).on('ready', () => {
-    applier
-      .runExclusive(() => store.restoreIfLost())
-      .then(
-        (restored) => {
-          if (restored) logger.warn(`Redis had lost the rankings: ${restored} written back`);
-        },
-        (error: unknown) =>
-          logger.warn(`could not check Redis for lost rankings: ${String(error)}`),
-      );
+    applier.restoreIfLost().then(
+      (restored) => {
+        if (restored) logger.warn(`Redis had lost the rankings: ${restored} written back`);
+      },
+      (error: unknown) => logger.warn(`could not check Redis for lost rankings: ${String(error)}`),
+    );
   });
 
   await app.startAllMicroservices();
+  await ownershipService.start();
   await app.listen(config.MATCHING_HTTP_PORT, config.HTTP_HOST);
   return app;
+}
+
+/** The partitions whose rankings the snapshot holds (all, for a snapshot from before division). */
+function snapshotPartitions(snapshot: LoadedSnapshot, partitionCount: number): number[] {
+  const rankings = snapshot?.rankings;
+  if (!rankings) return [];
+  if (rankings.partitions === undefined) return [...Array(partitionCount).keys()];
+  return rankings.partitionCount === partitionCount ? rankings.partitions : [];
 }
 
 if (require.main === module)

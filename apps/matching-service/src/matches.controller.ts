@@ -1,5 +1,15 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Post,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import type {
+  EntityType,
   JobPayload,
   MatchRankingEvent,
   ProfilePayload,
@@ -32,15 +42,18 @@ export class MatchesController {
     private readonly embedder: TransformersEmbedder,
   ) {}
 
-  /** The job's current ranked candidates, as last published. */
+  /**
+   * The job's current ranked candidates, as last published: from the shared store, so any
+   * instance answers for any subject.
+   */
   @Get('matches/jobs/:id')
-  jobMatches(@Param('id', idPipe) id: string): MatchRankingEvent {
-    return this.found(this.rankings.get('job', id), `no matches for job ${id}`);
+  async jobMatches(@Param('id', idPipe) id: string): Promise<MatchRankingEvent> {
+    return this.found(await this.stored('job', id), `no matches for job ${id}`);
   }
 
   @Get('matches/profiles/:id')
-  profileMatches(@Param('id', idPipe) id: string): MatchRankingEvent {
-    return this.found(this.rankings.get('profile', id), `no matches for profile ${id}`);
+  async profileMatches(@Param('id', idPipe) id: string): Promise<MatchRankingEvent> {
+    return this.found(await this.stored('profile', id), `no matches for profile ${id}`);
   }
 
   @Get('entities/jobs/:id')
@@ -119,6 +132,14 @@ export class MatchesController {
     const vector = (type === 'job' ? this.state.jobIndex : this.state.profileIndex).getVector(id);
     if (!entity || !vector) throw new NotFoundException(`unknown ${type} ${id}`);
     return rank(entity.document, vector);
+  }
+
+  private async stored(type: EntityType, id: string): Promise<MatchRankingEvent | undefined> {
+    try {
+      return (await this.rankings.readStored(type, id)) ?? undefined;
+    } catch (error) {
+      throw new ServiceUnavailableException(`the ranking store is unavailable: ${String(error)}`);
+    }
   }
 
   private found<T>(value: T | undefined, message: string): T {

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import {
   embeddingModelEnv,
@@ -12,7 +13,18 @@ const schema = z
   .object({
     ...infrastructureEnv,
     MATCHING_HTTP_PORT: envInt(3002, 0, 65535),
+    /**
+     * The group whose assignment divides the subjects between the matching instances; each
+     * instance also reads every partition through a group of its own, `<this>.replica.<instance>`.
+     */
     MATCHING_CONSUMER_GROUP: z.string().min(1).default('matchstream-matching'),
+    /** Stable per instance (its replica group and Redis marker are named after it). */
+    MATCHING_INSTANCE_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/)
+      .default(hostname()),
+    /** How soon the group notices a dead instance and hands its subjects to the others. */
+    MATCHING_SESSION_TIMEOUT_MS: envInt(30000, 6000, 300000),
     ...embeddingModelEnv,
     MATCH_TOP_K: envInt(10, 1, 100),
     /** Eligible neighbours re-ranked by the hybrid score; larger finds more skill-strong pairs. */

@@ -16,6 +16,8 @@ import { RankingStore } from './ranking.store';
 import { ConsistencyAuditor } from './ranking/consistency-auditor';
 import { ConsistencyController } from './ranking/consistency.controller';
 import { rankingSettings, weightsOf } from './ranking/ranking-settings';
+import { OwnershipService } from './ownership/ownership.service';
+import { PartitionOwnership } from './ownership/partition-ownership';
 
 export const LOADED_SNAPSHOT = Symbol('LOADED_SNAPSHOT');
 export type LoadedSnapshot = Awaited<ReturnType<typeof loadEntityStateSnapshot>>;
@@ -103,10 +105,15 @@ function indexOptions(config: MatchingServiceConfig, embedder: TransformersEmbed
         }),
     },
     RankingStore,
+    { provide: PartitionOwnership, useFactory: () => new PartitionOwnership() },
     ApplyEntityVectorsService,
+    OwnershipService,
   ],
   exports: [
     ApplyEntityVectorsService,
+    OwnershipService,
+    PartitionOwnership,
+    RankingMaintainer,
     RankingStore,
     EntityState,
     RankingBook,

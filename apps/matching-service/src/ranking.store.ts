@@ -4,32 +4,49 @@ import type { EntityType, MatchRankingEvent } from '@matchstream/contracts';
 import { TransientError } from '@matchstream/kafka';
 import { REDIS } from '@matchstream/redis';
 import type { Redis } from 'ioredis';
+import { MATCHING_SERVICE_CONFIG } from './matching-service.config';
+import type { MatchingServiceConfig } from './matching-service.config';
 
 const KEY_PREFIX = 'ranking:';
-/** Set once Redis holds every ranking: gone after a Redis restart without persistence. */
-const PRESENT_MARKER = 'rankings-present';
-const RESTORE_BATCH = 500;
+/** Set by each instance once Redis holds its rankings: gone after a restart without persistence. */
+const PRESENT_MARKER = 'rankings-present:';
+const SCAN_COUNT = 1000;
 
 /**
- * The latest stored ranking per subject: what was published and what the HTTP API serves, in
- * memory, written through to Redis so a restarted instance finds what it last published.
+ * What this instance remembers of a stored ranking: enough to tell whether a new one differs and
+ * which counterparts it retracts, a fraction of the whole event (which Redis holds).
+ */
+export interface StoredRanking {
+  version: number;
+  ids: string[];
+  scores: number[];
+}
+
+/**
+ * The latest stored ranking per subject, in Redis: what was published and what the HTTP API
+ * serves (any instance answers from it). In memory, a compact summary of the rankings of the
+ * subjects this instance owns, to compare new rankings with.
  */
 @Injectable()
 export class RankingStore {
-  private readonly rankings = new Map<string, MatchRankingEvent>();
+  private readonly summaries = new Map<string, StoredRanking>();
 
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(MATCHING_SERVICE_CONFIG)
+    private readonly config: Pick<MatchingServiceConfig, 'MATCHING_INSTANCE_ID'>,
+  ) {}
 
-  get(type: EntityType, id: string): MatchRankingEvent | undefined {
-    return this.rankings.get(`${type}:${id}`);
+  get(type: EntityType, id: string): StoredRanking | undefined {
+    return this.summaries.get(`${type}:${id}`);
   }
 
   get size(): number {
-    return this.rankings.size;
+    return this.summaries.size;
   }
 
   keys(): IterableIterator<string> {
-    return this.rankings.keys();
+    return this.summaries.keys();
   }
 
   /**
@@ -52,71 +69,87 @@ export class RankingStore {
     const failed = results?.find(([error]) => error);
     if (!results || failed)
       throw failed?.[0] ?? new TransientError('Redis discarded the transaction');
-    for (const s of removed) this.rankings.delete(`${s.type}:${s.id}`);
-    for (const { ranking: r } of saved) this.rankings.set(`${r.subject.type}:${r.subject.id}`, r);
+    for (const s of removed) this.summaries.delete(`${s.type}:${s.id}`);
+    for (const { ranking } of saved) this.remember(ranking);
+  }
+
+  /** Drops the summaries of subjects this instance no longer owns. */
+  forget(owned: (key: string) => boolean): void {
+    for (const key of this.summaries.keys()) if (!owned(key)) this.summaries.delete(key);
   }
 
   /**
-   * Writes every ranking back when Redis lost them (it restarted empty): memory is the truth, as
-   * it was published. Returns how many were written (0 when Redis still had them).
+   * Loads the summaries of the stored rankings whose subject `wanted` accepts (start-up, and the
+   * subjects gained in a rebalance). Returns how many were loaded.
    */
-  async restoreIfLost(): Promise<number> {
-    if ((await this.redis.exists(PRESENT_MARKER)) === 1) return 0;
-    const all = [...this.rankings.values()];
-    for (let i = 0; i < all.length; i += RESTORE_BATCH) {
-      // (A loop that never runs for no rankings: MSET takes at least one pair.)
-      const batch = all.slice(i, i + RESTORE_BATCH);
-      await this.redis.mset(
-        ...batch.flatMap((r) => [this.key(r.subject.type, r.subject.id), JSON.stringify(r)]),
-      );
-    }
-    await this.markPresent();
-    return all.length;
-  }
-
-  /** Records that Redis holds every ranking (after start-up reconciliation). */
-  async markPresent(): Promise<void> {
-    await this.redis.set(PRESENT_MARKER, '1');
-  }
-
-  /** Loads every stored ranking (start-up). */
-  async load(): Promise<number> {
+  async load(wanted: (key: string) => boolean): Promise<number> {
     const prefix = this.redis.options.keyPrefix ?? '';
     let cursor = '0';
+    let loaded = 0;
     do {
       const [next, keys] = await this.redis.scan(
         cursor,
         'MATCH',
         `${prefix}${KEY_PREFIX}*`,
         'COUNT',
-        500,
+        SCAN_COUNT,
       );
       cursor = next;
-      const unprefixed = keys.map((k) => k.slice(prefix.length));
-      if (unprefixed.length) {
-        const values = await this.redis.mget(...unprefixed);
-        for (const value of values) {
-          if (!value) continue;
-          const parsed = matchRankingEvent.safeParse(JSON.parse(value));
-          if (parsed.success) {
-            const { type, id } = parsed.data.subject;
-            this.rankings.set(`${type}:${id}`, parsed.data);
+      const mine = keys
+        .map((k) => k.slice(prefix.length))
+        .filter((k) => wanted(k.slice(KEY_PREFIX.length)));
+      if (mine.length) {
+        for (const value of await this.redis.mget(...mine)) {
+          const ranking = value ? parseRanking(value) : null;
+          if (ranking) {
+            this.remember(ranking);
+            loaded++;
           }
         }
       }
     } while (cursor !== '0');
-    return this.rankings.size;
+    return loaded;
   }
 
-  /** The ranking as Redis holds it now (the consistency audit compares it with memory). */
+  /** Whether Redis still holds this instance's rankings (false after it restarted empty). */
+  async isPresent(): Promise<boolean> {
+    return (await this.redis.exists(this.marker())) === 1;
+  }
+
+  /** Records that Redis holds every ranking of this instance's subjects. */
+  async markPresent(): Promise<void> {
+    await this.redis.set(this.marker(), '1');
+  }
+
+  /** The ranking as Redis holds it now: what the API serves, and what the audit checks. */
   async readStored(type: EntityType, id: string): Promise<MatchRankingEvent | null> {
     const value = await this.redis.get(this.key(type, id));
-    if (!value) return null;
-    const parsed = matchRankingEvent.safeParse(JSON.parse(value));
-    return parsed.success ? parsed.data : null;
+    return value ? parseRanking(value) : null;
+  }
+
+  private remember(ranking: MatchRankingEvent): void {
+    const { type, id, version } = ranking.subject;
+    this.summaries.set(`${type}:${id}`, {
+      version,
+      ids: ranking.matches.map((m) => m.counterpartId),
+      scores: ranking.matches.map((m) => m.score),
+    });
+  }
+
+  private marker(): string {
+    return `${PRESENT_MARKER}${this.config.MATCHING_INSTANCE_ID}`;
   }
 
   private key(type: EntityType, id: string): string {
     return `${KEY_PREFIX}${type}:${id}`;
+  }
+}
+
+function parseRanking(value: string): MatchRankingEvent | null {
+  try {
+    const parsed = matchRankingEvent.safeParse(JSON.parse(value));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
   }
 }

@@ -7,7 +7,7 @@ import { toConsumedRecord, undecodableBatchOf } from '@matchstream/kafka';
  * Rebuilds in-memory state after a restart: reads the compacted entity-vector topic from the start
  * (or from where a loaded snapshot ends) up to the offsets the consumer group has committed, so that the group consumer then continues
  * exactly where the state left off: nothing is lost or applied twice.
- * Returns the number of records replayed.
+ * Returns the number of records replayed and the committed offsets (where the consumer resumes).
  */
 export async function replayCommittedState(
   kafka: Kafka,
@@ -16,20 +16,22 @@ export async function replayCommittedState(
   apply: (records: ConsumedRecord[]) => void,
   /** Where a loaded snapshot's state ends, per partition: replay starts there. */
   from: Map<number, bigint> = new Map(),
-): Promise<number> {
+): Promise<{ replayed: number; committed: Map<number, bigint> }> {
   const admin = kafka.admin();
   await admin.connect();
   const targets = new Map<number, bigint>();
+  const resumeAt = new Map<number, bigint>();
   const replayGroup = `${groupId}.replay.${randomUUID()}`;
   try {
     const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
     const bounds = await admin.fetchTopicOffsets(topic);
     for (const { partition, offset } of committed?.partitions ?? []) {
+      if (offset !== '-1') resumeAt.set(partition, BigInt(offset));
       const low = BigInt(bounds.find((b) => b.partition === partition)?.low ?? '0');
       const start = from.get(partition) ?? low;
       if (offset !== '-1' && BigInt(offset) > start) targets.set(partition, BigInt(offset));
     }
-    if (targets.size === 0) return 0;
+    if (targets.size === 0) return { replayed: 0, committed: resumeAt };
 
     const consumer = kafka.consumer({ groupId: replayGroup, allowAutoTopicCreation: false });
     let replayed = 0;
@@ -73,7 +75,7 @@ export async function replayCommittedState(
       await consumer.disconnect();
       await admin.deleteGroups([replayGroup]).catch(() => undefined);
     }
-    return replayed;
+    return { replayed, committed: resumeAt };
   } finally {
     await admin.disconnect();
   }

@@ -6,6 +6,7 @@ import { saveEntityStateSnapshot } from './entity-state.snapshot';
 import { MATCHING_SERVICE_CONFIG } from './matching-service.config';
 import { rankingSettings } from './ranking/ranking-settings';
 import type { MatchingServiceConfig } from './matching-service.config';
+import { PartitionOwnership } from './ownership/partition-ownership';
 
 /**
  * Snapshots the state periodically when it changed, and once more at shutdown (after the
@@ -24,6 +25,7 @@ export class StateSnapshotScheduler implements OnApplicationBootstrap, OnApplica
     private readonly state: EntityState,
     private readonly applier: ApplyEntityVectorsService,
     private readonly book: RankingBook,
+    private readonly ownership: PartitionOwnership,
     @Inject(MATCHING_SERVICE_CONFIG) private readonly config: MatchingServiceConfig,
   ) {}
 
@@ -59,6 +61,8 @@ export class StateSnapshotScheduler implements OnApplicationBootstrap, OnApplica
     this.running = saveEntityStateSnapshot(this.config.MATCHING_SNAPSHOT_DIR, this.state, offsets, {
       settings: rankingSettings(this.config),
       rankings: this.book.serialise(),
+      partitions: this.ownership.held,
+      partitionCount: this.ownership.partitionCount,
     }).then(
       (name) => {
         this.snapshotVersion = version;

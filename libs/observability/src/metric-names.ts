@@ -21,6 +21,8 @@ export const METRIC_NAMES = {
   consumerPaused: 'matchstream_consumer_paused',
   rankingConsistency: 'matchstream_ranking_consistency_ratio',
   rankingAudits: 'matchstream_ranking_audited_subjects_total',
+  ownedPartitions: 'matchstream_matching_owned_partitions',
+  handoverDuration: 'matchstream_matching_handover_seconds',
   consumerUp: 'matchstream_consumer_up',
   httpRequests: 'matchstream_http_requests_total',
   httpDuration: 'matchstream_http_request_duration_seconds',

@@ -123,6 +123,17 @@ export class MetricsService {
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
+  readonly ownedPartitions = new Gauge({
+    name: METRIC_NAMES.ownedPartitions,
+    help: 'Partitions of the entity-vector topic (and so subjects) this matching instance owns',
+    registers: [this.registry],
+  });
+  readonly handoverDuration = new Histogram({
+    name: METRIC_NAMES.handoverDuration,
+    help: 'From a partition assignment to publishing for it: catching up, computing and reconciling the gained rankings',
+    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+    registers: [this.registry],
+  });
   readonly consumerUp = new Gauge({
     name: METRIC_NAMES.consumerUp,
     help: '1 while the consumer group member consumes or recovers by itself; 0 once it crashed for good or stopped',
@@ -143,9 +154,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor(serviceName: string) {
+  constructor(private readonly serviceName: string) {
     this.registry.setDefaultLabels({ service: serviceName });
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Labels every metric with the instance (a service that runs as several instances). */
+  identifyInstance(instanceId: string): void {
+    this.registry.setDefaultLabels({ service: this.serviceName, instance_id: instanceId });
   }
 
   countConsumed(topic: string, outcome: EventOutcome, count = 1): void {

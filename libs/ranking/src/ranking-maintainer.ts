@@ -10,6 +10,11 @@ import { splitKey } from './ranking-book';
 
 type Entity = StoredEntity<JobPayload | ProfilePayload>;
 
+/** Which subjects this maintainer keeps rankings for (an instance's share of them). */
+export type SubjectScope = (type: EntityType, id: string) => boolean;
+
+const EVERY_SUBJECT: SubjectScope = () => true;
+
 /**
  * Keeps every subject's ranking exact: the top K (and a reserve) of all qualifying counterparts by
  * hybrid score, ties by id, whatever arrives in whatever order.
@@ -21,6 +26,10 @@ type Entity = StoredEntity<JobPayload | ProfilePayload>;
  * admission score (its last entry, or the floor while its list holds everything that qualifies)
  * and are never scored. A removed entity needs no pass: the book knows which rankings list it.
  * A ranking that lost an entry it cannot replace from its reserve is scanned again.
+ *
+ * Its scope says which subjects it keeps rankings for (all by default; an instance's share when
+ * several divide them): every change still costs its exact pass, but only in-scope rankings are
+ * folded into, rescanned and created.
  */
 export class RankingMaintainer {
   constructor(
@@ -44,6 +53,33 @@ export class RankingMaintainer {
   }
 
   private readonly admissions: Record<EntityType, SlotValues>;
+  private scope: SubjectScope = EVERY_SUBJECT;
+
+  /** Whether the subject is in this maintainer's scope. */
+  keeps(type: EntityType, id: string): boolean {
+    return this.scope(type, id);
+  }
+
+  /**
+   * Changes the scope: rankings of subjects now out of it are dropped (returns their keys); the
+   * ones now in scope are created by `fillMissing`.
+   */
+  rescope(scope: SubjectScope): string[] {
+    this.scope = scope;
+    const dropped = [...this.book.keys()].filter((key) => !scope(...splitKey(key)));
+    for (const key of dropped) this.book.delete(key);
+    // Slots cached as out of scope may be in it now.
+    for (const type of ['profile', 'job'] as const) {
+      const values = this.admissions[type];
+      values.fill(NaN);
+      for (const id of this.state.side(type).entities.keys()) {
+        const ranking = this.book.of(type, id);
+        const slot = this.state.side(type).index.slotOf(id);
+        if (ranking && slot !== undefined) values.set(slot, admissionScore(ranking));
+      }
+    }
+    return dropped;
+  }
 
   /**
    * Brings every ranking up to date with the given entities' current state (already applied,
@@ -65,8 +101,8 @@ export class RankingMaintainer {
 
     for (const key of changed) {
       by = key;
-      touched.set(key, key);
       const [type, id] = splitKey(key);
+      if (this.scope(type, id)) touched.set(key, key);
       const entity = this.state.side(type).entities.get(id);
       const counterpartType = otherSide(type);
       const listing = new Set(this.book.subjectsListing(type, id));
@@ -76,7 +112,8 @@ export class RankingMaintainer {
         continue;
       }
       const admissions = this.admissions[counterpartType];
-      const ranking = this.pass(key, entity, {
+      const own = this.scope(type, id);
+      const ranking = this.pass(key, entity, own, {
         want: (counterpartId, bound, slot) => {
           const listed = listing.size !== 0 && listing.has(counterpartId);
           // Most pairs: not listed, and too weak for the counterpart's ranking (read by slot, no
@@ -86,7 +123,9 @@ export class RankingMaintainer {
           if (changed.has(counterpartKey) || rescan.has(counterpartKey)) return undefined;
           const theirs = this.book.of(counterpartType, counterpartId);
           if (!theirs) {
-            rescan.set(counterpartKey, key);
+            if (this.scope(counterpartType, counterpartId)) rescan.set(counterpartKey, key);
+            // Out of scope: dismissed by its slot from now on.
+            else admissions.set(slot, Infinity);
             return undefined;
           }
           // A listed pair always needs its new score (it may move, or leave).
@@ -99,7 +138,7 @@ export class RankingMaintainer {
         },
         take: (counterpartId, score) => foldInto(`${counterpartType}:${counterpartId}`, id, score),
       });
-      this.book.set(key, ranking);
+      if (own) this.book.set(key, ranking);
       // Subjects listing it that the pass did not reach can no longer share a category with it.
       for (const subjectId of listing) {
         const counterpartKey = `${counterpartType}:${subjectId}`;
@@ -121,16 +160,16 @@ export class RankingMaintainer {
   rank(key: string): MaintainedRanking | null {
     const [type, id] = splitKey(key);
     const entity = this.state.side(type).entities.get(id);
-    return entity ? this.pass(key, entity, NO_REVERSE) : null;
+    return entity ? this.pass(key, entity, true, NO_REVERSE) : null;
   }
 
-  /** Creates the ranking of every entity that has none (recovery); returns how many. */
+  /** Creates the ranking of every subject in scope that has none (recovery); returns how many. */
   fillMissing(): number {
     let created = 0;
     for (const type of ['profile', 'job'] as const) {
       for (const id of this.state.side(type).entities.keys()) {
         const key = `${type}:${id}`;
-        if (this.book.get(key)) continue;
+        if (this.book.get(key) || !this.scope(type, id)) continue;
         this.book.set(key, this.rank(key)!);
         created++;
       }
@@ -164,18 +203,24 @@ export class RankingMaintainer {
 
   /**
    * One exact pass over the counterparts that can share a category with `entity`: ranks its own
-   * top `depth`, and offers every pair to `reverse.want`, which says (given the pair's score bound)
-   * whether another ranking needs the pair's score and from what score on; `reverse.take` then
+   * top `depth` (unless `ranked` is false: only other rankings need the pass), and offers every
+   * pair to `reverse.want`, which says (given the pair's score bound) whether another ranking needs the pair's score and from what score on; `reverse.take` then
    * gets the score (null: no match).
    */
-  private pass(key: string, entity: Entity, reverse: ReverseCheck): MaintainedRanking {
+  private pass(
+    key: string,
+    entity: Entity,
+    ranked: boolean,
+    reverse: ReverseCheck,
+  ): MaintainedRanking {
     const [type, id] = splitKey(key);
     const own = this.state.side(type);
     const other = this.state.side(otherSide(type));
     const vector = own.index.vectorView(id)!;
     const { depth } = this.book;
     const found: RankEntry[] = [];
-    let threshold = -Infinity;
+    // Without a ranking of its own, only pairs another ranking wants are scored.
+    let threshold = ranked ? -Infinity : Infinity;
     let truncated = false;
     const candidates = other.categories.candidatesFor(entity.document.categories);
     other.index.scan(
@@ -224,6 +269,10 @@ class SlotValues {
 
   get(slot: number): number {
     return slot < this.values.length ? this.values[slot] : NaN;
+  }
+
+  fill(value: number): void {
+    this.values.fill(value);
   }
 
   set(slot: number, value: number): void {

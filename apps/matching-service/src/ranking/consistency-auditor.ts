@@ -8,6 +8,8 @@ import { EntityState, RankingMaintainer, splitKey } from '@matchstream/ranking';
 import { MATCHING_SERVICE_CONFIG } from '../matching-service.config';
 import type { MatchingServiceConfig } from '../matching-service.config';
 import { RankingStore } from '../ranking.store';
+import type { StoredRanking } from '../ranking.store';
+import { PartitionOwnership } from '../ownership/partition-ownership';
 
 /** A ranking as the audit compares it: counterpart ids with scores, best first. */
 type Listing = [id: string, score: number][];
@@ -15,7 +17,7 @@ type Listing = [id: string, score: number][];
 export interface RankingDifference {
   subject: string;
   /** Which copy disagrees with a fresh ranking of the current state. */
-  where: 'served' | 'stored' | 'maintained';
+  where: 'remembered' | 'stored' | 'maintained';
   expected: Listing;
   actual: Listing | null;
 }
@@ -55,6 +57,7 @@ export class ConsistencyAuditor implements OnApplicationShutdown {
     private readonly rankings: RankingStore,
     private readonly applier: ApplyEntityVectorsService,
     private readonly metrics: MetricsService,
+    private readonly ownership: PartitionOwnership,
     @Inject(MATCHING_SERVICE_CONFIG) private readonly config: MatchingServiceConfig,
   ) {}
 
@@ -133,7 +136,7 @@ export class ConsistencyAuditor implements OnApplicationShutdown {
           ? maintained.entries.slice(0, this.maintainer.book.k).map((e) => [e.id, e.score])
           : null,
       ],
-      ['served', listing(this.rankings.get(type, id))],
+      ['remembered', summaryListing(this.rankings.get(type, id))],
       ['stored', listing((await this.rankings.readStored(type, id)) ?? undefined)],
     ];
     return copies
@@ -141,10 +144,12 @@ export class ConsistencyAuditor implements OnApplicationShutdown {
       .map(([where, actual]) => ({ subject: key, where, expected, actual }));
   }
 
+  /** A sample of the subjects this instance publishes for (none during a handover). */
   private sample(size: number): string[] {
     const all: string[] = [];
     for (const type of ['profile', 'job'] as const)
-      for (const id of this.state.side(type).entities.keys()) all.push(`${type}:${id}`);
+      for (const id of this.state.side(type).entities.keys())
+        if (this.ownership.publishes(type, id)) all.push(`${type}:${id}`);
     if (size >= all.length) return all;
     // A partial Fisher-Yates shuffle: the first `size` are a uniform sample.
     for (let i = 0; i < size; i++) {
@@ -157,6 +162,10 @@ export class ConsistencyAuditor implements OnApplicationShutdown {
 
 function listing(ranking: MatchRankingEvent | undefined): Listing | null {
   return ranking ? ranking.matches.map((m) => [m.counterpartId, m.score]) : null;
+}
+
+function summaryListing(ranking: StoredRanking | undefined): Listing | null {
+  return ranking ? ranking.ids.map((id, i) => [id, ranking.scores[i]]) : null;
 }
 
 function sameListing(a: Listing, b: Listing | null): boolean {
