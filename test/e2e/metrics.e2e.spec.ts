@@ -145,5 +145,9 @@ describe('metrics', () => {
     expect(matching.get('matchstream_index_entries{index="profiles"}')).toBe(3);
     expect(matching.get('matchstream_index_entries{index="jobs"}')).toBe(1);
     expect(matching.get('matchstream_end_to_end_seconds_count{subject_type="job"}')).toBe(1);
+    // One instance owns every partition of the vector topic, and says which instance it is.
+    expect(matchingAfter.get('matchstream_matching_owned_partitions')).toBe(6);
+    const text = await (await fetch(await harness.url('matching', '/metrics'))).text();
+    expect(text).toMatch(/matchstream_matching_owned_partitions\{[^}]*instance_id="matching-1"/);
   });
 });

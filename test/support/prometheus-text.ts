@@ -1,4 +1,7 @@
-/** Parses Prometheus text exposition into `series → value` (series = name plus sorted labels). */
+/**
+ * Parses Prometheus text exposition into `series → value` (series = name plus sorted labels,
+ * without the labels every series of a process carries: service and instance_id).
+ */
 export function parseMetrics(text: string): Map<string, number> {
   const series = new Map<string, number>();
   for (const line of text.split('\n')) {
@@ -8,7 +11,7 @@ export function parseMetrics(text: string): Map<string, number> {
     const labels = (match[2] ?? '')
       .replace(/^\{|\}$/g, '')
       .split(/,(?=[a-zA-Z_]\w*=")/)
-      .filter((l) => l && !l.startsWith('service='))
+      .filter((l) => l && !l.startsWith('service=') && !l.startsWith('instance_id='))
       .sort()
       .join(',');
     series.set(labels ? `${match[1]}{${labels}}` : match[1], Number(match[3]));

@@ -54,6 +54,8 @@ export class OwnershipService implements OnApplicationShutdown {
       const detail =
         `instance ${this.config.MATCHING_INSTANCE_ID}: ${this.ownership.phase}, ` +
         `partitions [${this.ownership.held.join(', ')}] of ${this.ownership.partitionCount}`;
+      // Not ready before its first handover: until then it serves a state behind the log.
+      if (!this.ownership.everReady) return { status: 'down', detail: `${detail}; starting` };
       // A handover takes seconds; one that does not end means its subjects get no updates.
       const waiting = Date.now() - Math.max(since, this.ownership.assignedAt);
       return this.ownership.phase !== 'ready' && waiting > HANDOVER_STUCK_MS

@@ -51,6 +51,8 @@ export class PartitionOwnership {
   /** Bumped by every fence and assignment: work that began under another epoch must not publish. */
   epoch = 0;
   assignedAt = 0;
+  /** Whether a handover ever completed (the instance is ready to serve only after the first). */
+  everReady = false;
 
   /**
    * At start-up, once the topic's partition count is known; `provisional` are the partitions held
@@ -139,6 +141,7 @@ export class PartitionOwnership {
   /** Caught up and reconciled: publish from now on. */
   markReady(): void {
     this.phaseValue = 'ready';
+    this.everReady = true;
     this.targets = new Map();
   }
 }

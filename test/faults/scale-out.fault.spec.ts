@@ -1,0 +1,256 @@
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import {
+  ServiceProcess,
+  jobUpserted,
+  profileDeleted,
+  profileUpserted,
+  resetEventIds,
+} from '@matchstream/testing';
+import type { InputEventInput, MatchRankingEvent } from '@matchstream/contracts';
+import { PipelineHarness, runId, serviceProcesses, waitFor } from '../support/pipeline-harness';
+
+/**
+ * Several matching instances divide the subjects through a consumer group and must, between
+ * them, give exactly the answers of one. Three instances under a steady load; one is SIGKILLed
+ * and started again, a fourth joins, two leave. Then every subject's ranking, from the API of
+ * every instance and as the latest record per key on the matches topic, must equal what a single
+ * instance computes from the same events; no subject may lack a ranking; per subject, versions
+ * never go backwards on the topic; each instance's consistency audit agrees. Real processes,
+ * broker, Redis and model.
+ */
+describe('several matching instances give the same answers as one, through kill, add and remove', () => {
+  const harness = new PipelineHarness(runId('fault-scale-out'));
+  const reference = new PipelineHarness(runId('fault-scale-out-ref'));
+  const id = (name: string) => `${harness.run}-${name}`;
+  const { env, port, embedding } = serviceProcesses(harness, {
+    CONSUMER_CHUNK_SIZE: '8',
+    MATCHING_SESSION_TIMEOUT_MS: '8000',
+  });
+  const instance = (n: number) =>
+    new ServiceProcess(
+      'matching-service',
+      {
+        ...env,
+        MATCHING_INSTANCE_ID: `matching-${n}`,
+        MATCHING_SNAPSHOT_DIR: join(tmpdir(), 'matchstream-test', harness.run, `matching-${n}`),
+      },
+      port + n,
+    );
+  const instances = [1, 2, 3, 4].map(instance);
+  const [one, two, three, four] = instances;
+
+  const categories = [`${harness.run}-welding`, `${harness.run}-nursing`];
+  const skills = [
+    ['MIG welding', 'TIG welding', 'Blueprint reading', 'Fabrication'],
+    ['Triage', 'Wound care', 'Patient assessment', 'Medication administration'],
+  ];
+  const profile = (i: number, version = 1): InputEventInput => {
+    const c = i % 3 === 0 ? 1 : 0;
+    const [a, b] = [skills[c][i % 4], skills[c][(i + 1) % 4]];
+    return profileUpserted({
+      entityId: id(`profile-${i}`),
+      entityVersion: version,
+      payload: {
+        headline: `${c ? 'Nurse' : 'Welder'} with ${a.toLowerCase()} and ${b.toLowerCase()}`,
+        summary: `${(i % 15) + 1} years${version > 1 ? `, lately ${b}` : ''}.`,
+        skills: [a, b],
+        experience: [],
+        education: [],
+        location: { city: 'Cardiff', country: 'GB' },
+        workModes: ['onsite'],
+        workAuthorization: ['GB'],
+        categories: [categories[c]],
+        yearsOfExperience: (i % 15) + 1,
+      },
+    });
+  };
+  const job = (i: number): InputEventInput => {
+    const c = i % 4 === 0 ? 1 : 0;
+    return jobUpserted({
+      entityId: id(`job-${i}`),
+      entityVersion: 1,
+      payload: {
+        title: `${skills[c][i % 4]} ${c ? 'nurse' : 'welder'}`,
+        company: `Employer ${i % 9}`,
+        description: `${skills[c][i % 4]} for ${['a hospital', 'a shipyard', 'a clinic'][i % 3]}.`,
+        requirements: [],
+        requiredSkills: [skills[c][i % 4]],
+        niceToHaveSkills: [skills[c][(i + 2) % 4]],
+        remotePolicy: 'onsite',
+        location: { city: 'Cardiff', country: 'GB' },
+        hiringCountries: ['GB'],
+        seniority: (['junior', 'mid', 'senior'] as const)[i % 3],
+        categories: [categories[c]],
+      },
+    });
+  };
+
+  const PROFILES = 90;
+  const JOBS = 60;
+  const updated = [4, 11, 30, 58];
+  const deleted = [7, 25, 61];
+  const live = (i: number) => !deleted.includes(i);
+  const expectedEntities = PROFILES - deleted.length + JOBS;
+
+  beforeAll(async () => {
+    resetEventIds(harness.run);
+    await harness.start({ embedding: false, matching: false });
+    await embedding.start();
+    await Promise.all([one.start(), two.start(), three.start()]);
+  });
+  afterAll(async () => {
+    await embedding.stop();
+    for (const i of instances) await i.stop();
+    await harness.stop();
+    await reference.stop();
+  });
+
+  const health = async (i: ServiceProcess) => {
+    const r = await fetch(`${i.url}/health`);
+    return (await r.json()) as { components: Record<string, { detail?: string }> };
+  };
+  const ready = async (i: ServiceProcess) =>
+    (await health(i)).components.ownership?.detail?.includes(': ready,') ?? false;
+  const served = async (base: string, path: 'jobs' | 'profiles', entityId: string) => {
+    const response = await fetch(`${base}/v1/matches/${path}/${entityId}`);
+    if (response.status !== 200) return null;
+    return ((await response.json()) as MatchRankingEvent).matches.map(
+      (m) => `${m.counterpartId}:${m.score}`,
+    );
+  };
+  const entityCount = async (base: string) => {
+    let count = 0;
+    for (let i = 0; i < PROFILES; i++) {
+      const r = await fetch(`${base}/v1/entities/profiles/${id(`profile-${i}`)}`);
+      if (r.status === 200) {
+        const { version } = (await r.json()) as { version: number };
+        if (version === (updated.includes(i) ? 2 : 1)) count++;
+      }
+    }
+    for (let i = 0; i < JOBS; i++)
+      if ((await fetch(`${base}/v1/entities/jobs/${id(`job-${i}`)}`)).status === 200) count++;
+    return count;
+  };
+  const subjects = () => [
+    ...Array.from({ length: JOBS }, (_, i) => ['jobs', 'job', id(`job-${i}`)] as const),
+    ...Array.from({ length: PROFILES }, (_, i) => i)
+      .filter(live)
+      .map((i) => ['profiles', 'profile', id(`profile-${i}`)] as const),
+  ];
+  const latestOnTopic = (type: 'job' | 'profile', subject: string) =>
+    harness
+      .rankingsFor(type, subject)
+      .at(-1)
+      ?.matches.map((m) => `${m.counterpartId}:${m.score}`) ?? null;
+
+  it('serves, stores and publishes exactly the rankings of a single instance', async () => {
+    const events: InputEventInput[] = [];
+    for (let i = 0; i < Math.max(PROFILES, JOBS); i++) {
+      if (i < JOBS) events.push(job(i));
+      if (i < PROFILES) events.push(profile(i));
+    }
+    events.push(...updated.map((i) => profile(i, 2)));
+    events.push(
+      ...deleted.map((i) => profileDeleted({ entityId: id(`profile-${i}`), entityVersion: 3 })),
+    );
+    // A steady load in the background, in small waves, while instances come and go.
+    let stopLoad = false;
+    const load = (async () => {
+      for (let i = 0; i < events.length && !stopLoad; i += 6) {
+        await harness.publish(events.slice(i, i + 6));
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    })();
+    await waitFor('some rankings', () => harness.rankingsFor('job', id('job-0')).length > 0);
+
+    await two.kill();
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await two.start();
+    await four.start();
+    await one.stop();
+    await three.stop();
+    await load;
+    stopLoad = true;
+    const remaining = [two, four];
+
+    await waitFor(
+      'every event applied',
+      async () => (await entityCount(two.url)) === expectedEntities,
+      180000,
+    );
+    await waitFor(
+      'both instances ready',
+      async () => (await ready(two)) && (await ready(four)),
+      120000,
+    );
+    // The two divide all six partitions.
+    const owned = await Promise.all(
+      remaining.map(async (i) => (await health(i)).components.ownership.detail ?? ''),
+    );
+    const partitions = owned.flatMap((d) =>
+      (/partitions \[([^\]]*)\]/.exec(d)?.[1] ?? '').split(', ').filter(Boolean),
+    );
+    expect(partitions.map(Number).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+
+    // Every instance's audit agrees, over the subjects it owns.
+    let audited = 0;
+    for (const i of remaining) {
+      await waitFor(
+        `the consistency audit of ${i.url}`,
+        async () => {
+          const r = await fetch(`${i.url}/v1/admin/consistency?sample=100000`);
+          const report = (await r.json()) as { ratio: number; sampled: number };
+          if (report.ratio === 1) audited += report.sampled;
+          return report.ratio === 1;
+        },
+        30000,
+      );
+    }
+    expect(audited).toBeGreaterThanOrEqual(expectedEntities);
+
+    // Every subject served by both instances alike, and the same as the topic's latest record.
+    const clusterRankings = new Map<string, string[] | null>();
+    for (const [path, type, subject] of subjects()) {
+      const fromTwo = await served(two.url, path, subject);
+      expect({ subject, served: fromTwo !== null }).toEqual({ subject, served: true });
+      expect(await served(four.url, path, subject)).toEqual(fromTwo);
+      await waitFor(`the topic's latest ranking of ${subject}`, () => {
+        const latest = latestOnTopic(type, subject);
+        return JSON.stringify(latest) === JSON.stringify(fromTwo);
+      });
+      clusterRankings.set(subject, fromTwo);
+    }
+    // Per subject, versions never went backwards on the topic.
+    const lastVersion = new Map<string, number>();
+    for (const event of harness.matches.items) {
+      if (event.schema !== 'match.ranking' || !event.subject.id.startsWith(harness.run)) continue;
+      const key = `${event.subject.type}:${event.subject.id}`;
+      expect({ key, version: event.subject.version }).toEqual({
+        key,
+        version: Math.max(event.subject.version, lastVersion.get(key) ?? 0),
+      });
+      lastVersion.set(key, event.subject.version);
+    }
+
+    // The same rankings as one matching instance that read every vector once.
+    await reference.start({ embedding: false });
+    const referenceUrl = await reference.url('matching', '');
+    await waitFor(
+      'the reference holds every entity',
+      async () => (await entityCount(referenceUrl)) === expectedEntities,
+      120000,
+    );
+    for (const [path, , subject] of subjects()) {
+      let expected: string[] | null = null;
+      await waitFor(`${subject} served by the reference`, async () => {
+        expected = await served(referenceUrl, path, subject);
+        return expected !== null;
+      });
+      expect({ subject, ranking: clusterRankings.get(subject) }).toEqual({
+        subject,
+        ranking: expected,
+      });
+    }
+  }, 600000);
+});
