@@ -25,6 +25,8 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/.cache/models ./.cache/models
+# The matching service snapshots into .run/snapshots (MATCHING_SNAPSHOT_DIR): writable by node.
+RUN mkdir -p .run && chown node:node .run
 USER node
 EXPOSE 3001 3002 3003
 # HEALTH_PORT: 3001 for the embedding service, 3002 for the matching service (compose sets its own checks).

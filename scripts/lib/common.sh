@@ -24,6 +24,18 @@ wait_for() {
   log "$what is ready"
 }
 
+# matching_instances: MATCHING_INSTANCES (default 1), the matching-service processes that
+# scripts/services.sh runs; dies unless it is a positive integer.
+matching_instances() {
+  local n="${MATCHING_INSTANCES:-1}"
+  [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "MATCHING_INSTANCES must be a positive integer (got '$n')"
+  echo "$n"
+}
+
+# matching_instance_port I: HTTP port of matching instance I (1-based): MATCHING_HTTP_PORT (3002)
+# for the first, then steps of 10 (3012, 3022, ...) so that none takes the gateway's 3003.
+matching_instance_port() { echo $((${MATCHING_HTTP_PORT:-3002} + 10 * ($1 - 1))); }
+
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # stop_pidfile NAME PIDFILE: SIGTERM the process in PIDFILE (only that one), SIGKILL after 30 s.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Starts a local Prometheus on 127.0.0.1:$PROMETHEUS_PORT (default 9090) that scrapes the two
-# services started by scripts/services.sh (127.0.0.1:3001 and :3002, or $EMBEDDING_HTTP_PORT /
-# $MATCHING_HTTP_PORT) with the alert rules of deploy/prometheus/alerts.yml. Idempotent: a
+# Starts a local Prometheus on 127.0.0.1:$PROMETHEUS_PORT (default 9090) that scrapes the
+# services started by scripts/services.sh (127.0.0.1:3001, :3002 and :3003, or $EMBEDDING_HTTP_PORT,
+# $MATCHING_HTTP_PORT and $GATEWAY_HTTP_PORT; each of the $MATCHING_INSTANCES matching instances)
+# with the alert rules of deploy/prometheus/alerts.yml. Idempotent: a
 # Prometheus started here before is reloaded with the regenerated config; another one already
 # answering on the port is reused as it is. Installs the Debian package if prometheus is missing.
 # Config, pidfile and log in .run/prometheus/, data in .run/prometheus/data. Stop with stop.sh.
@@ -11,6 +12,9 @@ DIR="$MS_RUN/prometheus"
 PIDFILE="$DIR/prometheus.pid"
 CONF="$DIR/prometheus.yml"
 URL="http://127.0.0.1:$PROMETHEUS_PORT"
+
+instances="$(matching_instances)"
+matching_targets="$(for ((i = 1; i <= instances; i++)); do printf "'127.0.0.1:%s'," "$(matching_instance_port "$i")"; done)"
 
 ready() { curl -fsS "$URL/-/ready" >/dev/null 2>&1; }
 ours_running() { [[ -f "$PIDFILE" ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
@@ -34,7 +38,7 @@ scrape_configs:
   - job_name: matching-service
     metrics_path: /metrics
     static_configs:
-      - targets: ['127.0.0.1:${MATCHING_HTTP_PORT:-3002}']
+      - targets: [${matching_targets%,}]
   - job_name: gateway
     metrics_path: /metrics
     static_configs:

@@ -68,14 +68,22 @@ interface RuleTests {
 }
 interface PrometheusConfig {
   rule_files?: string[];
-  scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+  scrape_configs: {
+    job_name: string;
+    static_configs?: { targets: string[] }[];
+    dns_sd_configs?: { names: string[]; type?: string; port?: number }[];
+  }[];
 }
 interface ComposeService {
   image?: string;
   build?: unknown;
   command?: string[] | string;
   ports?: string[];
+  expose?: (string | number)[];
   volumes?: string[];
+  hostname?: string;
+  container_name?: string;
+  deploy?: { replicas?: number | string };
   healthcheck?: { test?: string[] | string };
   depends_on?: string[] | Record<string, { condition?: string }>;
   environment?: Record<string, string | number>;
@@ -206,9 +214,10 @@ function exportedMetrics(): Map<string, { labels: string[]; histogram: boolean; 
   return exported;
 }
 
-// Every app metric carries the service default label; Prometheus adds job and instance.
+// Every app metric carries the service default label, and the matching service's also instance_id
+// (MetricsService.identifyInstance); Prometheus adds job and instance.
 const TARGET_LABELS = ['job', 'instance'];
-const DEFAULT_LABELS = ['service'];
+const DEFAULT_LABELS = ['service', 'instance_id'];
 
 describe('deployment configuration', () => {
   let yamlFiles: Record<string, unknown>;
@@ -246,7 +255,7 @@ describe('deployment configuration', () => {
       expect(run('promtool', ['check', 'rules', ALERTS])).toMatch(/SUCCESS: \d+ rules found/);
     });
 
-    it('the alert unit tests pass and cover ServiceDown, DeadLettersHigh and ConsumerDown firing', () => {
+    it('the alert unit tests pass and cover ServiceDown, DeadLettersHigh, ConsumerDown and the matching alerts firing', () => {
       expect(run('promtool', ['test', 'rules', ALERT_TESTS])).toMatch(/SUCCESS/);
       const tests = yamlFiles[ALERT_TESTS] as RuleTests;
       expect(tests.rule_files).toEqual(['alerts.yml']);
@@ -259,7 +268,13 @@ describe('deployment configuration', () => {
         }
       }
       expect([...firing]).toEqual(
-        expect.arrayContaining(['ServiceDown', 'DeadLettersHigh', 'ConsumerDown']),
+        expect.arrayContaining([
+          'ServiceDown',
+          'DeadLettersHigh',
+          'ConsumerDown',
+          'MatchingServiceUnavailable',
+          'MatchingPartitionsUnowned',
+        ]),
       );
     });
 
@@ -276,14 +291,15 @@ describe('deployment configuration', () => {
       }
     });
 
-    it('scrapes both services at their compose service names and ports', () => {
+    it('scrapes the embedding service and the gateway at their compose service names and ports', () => {
       const config = yamlFiles[PROMETHEUS_CONFIG] as PrometheusConfig;
       const targets = Object.fromEntries(
-        config.scrape_configs.map((c) => [c.job_name, c.static_configs.flatMap((s) => s.targets)]),
+        config.scrape_configs
+          .filter((c) => c.static_configs)
+          .map((c) => [c.job_name, c.static_configs!.flatMap((s) => s.targets)]),
       );
       expect(targets).toEqual({
         'embedding-service': ['embedding-service:3001'],
-        'matching-service': ['matching-service:3002'],
         gateway: ['gateway:3003'],
       });
       for (const [job, [target]] of Object.entries(targets)) {
@@ -291,6 +307,50 @@ describe('deployment configuration', () => {
         expect(Object.keys(compose.services)).toContain(host);
         expect(compose.services[host].ports ?? []).toContain(`${port}:${port}`);
         expect(job).toBe(host);
+      }
+    });
+
+    it('scrapes every matching-service replica through DNS service discovery', () => {
+      const config = yamlFiles[PROMETHEUS_CONFIG] as PrometheusConfig;
+      const job = config.scrape_configs.find((c) => c.job_name === 'matching-service');
+      expect(job?.static_configs).toBeUndefined();
+      expect(job?.dns_sd_configs).toEqual([
+        expect.objectContaining({ names: ['matching-service'], type: 'A', port: 3002 }),
+      ]);
+      expect((compose.services['matching-service'].expose ?? []).map(String)).toContain('3002');
+    });
+  });
+
+  describe('docker-compose.yml: the matching service scales', () => {
+    const service = () => compose.services['matching-service'];
+
+    it('sets its replicas from MATCHING_REPLICAS (one by default)', () => {
+      expect(service().deploy?.replicas).toBe('${MATCHING_REPLICAS:-1}');
+    });
+
+    it('names each replica after its container: no fixed instance id, hostname or container name', () => {
+      expect(Object.keys(service().environment ?? {})).not.toContain('MATCHING_INSTANCE_ID');
+      expect(service().hostname).toBeUndefined();
+      expect(service().container_name).toBeUndefined();
+    });
+
+    it('shares no snapshot folder between replicas', () => {
+      expect(Object.keys(service().environment ?? {})).not.toContain('MATCHING_SNAPSHOT_DIR');
+      expect(service().volumes ?? []).toEqual([]);
+    });
+
+    it('publishes the match API on host port 3002, or with MATCHING_PORTS=3002 each replica on a free one', () => {
+      // Not a host port range: Compose v2 binds ranges unreliably with replicas.
+      expect(service().ports).toEqual(['${MATCHING_PORTS:-3002:3002}']);
+      const others = Object.entries(compose.services)
+        .filter(([name]) => name !== 'matching-service')
+        .flatMap(([, s]) => (s.ports ?? []).map((p) => p.split(':')[0]));
+      expect(others).not.toContain('3002');
+      for (const file of [COMPOSE, 'deploy/README.md']) {
+        expect([file, readFileSync(path(file), 'utf8')]).toEqual([
+          file,
+          expect.stringContaining('MATCHING_REPLICAS=3 MATCHING_PORTS=3002 docker compose up -d'),
+        ]);
       }
     });
   });
@@ -438,6 +498,35 @@ describe('deployment configuration', () => {
           expect([where, target.datasource?.uid]).toEqual([where, 'prometheus']);
         }
       }
+    });
+
+    it('a "Matching instances" row shows each matching instance', () => {
+      const top = dashboard.panels ?? [];
+      const start = top.findIndex((p) => p.type === 'row' && p.title === 'Matching instances');
+      expect(start).toBeGreaterThanOrEqual(0);
+      const end = top.findIndex((p, i) => i > start && p.type === 'row');
+      const row = top.slice(start + 1, end < 0 ? undefined : end);
+      const exprs = row.flatMap((p) => (p.targets ?? []).map((t) => t.expr ?? ''));
+      for (const expr of exprs) expect(expr).toContain('service="matching-service"');
+      const metrics = new Set(exprs.flatMap((e) => exprRefs(e).metrics));
+      expect([...metrics].sort()).toEqual(
+        [
+          METRIC_NAMES.eventsConsumed,
+          METRIC_NAMES.eventsProduced,
+          METRIC_NAMES.consumerLag,
+          'matchstream_matching_owned_partitions',
+          'matchstream_matching_handover_seconds_bucket',
+          'process_cpu_seconds_total',
+          'process_resident_memory_bytes',
+        ].sort(),
+      );
+      // Per instance: every panel but the handover quantiles splits by instance_id.
+      const perInstance = row.filter((p) =>
+        (p.targets ?? []).some((t) =>
+          exprRefs(t.expr ?? '').groupingLabels.includes('instance_id'),
+        ),
+      );
+      expect(row.length - perInstance.length).toBe(1);
     });
 
     it('the dashboard panels fit the 24-column grid without overlapping', () => {
