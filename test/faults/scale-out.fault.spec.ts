@@ -33,9 +33,12 @@ describe('several matching instances give the same answers as one, through kill,
       {
         ...env,
         MATCHING_INSTANCE_ID: `matching-${n}`,
+        MATCHING_HTTP_PORT: String(port + n),
+        ...(process.env.ECHO_SERVICES === '1' ? { LOG_LEVEL: 'info' } : {}),
         MATCHING_SNAPSHOT_DIR: join(tmpdir(), 'matchstream-test', harness.run, `matching-${n}`),
       },
       port + n,
+      process.env.ECHO_SERVICES === '1',
     );
   const instances = [1, 2, 3, 4].map(instance);
   const [one, two, three, four] = instances;
@@ -89,6 +92,9 @@ describe('several matching instances give the same answers as one, through kill,
   const PROFILES = 90;
   const JOBS = 60;
   const updated = [4, 11, 30, 58];
+  /** Profiles updated again during the operations, with their latest version. */
+  const versions = new Map<number, number>();
+  for (const i of updated) versions.set(i, 2);
   const deleted = [7, 25, 61];
   const live = (i: number) => !deleted.includes(i);
   const expectedEntities = PROFILES - deleted.length + JOBS;
@@ -125,7 +131,7 @@ describe('several matching instances give the same answers as one, through kill,
       const r = await fetch(`${base}/v1/entities/profiles/${id(`profile-${i}`)}`);
       if (r.status === 200) {
         const { version } = (await r.json()) as { version: number };
-        if (version === (updated.includes(i) ? 2 : 1)) count++;
+        if (version === (versions.get(i) ?? 1)) count++;
       }
     }
     for (let i = 0; i < JOBS; i++)
@@ -154,12 +160,20 @@ describe('several matching instances give the same answers as one, through kill,
     events.push(
       ...deleted.map((i) => profileDeleted({ entityId: id(`profile-${i}`), entityVersion: 3 })),
     );
-    // A steady load in the background, in small waves, while instances come and go.
-    let stopLoad = false;
+    // A steady load in small waves for as long as instances come and go: the events above,
+    // then updates of live profiles.
+    let operating = true;
     const load = (async () => {
-      for (let i = 0; i < events.length && !stopLoad; i += 6) {
-        await harness.publish(events.slice(i, i + 6));
-        await new Promise((resolve) => setTimeout(resolve, 250));
+      for (let i = 0; i < events.length; i += 5) {
+        await harness.publish(events.slice(i, i + 5));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      for (let round = 0; operating; round++) {
+        const i = (round * 7) % PROFILES;
+        if (!live(i)) continue;
+        versions.set(i, (versions.get(i) ?? 1) + 10);
+        await harness.publish([profile(i, versions.get(i))]);
+        await new Promise((resolve) => setTimeout(resolve, 300));
       }
     })();
     await waitFor('some rankings', () => harness.rankingsFor('job', id('job-0')).length > 0);
@@ -168,10 +182,13 @@ describe('several matching instances give the same answers as one, through kill,
     await new Promise((resolve) => setTimeout(resolve, 3000));
     await two.start();
     await four.start();
+    await waitFor('the fourth instance to own partitions', async () =>
+      /partitions \[\d/.test((await health(four)).components.ownership?.detail ?? ''),
+    );
     await one.stop();
     await three.stop();
+    operating = false;
     await load;
-    stopLoad = true;
     const remaining = [two, four];
 
     await waitFor(
@@ -184,14 +201,21 @@ describe('several matching instances give the same answers as one, through kill,
       async () => (await ready(two)) && (await ready(four)),
       120000,
     );
-    // The two divide all six partitions.
-    const owned = await Promise.all(
-      remaining.map(async (i) => (await health(i)).components.ownership.detail ?? ''),
-    );
-    const partitions = owned.flatMap((d) =>
-      (/partitions \[([^\]]*)\]/.exec(d)?.[1] ?? '').split(', ').filter(Boolean),
-    );
-    expect(partitions.map(Number).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    // The two divide all six partitions (once the group has noticed every departure).
+    let owned: string[] = [];
+    await waitFor(
+      'the two instances to divide every partition',
+      async () => {
+        owned = await Promise.all(
+          remaining.map(async (i) => (await health(i)).components.ownership.detail ?? ''),
+        );
+        const partitions = owned.flatMap((d) =>
+          (/ready, partitions \[([^\]]*)\]/.exec(d)?.[1] ?? '').split(', ').filter(Boolean),
+        );
+        return partitions.map(Number).sort().join() === '0,1,2,3,4,5';
+      },
+      60000,
+    ).catch(() => expect(owned).toEqual(['every partition owned by one ready instance']));
 
     // Every instance's audit agrees, over the subjects it owns.
     let audited = 0;

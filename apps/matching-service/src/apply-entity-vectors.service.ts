@@ -148,7 +148,10 @@ export class ApplyEntityVectorsService {
         wanted.has(this.ownership.partitionOf(...splitKey(key))),
       );
     }
-    const mode: SettleMode = (await this.rankings.isPresent()) ? 'reconcile' : 'restore';
+    // Summaries kept in memory may describe rankings Redis lost (it restarted empty); those just
+    // loaded are what Redis holds.
+    const kept = this.ownership.held.length > unsummarised.length;
+    const mode: SettleMode = kept && !(await this.rankings.isPresent()) ? 'restore' : 'reconcile';
     if (epoch !== this.ownership.epoch) return -1; // another rebalance began meanwhile
     for (const p of unsummarised) this.summarised.add(p);
     const { published, stored } = await this.settleAll(`handover:${randomUUID()}`, mode);

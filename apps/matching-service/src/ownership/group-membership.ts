@@ -31,6 +31,8 @@ export class GroupMembership {
     const consumer = this.kafka.consumer({
       groupId: this.groupId,
       sessionTimeout: this.sessionTimeoutMs,
+      // It processes nothing, so it rejoins at once; a member that does not is dead.
+      rebalanceTimeout: this.sessionTimeoutMs,
       heartbeatInterval: Math.max(500, Math.floor(this.sessionTimeoutMs / 10)),
       allowAutoTopicCreation: false,
       // Fetches only to keep the session alive: the records are not used.
