@@ -638,6 +638,39 @@ describe('ApplyEntityVectorsService', () => {
     }
   });
 
+  it('repairs what an audit found: a stale stored ranking is published and stored again, an orphan retracted', async () => {
+    const context = setUp();
+    for (const chunk of workload({
+      seed: 19,
+      profiles: 30,
+      jobs: 30,
+      chunks: 6,
+      clustered: true,
+      order: 'interleaved',
+    }))
+      await context.service.process(chunk);
+    const [victim] = context.state.jobs.keys();
+    const key = `job:${victim}`;
+    // Another writer (a former owner) left an older ranking in Redis; and a subject that no
+    // longer exists still has one.
+    const stale = JSON.parse(context.redis.data.get(`ranking:${key}`)!) as MatchRankingEvent;
+    context.redis.data.set(`ranking:${key}`, JSON.stringify({ ...stale, matches: [] }));
+    context.redis.data.set(
+      'ranking:job:gone',
+      JSON.stringify({ ...stale, subject: { ...stale.subject, id: 'gone' } }),
+    );
+    await context.rankings.load((k) => k === 'job:gone');
+    const published = context.published.length;
+
+    const repaired = await context.service.runExclusive(() =>
+      context.service.repair(new Map([[key, context.maintainer.rank(key)]]), ['job:gone']),
+    );
+    expect(repaired).toBe(2);
+    expect(context.published.length).toBe(published + 1);
+    expect(context.redis.data.has('ranking:job:gone')).toBe(false);
+    expectAllExact(context);
+  });
+
   describe('several instances dividing the subjects', () => {
     const PARTITIONS = 4;
 

@@ -11,7 +11,7 @@ import type {
 } from '@matchstream/contracts';
 import { DeadLetterPublisher, EventPublisher } from '@matchstream/kafka';
 import type { ConsumedRecord, DeadLetter } from '@matchstream/kafka';
-import type { RankEntry } from '@matchstream/matching';
+import type { MaintainedRanking, RankEntry } from '@matchstream/matching';
 import { MetricsService } from '@matchstream/observability';
 import { EntityState, RankingMaintainer, splitKey, subjectKey } from '@matchstream/ranking';
 import type { ApplyOutcome } from '@matchstream/ranking';
@@ -178,6 +178,28 @@ export class ApplyEntityVectorsService {
       await this.rankings.markPresent();
       return stored;
     });
+  }
+
+  /**
+   * Repairs what a consistency audit found (call it within runExclusive): each differing
+   * subject's maintained ranking is replaced by the fresh one and published and stored again,
+   * whatever this instance remembers of it; an orphan (a stored ranking of a subject gone) is
+   * retracted. Nothing while a handover or a failed chunk is pending (those settle anyway).
+   * Returns how many events were published.
+   */
+  async repair(fresh: ReadonlyMap<string, MaintainedRanking | null>, orphans: string[]) {
+    if (this.ownership.phase !== 'ready' || !this.isSettled) return 0;
+    const causationEventId = `repair:${randomUUID()}`;
+    for (const [key, ranking] of fresh) {
+      if (ranking) this.maintainer.book.set(key, ranking);
+      else this.maintainer.book.delete(key);
+      this.rankings.forgetSubject(key);
+      this.unsettled.set(key, { trigger: 'counterpart-changed', causationEventId });
+    }
+    for (const key of orphans)
+      this.unsettled.set(key, { trigger: 'subject-removed', causationEventId });
+    const { published } = await this.settle([], 'live');
+    return published + orphans.length;
   }
 
   /** Settles every subject this instance holds against the stored rankings. */

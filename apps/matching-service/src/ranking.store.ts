@@ -73,6 +73,11 @@ export class RankingStore {
     for (const { ranking } of saved) this.remember(ranking);
   }
 
+  /** Forgets what was stored for one subject: its next ranking is stored whatever it is. */
+  forgetSubject(key: string): void {
+    this.summaries.delete(key);
+  }
+
   /** Drops the summaries of subjects this instance no longer owns. */
   forget(owned: (key: string) => boolean): void {
     for (const key of this.summaries.keys()) if (!owned(key)) this.summaries.delete(key);

@@ -2,6 +2,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { MatchRankingEvent } from '@matchstream/contracts';
+import type { MaintainedRanking } from '@matchstream/matching';
 import { MetricsService } from '@matchstream/observability';
 import { ApplyEntityVectorsService } from '../apply-entity-vectors.service';
 import { EntityState, RankingMaintainer, splitKey } from '@matchstream/ranking';
@@ -33,6 +34,8 @@ export interface ConsistencyReport {
   /** Subjects whose ranking awaits publication after a failure (differences are then expected). */
   unsettled: boolean;
   differences: RankingDifference[];
+  /** Events published to repair what differed (0 while a handover or failed chunk is pending). */
+  repaired: number;
   durationMs: number;
 }
 
@@ -85,19 +88,27 @@ export class ConsistencyAuditor implements OnApplicationShutdown {
       const started = Date.now();
       const subjects = this.sample(sample);
       const differences: RankingDifference[] = [];
+      const fresh = new Map<string, MaintainedRanking | null>();
       let agreeing = 0;
       for (let i = 0; i < subjects.length; i += SLICE) {
         for (const key of subjects.slice(i, i + SLICE)) {
-          const found = await this.check(key);
+          const ranking = this.maintainer.rank(key);
+          const found = await this.check(key, ranking);
           if (found.length === 0) agreeing++;
-          else differences.push(...found);
+          else {
+            differences.push(...found);
+            fresh.set(key, ranking);
+          }
         }
         await yieldToEventLoop();
       }
-      const orphans = [...this.rankings.keys()].filter((key) => {
+      const orphanKeys = [...this.rankings.keys()].filter((key) => {
         const [type, id] = splitKey(key);
         return !this.state.side(type).entities.has(id);
-      }).length;
+      });
+      const orphans = orphanKeys.length;
+      // Self-healing: whatever differs is published and stored again (and alerted on).
+      const repaired = fresh.size || orphans ? await this.applier.repair(fresh, orphanKeys) : 0;
       const ratio = subjects.length ? agreeing / subjects.length : 1;
       const report: ConsistencyReport = {
         checkedAt: new Date().toISOString(),
@@ -107,6 +118,7 @@ export class ConsistencyAuditor implements OnApplicationShutdown {
         orphans,
         unsettled: !this.applier.isSettled,
         differences: differences.slice(0, MAX_DIFFERENCES),
+        repaired,
         durationMs: Date.now() - started,
       };
       this.metrics.rankingConsistency.set(report.ratio);
@@ -114,7 +126,7 @@ export class ConsistencyAuditor implements OnApplicationShutdown {
       this.metrics.rankingAudits.inc({ result: 'differs' }, subjects.length - agreeing);
       if (report.ratio < 1) {
         this.logger.warn(
-          `consistency audit: ${subjects.length - agreeing} of ${subjects.length} sampled rankings differ from a fresh ranking, ${orphans} orphans`,
+          `consistency audit: ${subjects.length - agreeing} of ${subjects.length} sampled rankings differ from a fresh ranking, ${orphans} orphans; ${repaired} events published to repair them`,
         );
       }
       this.lastReport = report;
@@ -122,9 +134,8 @@ export class ConsistencyAuditor implements OnApplicationShutdown {
     });
   }
 
-  private async check(key: string): Promise<RankingDifference[]> {
+  private async check(key: string, fresh: MaintainedRanking | null): Promise<RankingDifference[]> {
     const [type, id] = splitKey(key);
-    const fresh = this.maintainer.rank(key);
     const expected: Listing = (fresh?.entries ?? [])
       .slice(0, this.maintainer.book.k)
       .map((e) => [e.id, e.score]);
