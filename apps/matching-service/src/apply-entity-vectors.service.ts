@@ -1,25 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { TOPICS, decodeVector, entityVectorEvent, formatIssues } from '@matchstream/contracts';
+import { TOPICS, decodeVector } from '@matchstream/contracts';
 import type {
   EntityType,
   EntityVectorEvent,
   MatchEvent,
   MatchRankingEvent,
   MatchRetractedEvent,
-  RankedMatch,
 } from '@matchstream/contracts';
 import { DeadLetterPublisher, EventPublisher } from '@matchstream/kafka';
 import type { ConsumedRecord, DeadLetter } from '@matchstream/kafka';
-import type { MaintainedRanking, RankEntry } from '@matchstream/matching';
+import type { MaintainedRanking } from '@matchstream/matching';
 import { MetricsService } from '@matchstream/observability';
 import { EntityState, RankingMaintainer, splitKey, subjectKey } from '@matchstream/ranking';
 import type { ApplyOutcome } from '@matchstream/ranking';
 import { MATCHING_SERVICE_CONFIG } from './matching-service.config';
 import type { MatchingServiceConfig } from './matching-service.config';
 import { RankingStore } from './ranking.store';
-import type { StoredRanking } from './ranking.store';
 import { PartitionOwnership } from './ownership/partition-ownership';
+import { decodeEntityVector } from './entity-vector.decoder';
+import { rankingEvent, retractionEvent, sameRanking } from './ranking/ranking-events';
+import type { Cause } from './ranking/ranking-events';
 
 /**
  * How a settle treats rankings: live (a chunk's changes), reconcile (after a handover: publish
@@ -27,13 +28,6 @@ import { PartitionOwnership } from './ownership/partition-ownership';
  * only what differs from what this instance last stored).
  */
 type SettleMode = 'live' | 'reconcile' | 'restore';
-
-/** Why a subject's ranking is (re)published: the trigger and the event that caused it. */
-interface Cause {
-  trigger: MatchRankingEvent['trigger'] | 'subject-removed';
-  causationEventId: string;
-  occurredAt?: string;
-}
 
 /**
  * The matching use case for one chunk of entity-vector records: apply each change to the state
@@ -96,8 +90,10 @@ export class ApplyEntityVectorsService {
   replay(records: ConsumedRecord[]): void {
     const changed = new Set<string>();
     for (const record of records) {
-      const event = this.decode(record);
-      if (event && this.applyToState(event) === 'applied')
+      const decoded = decodeEntityVector(record, this.config.EMBEDDING_MODEL_ID);
+      if ('letter' in decoded) continue;
+      const { event } = decoded;
+      if (this.applyToState(event) === 'applied')
         changed.add(subjectKey(event.entityType, event.entityId));
     }
     this.maintainer.apply(changed);
@@ -239,12 +235,13 @@ export class ApplyEntityVectorsService {
 
     const stopIndex = this.metrics.timeStage('index');
     for (const record of records) {
-      // Every instance reads every record; the owner of its partition dead-letters it.
-      const event = this.decode(
-        record,
-        this.ownership.holdsPartition(record.partition) ? letters : undefined,
-      );
-      if (!event) continue;
+      const decoded = decodeEntityVector(record, this.config.EMBEDDING_MODEL_ID);
+      if ('letter' in decoded) {
+        // Every instance reads every record; the owner of its partition dead-letters it.
+        if (this.ownership.holdsPartition(record.partition)) letters.push(decoded.letter);
+        continue;
+      }
+      const { event } = decoded;
       const outcome = this.applyToState(event);
       outcomes[outcome]++;
       if (outcome !== 'applied') continue;
@@ -310,8 +307,10 @@ export class ApplyEntityVectorsService {
       const entity = this.state.side(type).entities.get(id);
       const previous = this.rankings.get(type, id);
       if (!entity || !this.maintainer.book.get(key)) {
-        if (previous || cause.trigger === 'subject-removed')
-          retractions.push(this.retraction(key, cause, previous));
+        if (previous || cause.trigger === 'subject-removed') {
+          const version = this.state.versionOf(type, id) ?? previous?.version ?? 0;
+          retractions.push(retractionEvent({ type, id, version }, cause, previous));
+        }
         continue;
       }
       // Most rankings a change touches move only in their reserve: compare before explaining.
@@ -319,7 +318,17 @@ export class ApplyEntityVectorsService {
       const differs = !previous || !sameRanking(previous, top);
       if (!differs && cause.trigger !== 'subject-changed' && mode !== 'restore') continue;
       const matches = this.maintainer.topMatches(key);
-      const event = this.rankingEvent(key, entity, matches, cause, previous);
+      const event = rankingEvent(
+        { type, id, version: entity.version, modelId: entity.modelId },
+        matches,
+        cause,
+        previous,
+        this.state.indexVersion,
+      );
+      if (cause.occurredAt && cause.trigger === 'subject-changed') {
+        const seconds = (Date.now() - Date.parse(cause.occurredAt)) / 1000;
+        this.metrics.endToEnd.observe({ subject_type: type }, seconds);
+      }
       toStore.push(event);
       if (differs || cause.trigger === 'subject-changed') toPublish.push(event);
     }
@@ -368,91 +377,6 @@ export class ApplyEntityVectorsService {
     if (last) this.appliedOffsets.set(last.partition, BigInt(last.offset) + 1n);
   }
 
-  private rankingEvent(
-    key: string,
-    entity: { version: number; modelId: string },
-    matches: RankedMatch[],
-    cause: Cause,
-    previous: StoredRanking | undefined,
-  ): MatchRankingEvent {
-    const [type, id] = splitKey(key);
-    const ids = new Set(matches.map((m) => m.counterpartId));
-    if (cause.occurredAt && cause.trigger === 'subject-changed') {
-      this.metrics.endToEnd.observe(
-        { subject_type: type },
-        (Date.now() - Date.parse(cause.occurredAt)) / 1000,
-      );
-    }
-    return {
-      schema: 'match.ranking',
-      schemaVersion: 1,
-      eventId: randomUUID(),
-      producedAt: new Date().toISOString(),
-      subject: { type, id, version: entity.version },
-      trigger: cause.trigger === 'subject-removed' ? 'counterpart-removed' : cause.trigger,
-      causationEventId: cause.causationEventId,
-      modelId: entity.modelId,
-      indexVersion: this.state.indexVersion,
-      matches,
-      retracted: (previous?.ids ?? []).filter((c) => !ids.has(c)),
-    };
-  }
-
-  private retraction(
-    key: string,
-    cause: Cause,
-    previous: StoredRanking | undefined,
-  ): MatchRetractedEvent {
-    const [type, id] = splitKey(key);
-    return {
-      schema: 'match.retracted',
-      schemaVersion: 1,
-      eventId: randomUUID(),
-      producedAt: new Date().toISOString(),
-      subject: {
-        type,
-        id,
-        version: this.state.versionOf(type, id) ?? previous?.version ?? 0,
-      },
-      reason: 'subject-removed',
-      causationEventId: cause.causationEventId,
-      retracted: previous?.ids ?? [],
-    };
-  }
-
-  private decode(record: ConsumedRecord, letters?: DeadLetter[]): EntityVectorEvent | null {
-    let value: unknown;
-    try {
-      value = JSON.parse(record.value?.toString('utf8') ?? '');
-    } catch {
-      letters?.push({
-        record,
-        reason: 'malformed-json',
-        detail: 'entity-vector event is not JSON',
-      });
-      return null;
-    }
-    const parsed = entityVectorEvent.safeParse(value);
-    if (!parsed.success) {
-      letters?.push({
-        record,
-        reason: 'schema-violation',
-        detail: formatIssues(parsed.error.issues),
-      });
-      return null;
-    }
-    const event = parsed.data;
-    if (event.type === 'entity.embedded' && event.modelId !== this.config.EMBEDDING_MODEL_ID) {
-      letters?.push({
-        record,
-        reason: 'model-mismatch',
-        detail: `vector of ${event.modelId}; this index holds ${this.config.EMBEDDING_MODEL_ID}`,
-      });
-      return null;
-    }
-    return event;
-  }
-
   private applyToState(event: EntityVectorEvent): ApplyOutcome {
     if (event.type === 'entity.removed')
       return this.state.remove(event.entityType, event.entityId, event.entityVersion);
@@ -489,14 +413,4 @@ export class ApplyEntityVectorsService {
       this.logger.debug(`published ${rankingEvents.length} rankings`);
     }
   }
-}
-
-/** Same counterparts, same order, same scores (scores are rounded to four decimals). */
-function sameRanking(stored: StoredRanking, top: readonly RankEntry[]): boolean {
-  return (
-    stored.ids.length === top.length &&
-    stored.ids.every(
-      (id, i) => id === top[i].id && Math.abs(stored.scores[i] - top[i].score) < 1e-9,
-    )
-  );
 }

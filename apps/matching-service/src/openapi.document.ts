@@ -29,6 +29,7 @@ const errors = (...codes: number[]) =>
           401: 'No API key',
           403: 'Wrong API key',
           404: 'Not found',
+          503: 'The shared ranking store (Redis) is unavailable; retry',
         }[code],
         content: { 'application/json': { schema: error } },
       },
@@ -71,20 +72,24 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       '/v1/matches/jobs/{id}': {
         get: {
           summary: "A job's current ranked candidates, as last published",
+          description:
+            'Any matching instance answers for any job, from the shared store (whichever instance owns the job published it).',
           parameters: [idParameter],
           responses: {
             200: { description: 'The ranking', ...json(schema(matchRankingEvent)) },
-            ...errors(400, 401, 403, 404),
+            ...errors(400, 401, 403, 404, 503),
           },
         },
       },
       '/v1/matches/profiles/{id}': {
         get: {
           summary: "A profile's current ranked jobs, as last published",
+          description:
+            'Any matching instance answers for any profile, from the shared store (whichever instance owns the profile published it).',
           parameters: [idParameter],
           responses: {
             200: { description: 'The ranking', ...json(schema(matchRankingEvent)) },
-            ...errors(400, 401, 403, 404),
+            ...errors(400, 401, 403, 404, 503),
           },
         },
       },
