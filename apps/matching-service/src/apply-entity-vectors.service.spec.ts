@@ -766,6 +766,35 @@ describe('ApplyEntityVectorsService', () => {
       }
     });
 
+    it('a chunk retried after a failure publishes nothing while a handover is in progress', async () => {
+      const context = setUp();
+      const chunks = [
+        ...workload({
+          seed: 23,
+          profiles: 30,
+          jobs: 30,
+          chunks: 4,
+          clustered: true,
+          order: 'interleaved',
+        }),
+      ];
+      for (const chunk of chunks.slice(0, -1)) await context.service.process(chunk);
+      context.redis.failing = true;
+      await expect(context.service.process(chunks.at(-1)!)).rejects.toThrow();
+      // A rebalance, then the retry: the state may be behind the previous owner's until caught up.
+      context.ownership.fence();
+      const target = BigInt(offset) + 100n;
+      await context.service.handover([0], new Map([[0, target]]));
+      context.redis.failing = false;
+      const published = context.published.length;
+      await context.service.process(chunks.at(-1)!);
+      expect(context.published.length).toBe(published);
+      context.service.appliedOffsets.set(0, target);
+      await context.service.tryCompleteHandover();
+      expect(context.ownership.phase).toBe('ready');
+      expectAllExact(context);
+    });
+
     it('publishes nothing while fenced or catching up, and only its own subjects once ready', async () => {
       const shared: SharedTopic = { latest: new Map(), published: [] };
       const member = setUp({ partitions: PARTITIONS, owned: [], shared });

@@ -296,7 +296,9 @@ export class ApplyEntityVectorsService {
     mode: SettleMode,
   ): Promise<{ events: MatchRankingEvent[]; published: number; stored: number }> {
     const epoch = this.ownership.epoch;
-    if (this.ownership.phase === 'fenced') this.unsettled.clear();
+    // Chunks publish only while ready; completing a handover settles everything held anyway.
+    if (mode === 'live' ? this.ownership.phase !== 'ready' : this.ownership.phase === 'fenced')
+      this.unsettled.clear();
     const retractions: MatchRetractedEvent[] = [];
     const toPublish: MatchRankingEvent[] = [];
     const toStore: MatchRankingEvent[] = [];
