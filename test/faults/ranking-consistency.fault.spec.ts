@@ -6,8 +6,9 @@ import {
   profileUpserted,
   resetEventIds,
 } from '@matchstream/testing';
-import type { InputEventInput, MatchRankingEvent } from '@matchstream/contracts';
+import type { InputEventInput } from '@matchstream/contracts';
 import { PipelineHarness, runId, serviceProcesses, waitFor } from '../support/pipeline-harness';
+import { heldEntities, servedRanking } from '../support/served-rankings';
 import { PrivateRedis } from '../support/private-redis';
 
 /**
@@ -115,28 +116,17 @@ describe('rankings stay exact at scale through crashes and an emptied Redis', ()
     expect(response.status).toBe(200);
     return (await response.json()) as Report;
   };
-  const entityCount = async (base: string) => {
-    let count = 0;
-    for (let i = 0; i < PROFILES; i++) {
-      const r = await fetch(`${base}/v1/entities/profiles/${id(`profile-${i}`)}`);
-      if (r.status === 200) {
-        const { version } = (await r.json()) as { version: number };
-        if (version === (updated.includes(i) ? 2 : 1)) count++;
-      }
-    }
-    for (let i = 0; i < JOBS; i++) {
-      if ((await fetch(`${base}/v1/entities/jobs/${id(`job-${i}`)}`)).status === 200) count++;
-    }
-    return count;
-  };
+  const entityCount = (base: string) =>
+    heldEntities(base, [
+      ...Array.from({ length: PROFILES }, (_, i) => ({
+        path: 'profiles' as const,
+        id: id(`profile-${i}`),
+        version: updated.includes(i) ? 2 : 1,
+      })),
+      ...Array.from({ length: JOBS }, (_, i) => ({ path: 'jobs' as const, id: id(`job-${i}`) })),
+    ]);
   const expectedEntities = PROFILES - deleted.length + JOBS;
-  const served = async (base: string, type: 'jobs' | 'profiles', entityId: string) => {
-    const response = await fetch(`${base}/v1/matches/${type}/${entityId}`);
-    if (response.status !== 200) return null;
-    return ((await response.json()) as MatchRankingEvent).matches.map(
-      (m) => `${m.counterpartId}:${m.score}`,
-    );
-  };
+  const served = servedRanking;
   const subjects = () => [
     ...Array.from({ length: JOBS }, (_, i) => ['jobs', 'job', id(`job-${i}`)] as const),
     ...Array.from({ length: PROFILES }, (_, i) => i)

@@ -7,8 +7,9 @@ import {
   profileUpserted,
   resetEventIds,
 } from '@matchstream/testing';
-import type { InputEventInput, MatchRankingEvent } from '@matchstream/contracts';
+import type { InputEventInput } from '@matchstream/contracts';
 import { PipelineHarness, runId, serviceProcesses, waitFor } from '../support/pipeline-harness';
+import { heldEntities, servedRanking } from '../support/served-rankings';
 
 /**
  * Several matching instances divide the subjects through a consumer group and must, between
@@ -118,26 +119,16 @@ describe('several matching instances give the same answers as one, through kill,
   };
   const ready = async (i: ServiceProcess) =>
     (await health(i)).components.ownership?.detail?.includes(': ready,') ?? false;
-  const served = async (base: string, path: 'jobs' | 'profiles', entityId: string) => {
-    const response = await fetch(`${base}/v1/matches/${path}/${entityId}`);
-    if (response.status !== 200) return null;
-    return ((await response.json()) as MatchRankingEvent).matches.map(
-      (m) => `${m.counterpartId}:${m.score}`,
-    );
-  };
-  const entityCount = async (base: string) => {
-    let count = 0;
-    for (let i = 0; i < PROFILES; i++) {
-      const r = await fetch(`${base}/v1/entities/profiles/${id(`profile-${i}`)}`);
-      if (r.status === 200) {
-        const { version } = (await r.json()) as { version: number };
-        if (version === (versions.get(i) ?? 1)) count++;
-      }
-    }
-    for (let i = 0; i < JOBS; i++)
-      if ((await fetch(`${base}/v1/entities/jobs/${id(`job-${i}`)}`)).status === 200) count++;
-    return count;
-  };
+  const served = servedRanking;
+  const entityCount = (base: string) =>
+    heldEntities(base, [
+      ...Array.from({ length: PROFILES }, (_, i) => ({
+        path: 'profiles' as const,
+        id: id(`profile-${i}`),
+        version: versions.get(i) ?? 1,
+      })),
+      ...Array.from({ length: JOBS }, (_, i) => ({ path: 'jobs' as const, id: id(`job-${i}`) })),
+    ]);
   const subjects = () => [
     ...Array.from({ length: JOBS }, (_, i) => ['jobs', 'job', id(`job-${i}`)] as const),
     ...Array.from({ length: PROFILES }, (_, i) => i)
