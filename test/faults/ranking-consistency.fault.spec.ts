@@ -8,7 +8,7 @@ import {
 } from '@matchstream/testing';
 import type { InputEventInput } from '@matchstream/contracts';
 import { PipelineHarness, runId, serviceProcesses, waitFor } from '../support/pipeline-harness';
-import { heldEntities, servedRanking } from '../support/served-rankings';
+import { heldEntities, referenceRankings, servedRanking } from '../support/served-rankings';
 import { PrivateRedis } from '../support/private-redis';
 
 /**
@@ -195,22 +195,11 @@ describe('rankings stay exact at scale through crashes and an emptied Redis', ()
     await expectConsistent();
 
     // The same rankings as a matching service that read every vector once.
-    await reference.start({ embedding: false });
-    const referenceUrl = await reference.url('matching', '');
-    await waitFor(
-      'the reference holds every entity',
-      async () => (await entityCount(referenceUrl)) === expectedEntities,
-      120000,
-    );
+    const expected = await referenceRankings(reference, subjects(), entityCount, expectedEntities);
     for (const [path, , subject] of subjects()) {
-      let expected: string[] | null = null;
-      await waitFor(`${subject} served by the reference`, async () => {
-        expected = await served(referenceUrl, path, subject);
-        return expected !== null;
-      });
       expect({ subject, ranking: await served(matching.url, path, subject) }).toEqual({
         subject,
-        ranking: expected,
+        ranking: expected.get(subject),
       });
     }
   }, 600000);

@@ -9,7 +9,7 @@ import {
 } from '@matchstream/testing';
 import type { InputEventInput } from '@matchstream/contracts';
 import { PipelineHarness, runId, serviceProcesses, waitFor } from '../support/pipeline-harness';
-import { heldEntities, servedRanking } from '../support/served-rankings';
+import { heldEntities, referenceRankings, servedRanking } from '../support/served-rankings';
 
 /**
  * Several matching instances divide the subjects through a consumer group and must, between
@@ -249,22 +249,11 @@ describe('several matching instances give the same answers as one, through kill,
     }
 
     // The same rankings as one matching instance that read every vector once.
-    await reference.start({ embedding: false });
-    const referenceUrl = await reference.url('matching', '');
-    await waitFor(
-      'the reference holds every entity',
-      async () => (await entityCount(referenceUrl)) === expectedEntities,
-      120000,
-    );
-    for (const [path, , subject] of subjects()) {
-      let expected: string[] | null = null;
-      await waitFor(`${subject} served by the reference`, async () => {
-        expected = await served(referenceUrl, path, subject);
-        return expected !== null;
-      });
+    const expected = await referenceRankings(reference, subjects(), entityCount, expectedEntities);
+    for (const [, , subject] of subjects()) {
       expect({ subject, ranking: clusterRankings.get(subject) }).toEqual({
         subject,
-        ranking: expected,
+        ranking: expected.get(subject),
       });
     }
   }, 600000);

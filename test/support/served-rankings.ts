@@ -1,4 +1,6 @@
 import type { MatchRankingEvent } from '@matchstream/contracts';
+import type { PipelineHarness } from './pipeline-harness';
+import { waitFor } from './pipeline-harness';
 
 /** A ranking as served by a matching instance's API, as `counterpart:score` (null: none). */
 export async function servedRanking(
@@ -29,4 +31,32 @@ export async function heldEntities(
     if (version === undefined || held.version === version) count++;
   }
   return count;
+}
+
+/**
+ * Every subject's ranking as one matching instance computes it after reading every vector once:
+ * `reference` is started (matching only, a group and Redis prefix of its own) and asked once it
+ * holds `entities` entities (counted by `held`).
+ */
+export async function referenceRankings(
+  reference: PipelineHarness,
+  subjects: readonly (readonly ['jobs' | 'profiles', string, string])[],
+  held: (base: string) => Promise<number>,
+  entities: number,
+): Promise<Map<string, string[] | null>> {
+  await reference.start({ embedding: false });
+  const base = await reference.url('matching', '');
+  await waitFor(
+    'the reference holds every entity',
+    async () => (await held(base)) === entities,
+    120000,
+  );
+  const rankings = new Map<string, string[] | null>();
+  for (const [path, , subject] of subjects) {
+    await waitFor(`${subject} served by the reference`, async () => {
+      rankings.set(subject, await servedRanking(base, path, subject));
+      return rankings.get(subject) !== null;
+    });
+  }
+  return rankings;
 }
