@@ -283,7 +283,11 @@ export class ApplyEntityVectorsService {
     const { events } = await this.settle(letters, 'live');
     this.markApplied(records);
     this.observe(topic, outcomes, letters.length, events);
-    await this.completeHandoverIfCaughtUp();
+    // The chunk itself is done: a handover that cannot complete yet must not fail it (its
+    // records would be retried, or dead-lettered); the ownership service retries it.
+    await this.completeHandoverIfCaughtUp().catch((error: unknown) =>
+      this.logger.warn(`handover not completed yet: ${String(error)}`),
+    );
   }
 
   /**

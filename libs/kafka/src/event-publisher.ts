@@ -64,14 +64,49 @@ export class EventPublisher {
     this.connected = false;
   }
 
+  /**
+   * Sends in requests of at most MAX_REQUEST_BYTES, one after the other (so a key's order holds):
+   * a batch over the broker's `message.max.bytes` (1 MiB by default) would be refused whole, and
+   * a handover or a wide fan-out can publish thousands of rankings at once.
+   */
   async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
-    if (messages.length === 0) return;
-    await this.producer.send({
-      topic,
-      acks: -1,
-      compression: COMPRESSION_TYPES[this.compression],
-      messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-    });
-    this.onProduced(topic, messages.length);
+    for (const part of splitByBytes(messages, MAX_REQUEST_BYTES)) {
+      await this.producer.send({
+        topic,
+        acks: -1,
+        compression: COMPRESSION_TYPES[this.compression],
+        messages: part.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+      });
+      this.onProduced(topic, part.length);
+    }
   }
+}
+
+/** Half the broker's default `message.max.bytes`, leaving room for record overhead. */
+export const MAX_REQUEST_BYTES = 512 * 1024;
+
+/** Consecutive runs of messages of at most `maxBytes` each (a larger message goes alone). */
+export function splitByBytes(messages: OutgoingMessage[], maxBytes: number): OutgoingMessage[][] {
+  const parts: OutgoingMessage[][] = [];
+  let current: OutgoingMessage[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = sizeOf(message);
+    if (current.length && bytes + size > maxBytes) {
+      parts.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += size;
+  }
+  if (current.length) parts.push(current);
+  return parts;
+}
+
+function sizeOf(message: OutgoingMessage): number {
+  let size = 64 + Buffer.byteLength(message.key ?? '') + Buffer.byteLength(message.value);
+  for (const [name, value] of Object.entries(message.headers ?? {}))
+    size += Buffer.byteLength(name) + Buffer.byteLength(value);
+  return size;
 }
