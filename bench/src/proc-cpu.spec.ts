@@ -20,8 +20,7 @@ describe('parseProcStat', () => {
 
 describe('parseMachineStat', () => {
   it('sums the busy columns of the aggregate cpu line; idle and iowait are idle', () => {
-    const text =
-      'cpu  100 20 30 400 50 1 2 3 0 0\ncpu0 50 10 15 200 25 0 1 1 0 0\nintr 1 2 3\n';
+    const text = 'cpu  100 20 30 400 50 1 2 3 0 0\ncpu0 50 10 15 200 25 0 1 1 0 0\nintr 1 2 3\n';
     expect(parseMachineStat(text)).toEqual({ busy: 100 + 20 + 30 + 1 + 2 + 3, total: 606 });
   });
 
