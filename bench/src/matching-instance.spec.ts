@@ -13,6 +13,13 @@ describe('parseOwnershipDetail', () => {
     ).toEqual({ instance: 'bench-3-1', phase: 'pending', partitions: [], of: 6 });
   });
 
+  it('reads phases with a hyphen', () => {
+    expect(
+      parseOwnershipDetail('instance bench-3-1: catching-up, partitions [1, 5] of 6; starting')
+        ?.phase,
+    ).toBe('catching-up');
+  });
+
   it('is null for any other text', () => {
     expect(parseOwnershipDetail('consumer up')).toBeNull();
   });

@@ -19,7 +19,7 @@ export interface Ownership {
 
 /** Parses the ownership component's detail; null when it is not in that form. */
 export function parseOwnershipDetail(detail: string): Ownership | null {
-  const m = /^instance (\S+): (\w+), partitions \[([\d,\s]*)\] of (\d+)/.exec(detail);
+  const m = /^instance (\S+): ([\w-]+), partitions \[([\d,\s]*)\] of (\d+)/.exec(detail);
   if (!m) return null;
   const partitions = m[3]
     .split(',')

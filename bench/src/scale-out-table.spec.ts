@@ -62,6 +62,7 @@ describe('scale-out table helpers', () => {
       offeredRate: 60,
       rateSource: 'test',
       instanceSettings: {},
+      topicSettings: {},
       runs: [run(1, 100, [0.9]), run(2, 130, [0.7, 0.6])],
     };
     const text = scaleOutMarkdown(section).join('\n');

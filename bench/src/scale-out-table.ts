@@ -63,7 +63,14 @@ export function scaleOutMarkdown(s: ScaleOutSection): string[] {
       `${s.backlog} updates drained until each one's own ranking is on \`matchstream.matches.v1\`. ` +
       `Steady: ${fixed(s.offeredRate, 1)} updates/s (${s.rateSource}) for ${s.seconds} s, latency ` +
       "from each update's due time to its own ranking. CPU: utime + stime per process over each " +
-      'window, in % of one core; machine = every busy core on the machine, other work included.',
+      'window, in % of one core; machine = every busy core on the machine, other work included.' +
+      (Object.keys(s.topicSettings ?? {}).length
+        ? ' Broker topic settings changed for the section: ' +
+          Object.entries(s.topicSettings)
+            .map(([k, v]) => `${k} = ${v}`)
+            .join(', ') +
+          ' (a handover publishes all its rankings in one request; see bench/results/README.md).'
+        : ''),
     '',
   );
   out.push(
