@@ -1,6 +1,12 @@
 import type { CpuWindow } from './proc-cpu';
 import type { ScaleOutRun, ScaleOutSection } from './scale-out-bench';
-import { capacityRatio, matchingTotal, matchingUses, scaleOutMarkdown } from './scale-out-table';
+import {
+  capacityRatio,
+  matchingTotal,
+  matchingUses,
+  otherWork,
+  scaleOutMarkdown,
+} from './scale-out-table';
 
 const cpu = (matching: number[]): CpuWindow => ({
   wallSeconds: 10,
@@ -45,6 +51,12 @@ describe('scale-out table helpers', () => {
     expect(matchingTotal(window)).toBeNull();
   });
 
+  it('counts as other work what the machine was busy with beyond the sampled processes', () => {
+    // machine 190% - (50% + 25% + broker 30% + bench 10%) = 75%
+    expect(otherWork(cpu([0.5, 0.25]))?.cores).toBeCloseTo(0.75);
+    expect(otherWork({ ...cpu([0.5]), machine: null })).toBeNull();
+  });
+
   it('states capacity against the first run', () => {
     expect(capacityRatio(run(2, 150, [1, 1]), run(1, 100, [1]))).toBe(1.5);
     expect(capacityRatio(run(2, 150, [1, 1]), { ...run(1, 100, [1]), capacity: null })).toBeNull();
@@ -69,7 +81,7 @@ describe('scale-out table helpers', () => {
     expect(text).toContain('**2 cores**');
     expect(text).toContain('| 1 | 100.0 (400/400) | 1.00× |');
     expect(text).toContain('| 2 | 130.0 (400/400) | 1.30× |');
-    expect(text).toContain('70%, 60% | 130% | 30% | 10% | 190% |');
+    expect(text).toContain('70%, 60% | 130% | 30% | 10% | 190% | 20% |');
     expect(text).toContain('Every instance applies every change');
   });
 });

@@ -28,6 +28,22 @@ export function matchingTotal(cpu: CpuWindow): CpuUse | null {
   };
 }
 
+/**
+ * The machine's busy time not spent in the sampled processes (other work on the machine: Redis,
+ * and whatever else runs): how much of the cores the measured processes could not have.
+ */
+export function otherWork(cpu: CpuWindow): CpuUse | null {
+  if (!cpu.machine) return null;
+  const ours = Object.values(cpu.processes);
+  if (ours.some((u) => u === null)) return null;
+  const seconds = ours.reduce((sum, u) => sum + u!.seconds, 0);
+  const cores = ours.reduce((sum, u) => sum + u!.cores, 0);
+  return {
+    seconds: Math.max(0, cpu.machine.seconds - seconds),
+    cores: Math.max(0, cpu.machine.cores - cores),
+  };
+}
+
 /** capacity / the first run's capacity: the gain, as a ratio measured side by side. */
 export function capacityRatio(run: ScaleOutRun, first: ScaleOutRun | undefined): number | null {
   const base = first?.capacity?.rate;
@@ -63,7 +79,8 @@ export function scaleOutMarkdown(s: ScaleOutSection): string[] {
       `${s.backlog} updates drained until each one's own ranking is on \`matchstream.matches.v1\`. ` +
       `Steady: ${fixed(s.offeredRate, 1)} updates/s (${s.rateSource}) for ${s.seconds} s, latency ` +
       "from each update's due time to its own ranking. CPU: utime + stime per process over each " +
-      'window, in % of one core; machine = every busy core on the machine, other work included.' +
+      'window, in % of one core; machine = every busy core on the machine; other work = machine ' +
+      'minus the sampled processes (Redis, and anything else running on the machine).' +
       (Object.keys(s.topicSettings ?? {}).length
         ? ' Broker topic settings changed for the section: ' +
           Object.entries(s.topicSettings)
@@ -75,8 +92,8 @@ export function scaleOutMarkdown(s: ScaleOutSection): string[] {
   );
   out.push(
     `| Instances | Capacity (events/s) | vs ${first?.instances ?? 1} | Steady p50 | Steady p99 | ` +
-      'CPU per matching process (backlog) | Matching total | Broker | This process | Machine |',
-    '|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|',
+      'CPU per matching process (backlog) | Matching total | Broker | This process | Machine | Other work |',
+    '|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|',
   );
   for (const r of s.runs) {
     const c = r.capacity;
@@ -89,14 +106,14 @@ export function scaleOutMarkdown(s: ScaleOutSection): string[] {
         `${cpu ? matchingUses(cpu).map(corePercent).join(', ') : '—'} | ` +
         `${cpu ? corePercent(matchingTotal(cpu)) : '—'} | ` +
         `${corePercent(cpu?.processes.broker)} | ${corePercent(cpu?.processes.bench)} | ` +
-        `${corePercent(cpu?.machine)} |`,
+        `${corePercent(cpu?.machine)} | ${cpu ? corePercent(otherWork(cpu)) : '—'} |`,
     );
   }
   out.push(
     '',
     '| Instances | Partitions | Start-up | Steady answered | Match events per update | ' +
-      'CPU per matching process (steady) | Matching total | Broker | Machine | Note |',
-    '|---:|---|---:|---:|---:|---|---:|---:|---:|---|',
+      'CPU per matching process (steady) | Matching total | Broker | Machine | Other work | Note |',
+    '|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---|',
   );
   for (const r of s.runs) {
     const st = r.steady;
@@ -112,7 +129,7 @@ export function scaleOutMarkdown(s: ScaleOutSection): string[] {
         `${fixed(st?.matchEventsPerEvent, 1)} | ` +
         `${cpu ? matchingUses(cpu).map(corePercent).join(', ') : '—'} | ` +
         `${cpu ? corePercent(matchingTotal(cpu)) : '—'} | ${corePercent(cpu?.processes.broker)} | ` +
-        `${corePercent(cpu?.machine)} | ${note} |`,
+        `${corePercent(cpu?.machine)} | ${cpu ? corePercent(otherWork(cpu)) : '—'} | ${note} |`,
     );
   }
   out.push(
