@@ -255,8 +255,8 @@ class ScaleOutBench {
 
     const runs: ScaleOutRun[] = [];
     let offeredRate = o.rate;
-    for (const n of o.instances) {
-      const result = await this.runInstances(n, offeredRate);
+    for (const [position, n] of o.instances.entries()) {
+      const result = await this.runInstances(n, offeredRate, position + 1);
       runs.push(result);
       if (offeredRate === null && result.capacity && result.capacity.rate > 0) {
         offeredRate = Math.max(0.5, Math.round(result.capacity.rate * o.rateFraction * 10) / 10);
@@ -286,10 +286,18 @@ class ScaleOutBench {
     await this.publisher.disconnect().catch(() => undefined);
   }
 
-  /** One N: start, settle, warm up, capacity, steady, stop and clean up. */
-  private async runInstances(n: number, steadyRate: number | null): Promise<ScaleOutRun> {
+  /**
+   * One N: start, settle, warm up, capacity, steady, stop and clean up. `position` in the list
+   * keeps a repeated N (1,2,3,1,2,3 interleaves them against drifting load) apart: its own
+   * groups, Redis prefix, snapshots and phase names.
+   */
+  private async runInstances(
+    n: number,
+    steadyRate: number | null,
+    position: number,
+  ): Promise<ScaleOutRun> {
     const o = this.o;
-    const scope = `${o.run}-scale-${n}`;
+    const scope = `${o.run}-scale-${position}-n${n}`;
     const prefix = `bench:${scope}:`;
     const snapshots = join(tmpdir(), 'matchstream-bench', scope);
     const instances: MatchingInstance[] = [];
