@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 
 export const SCALE_OUT_USAGE = `  --scale-out-instances A,B,C
-                      matching instance counts, in order (default 1,2,3); "none" skips the section
+                      matching instance counts, in order (default 1,2,3); repeat them to
+                      interleave against drifting load (1,2,3,1,2,3); "none" skips the section
   --scale-out-population N
                       entities per side (default 2000)
   --scale-out-backlog N
