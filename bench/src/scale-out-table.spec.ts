@@ -2,6 +2,7 @@ import type { CpuWindow } from './proc-cpu';
 import type { ScaleOutRun, ScaleOutSection } from './scale-out-bench';
 import {
   capacityRatio,
+  matchingCpuPerEvent,
   matchingTotal,
   matchingUses,
   otherWork,
@@ -57,6 +58,12 @@ describe('scale-out table helpers', () => {
     expect(otherWork({ ...cpu([0.5]), machine: null })).toBeNull();
   });
 
+  it('gives the matching CPU per answered event in milliseconds', () => {
+    // (0.5 + 0.25) cores over 10 s = 7.5 CPU-seconds for 500 events = 15 ms each
+    expect(matchingCpuPerEvent(cpu([0.5, 0.25]), 500)).toBeCloseTo(15);
+    expect(matchingCpuPerEvent(cpu([0.5]), 0)).toBeNull();
+  });
+
   it('states capacity against the first run', () => {
     expect(capacityRatio(run(2, 150, [1, 1]), run(1, 100, [1]))).toBe(1.5);
     expect(capacityRatio(run(2, 150, [1, 1]), { ...run(1, 100, [1]), capacity: null })).toBeNull();
@@ -81,7 +88,8 @@ describe('scale-out table helpers', () => {
     expect(text).toContain('**2 cores**');
     expect(text).toContain('| 1 | 100.0 (400/400) | 1.00× |');
     expect(text).toContain('| 2 | 130.0 (400/400) | 1.30× |');
-    expect(text).toContain('70%, 60% | 130% | 30% | 10% | 190% | 20% |');
+    // 1.3 cores x 10 s / 400 events = 32.5 ms of matching CPU per event
+    expect(text).toContain('70%, 60% | 130% | 32.5 ms | 30% | 10% | 190% | 20% |');
     expect(text).toContain('Every instance applies every change');
   });
 });

@@ -29,6 +29,15 @@ export function matchingTotal(cpu: CpuWindow): CpuUse | null {
 }
 
 /**
+ * CPU milliseconds the matching processes together spent per answered event: what one change
+ * costs the tier. It grows with N by what each added instance repeats (the pass, per-chunk work).
+ */
+export function matchingCpuPerEvent(cpu: CpuWindow, answered: number): number | null {
+  const total = matchingTotal(cpu);
+  return total && answered > 0 ? (total.seconds * 1000) / answered : null;
+}
+
+/**
  * The machine's busy time not spent in the sampled processes (other work on the machine: Redis,
  * and whatever else runs): how much of the cores the measured processes could not have.
  */
@@ -58,8 +67,8 @@ function fixed(value: number | null | undefined, digits: number): string {
     : value.toFixed(digits);
 }
 
-function ms(value: number | undefined): string {
-  return value === undefined ? '—' : `${Math.round(value)} ms`;
+function ms(value: number | undefined, digits = 0): string {
+  return value === undefined ? '—' : `${value.toFixed(digits)} ms`;
 }
 
 export function scaleOutMarkdown(s: ScaleOutSection): string[] {
@@ -92,8 +101,9 @@ export function scaleOutMarkdown(s: ScaleOutSection): string[] {
   );
   out.push(
     `| Instances | Capacity (events/s) | vs ${first?.instances ?? 1} | Steady p50 | Steady p99 | ` +
-      'CPU per matching process (backlog) | Matching total | Broker | This process | Machine | Other work |',
-    '|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|',
+      'CPU per matching process (backlog) | Matching total | Matching CPU per event | Broker | ' +
+      'This process | Machine | Other work |',
+    '|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|',
   );
   for (const r of s.runs) {
     const c = r.capacity;
@@ -105,6 +115,7 @@ export function scaleOutMarkdown(s: ScaleOutSection): string[] {
         `${ms(r.steady?.latencyMs?.p99)} | ` +
         `${cpu ? matchingUses(cpu).map(corePercent).join(', ') : '—'} | ` +
         `${cpu ? corePercent(matchingTotal(cpu)) : '—'} | ` +
+        `${cpu && c ? ms(matchingCpuPerEvent(cpu, c.answered) ?? undefined, 1) : '—'} | ` +
         `${corePercent(cpu?.processes.broker)} | ${corePercent(cpu?.processes.bench)} | ` +
         `${corePercent(cpu?.machine)} | ${cpu ? corePercent(otherWork(cpu)) : '—'} |`,
     );
