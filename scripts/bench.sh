@@ -6,6 +6,8 @@ source "$(dirname "$0")/lib/common.sh"
 export KAFKA_PORT="${BENCH_KAFKA_PORT:-29092}" KAFKA_CONTROLLER_PORT="${BENCH_KAFKA_CONTROLLER_PORT:-29093}"
 export MS_RUN_DIR="$MS_ROOT/.run/bench"
 export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
+# The broker's pid, so the scale-out section samples its CPU beside the matching instances'.
+export BENCH_BROKER_PID_FILE="$MS_RUN_DIR/kafka/broker.pid"
 
 if [[ " $* " == *" --help "* || " $* " == *" -h "* ]]; then
   cd "$MS_ROOT" && npm run --silent build && exec node dist/bench/src/run-bench.js --help

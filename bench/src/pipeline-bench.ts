@@ -162,7 +162,7 @@ export class ServicePipeline {
 }
 
 /** A TCP port nothing listens on right now. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

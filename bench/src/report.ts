@@ -112,6 +112,8 @@ export interface BenchResults {
   search: SearchSection | null;
   maintenance: MaintenanceRun[] | null;
   endToEnd: EndToEndSection | null;
+  /** Absent in results written before the section existed. */
+  scaleOut?: ScaleOutSection | null;
   notes: string[];
 }
 
@@ -119,6 +121,8 @@ export interface BenchResults {
 
 import { maintenanceTable } from './maintenance-table';
 import type { MaintenanceRun } from './maintenance-bench';
+import type { ScaleOutSection } from './scale-out-bench';
+import { capacityRatio, scaleOutMarkdown } from './scale-out-table';
 
 export function renderMarkdown(r: BenchResults): string {
   const out: string[] = [];
@@ -257,6 +261,10 @@ export function renderMarkdown(r: BenchResults): string {
     }
   }
 
+  if (r.scaleOut) {
+    out.push('## Scale-out', '', ...scaleOutMarkdown(r.scaleOut));
+  }
+
   out.push('## Machine and configuration', '', '```json');
   out.push(JSON.stringify({ machine: r.machine, config: r.config, phases: r.phases }, null, 2));
   out.push('```', '');
@@ -349,6 +357,21 @@ export function summaryTable(r: BenchResults): string[] {
       '—',
       'info',
     ]);
+  }
+  if (r.scaleOut) {
+    const s = r.scaleOut;
+    const first = s.runs[0];
+    for (const run of s.runs.slice(1)) {
+      const ratio = capacityRatio(run, first);
+      rows.push([
+        `Scale-out capacity: ${run.instances} matching instances vs ${first.instances} (${s.cores} cores)`,
+        run.capacity ? `${fmt(run.capacity.rate, 1)} events/s` : 'not measured',
+        first.capacity ? `${fmt(first.capacity.rate, 1)} events/s` : '—',
+        ratio === null ? '—' : `${fmt(ratio, 2)}×`,
+        '—',
+        'info',
+      ]);
+    }
   }
   return [
     '| Measure | Result | Against | Ratio | Target | Status |',

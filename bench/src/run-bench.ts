@@ -10,6 +10,8 @@
  *      affected ranking, at 10k and 100k entities per side.
  *   4. End to end: both services; job events at a steady rate; publish-to-ranking latency against
  *      the raw cost of one event (embed one text + one search).
+ *   5. Scale-out: the matching tier alone with 1, 2 and 3 instances (entity vectors published
+ *      straight to the vector topic): capacity, steady p50/p99 and CPU per process, side by side.
  *
  * It reports; it never fails on a number. Progress goes to stderr, the report to stdout and to
  * bench/results/<timestamp>.{json,md}.
@@ -41,6 +43,11 @@ import { runSearchInChildProcess } from './search-process';
 import { runMaintenanceInChildProcess } from './maintenance-process';
 import type { MaintenanceRun } from './maintenance-bench';
 import type { NoiseModel } from './synthetic-vectors';
+import { embedBases } from './scale-out-bases';
+import { runScaleOut } from './scale-out-bench';
+import type { ScaleOutSection } from './scale-out-bench';
+import { SCALE_OUT_ARGS, SCALE_OUT_USAGE, brokerPid, scaleOutSettings } from './scale-out-options';
+import type { ScaleOutSettings } from './scale-out-options';
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -57,6 +64,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --e2e-seconds S     how long job events are published in the end-to-end section (default 30)
   --rate R            job events per second end to end (default 60% of the end-to-end capacity,
                       measured first by draining a backlog of 100 job events)
+${SCALE_OUT_USAGE}
   --seed N            generator seed (default 42)
   --out DIR           results folder (default bench/results)
 
@@ -74,6 +82,7 @@ interface Options {
   sigma: number;
   e2eSeconds: number;
   rate: number | null;
+  scaleOut: ScaleOutSettings;
   seed: number;
   out: string;
 }
@@ -92,6 +101,7 @@ function parseOptions(argv: string[]): Options | null {
       sigma: { type: 'string' },
       'e2e-seconds': { type: 'string', default: '30' },
       rate: { type: 'string' },
+      ...SCALE_OUT_ARGS,
       seed: { type: 'string', default: '42' },
       out: { type: 'string', default: resolve(__dirname, '../../../bench/results') },
       help: { type: 'boolean', short: 'h', default: false },
@@ -123,6 +133,7 @@ function parseOptions(argv: string[]): Options | null {
     sigma: values.sigma ? positive('sigma', values.sigma) : values.noise === 'local' ? 1.0 : 0.3,
     e2eSeconds: positive('e2e-seconds', values['e2e-seconds']),
     rate: values.rate ? positive('rate', values.rate) : null,
+    scaleOut: scaleOutSettings(values),
     seed: Math.round(Number(values.seed)),
     out: resolve(values.out),
   };
@@ -132,6 +143,10 @@ function parseOptions(argv: string[]): Options | null {
 const KAFKA_HOPS = 3;
 /** A generated job index no other phase uses. */
 const JOB_HOP_SAMPLE = 950000;
+/** First generated job index of the scale-out section's embedded documents. */
+const SCALE_OUT_JOBS = 1000000;
+/** Embedded documents per side the scale-out population is grown from (at most). */
+const SCALE_OUT_BASES = 300;
 
 const log = (line: string): void => {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -179,6 +194,7 @@ async function main(): Promise<number> {
   let search: SearchSection | null = null;
   let endToEnd: EndToEndSection | null = null;
   let maintenance: MaintenanceRun[] | null = null;
+  let scaleOut: ScaleOutSection | null = null;
   let failed = false;
 
   try {
@@ -325,6 +341,46 @@ async function main(): Promise<number> {
       overheadOverFloor: e2e.latencyMs ? e2e.latencyMs.p50 / floorMs : null,
       met: overhead !== null && overhead < TARGETS.overhead && e2e.matched === e2e.jobs,
     };
+
+    if (options.scaleOut.instances.length) {
+      // The matching tier alone: the pipeline's services stop first (its matching service would
+      // consume the section's vector events too).
+      await pipeline.stop();
+      scaleOut = await phase('scale-out', async () => {
+        // Profiles as the embedding service embedded them above; jobs embedded here the same way.
+        let profileBases = profiles.flatMap((p, i) => {
+          const vector = vectors[i];
+          return vector ? [{ payload: p.payload, vector }] : [];
+        });
+        if (profileBases.length < 2) {
+          profileBases = await embedBases(
+            embedder,
+            'profile',
+            profiles.slice(0, SCALE_OUT_BASES).map((p) => p.payload),
+          );
+        }
+        const jobBases = await embedBases(
+          embedder,
+          'job',
+          generator.jobs(SCALE_OUT_BASES, SCALE_OUT_JOBS).map((j) => j.payload),
+        );
+        return runScaleOut({
+          brokers,
+          run,
+          ...options.scaleOut,
+          rateFraction: 0.6,
+          seed: options.seed,
+          modelId: mConfig.EMBEDDING_MODEL_ID,
+          profiles: profileBases,
+          jobs: jobBases,
+          brokerPid: brokerPid(),
+          log,
+        });
+      });
+      for (const r of scaleOut.runs) {
+        if (r.error) notes.push(`Scale-out with ${r.instances} instances failed: ${r.error}`);
+      }
+    }
   } catch (error) {
     // Whatever was measured is still reported; the failure is noted and sets the exit code.
     failed = true;
@@ -360,6 +416,7 @@ async function main(): Promise<number> {
     search,
     maintenance,
     endToEnd,
+    scaleOut,
     notes,
   };
   const markdown = renderMarkdown(results);
@@ -371,7 +428,7 @@ async function main(): Promise<number> {
   writeFileSync(mdPath, markdown);
   console.log(markdown);
   console.log(`Report: ${mdPath}\nData: ${jsonPath}`);
-  return failed ? 1 : 0;
+  return failed || scaleOut?.runs.some((r) => r.error) ? 1 : 0;
 }
 
 main().then(

@@ -1,0 +1,138 @@
+/**
+ * `npm run bench:scale-out` (scripts/bench-scale-out.sh starts the bench's own broker first): the
+ * scale-out section of `npm run bench` alone. Embeds `--bases` generated profiles and jobs with the
+ * model (as the embedding service would), grows the population from them, and measures the
+ * matching tier with 1, 2 and 3 instances (scale-out-bench.ts). Report to stdout and to
+ * bench/results/scale-out-<timestamp>.{json,md}.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { TransformersEmbedder } from '@matchstream/embedding';
+import { LoadGenerator } from './load-generator';
+import { benchEnv, embeddingConfig, matchingConfig } from './pipeline-bench';
+import { loadAverage, machineInfo } from './report';
+import { embedBases } from './scale-out-bases';
+import { runScaleOut } from './scale-out-bench';
+import type { ScaleOutSection } from './scale-out-bench';
+import { SCALE_OUT_ARGS, SCALE_OUT_USAGE, brokerPid, scaleOutSettings } from './scale-out-options';
+import { scaleOutMarkdown } from './scale-out-table';
+
+const USAGE = `Usage: npm run bench:scale-out -- [options]
+
+${SCALE_OUT_USAGE}
+  --bases N           generated profiles and jobs embedded with the model to grow the population
+                      from (default 300 each)
+  --seed N            generator seed (default 42)
+  --out DIR           results folder (default bench/results)
+
+Environment: KAFKA_BROKERS (scripts/bench-scale-out.sh sets its own broker), REDIS_URL,
+EMBEDDING_MODEL_ID, MATCH_* / HNSW_* as the service reads them, BENCH_LOG_LEVEL for its logs.`;
+
+const log = (line: string): void => {
+  process.stderr.write(`[scale-out ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+};
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      ...SCALE_OUT_ARGS,
+      bases: { type: 'string', default: '300' },
+      seed: { type: 'string', default: '42' },
+      out: { type: 'string', default: resolve(__dirname, '../../../bench/results') },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const settings = scaleOutSettings(values);
+  if (settings.instances.length === 0) {
+    log('no instance counts: nothing to do');
+    return 0;
+  }
+  const bases = Number(values.bases);
+  if (!Number.isInteger(bases) || bases < 2) throw new Error('--bases must be an integer ≥ 2');
+  const seed = Math.round(Number(values.seed));
+  const started = new Date();
+  const machine = machineInfo();
+  const run = `scale-${started.getTime().toString(36)}`;
+  const brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:29092';
+  const env = benchEnv(brokers, run);
+  const eConfig = embeddingConfig(env);
+  const mConfig = matchingConfig(env);
+  log(`run ${run}: broker ${brokers}, model ${eConfig.EMBEDDING_MODEL_ID}, seed ${seed}`);
+
+  const embedder = new TransformersEmbedder({
+    modelId: eConfig.EMBEDDING_MODEL_ID,
+    modelPath: eConfig.EMBEDDING_MODEL_PATH,
+    cacheDir: eConfig.EMBEDDING_RUNTIME_CACHE_DIR,
+  });
+  let section: ScaleOutSection;
+  try {
+    await embedder.load();
+    const generator = new LoadGenerator({ seed, idPrefix: run });
+    log(`embedding ${bases} profiles and ${bases} jobs`);
+    const start = performance.now();
+    const profiles = await embedBases(
+      embedder,
+      'profile',
+      generator.profiles(bases).map((p) => p.payload),
+    );
+    const jobs = await embedBases(
+      embedder,
+      'job',
+      generator.jobs(bases).map((j) => j.payload),
+    );
+    log(`  embedded in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+    await embedder.close();
+    section = await runScaleOut({
+      brokers,
+      run,
+      ...settings,
+      rateFraction: 0.6,
+      seed,
+      modelId: mConfig.EMBEDDING_MODEL_ID,
+      profiles,
+      jobs,
+      brokerPid: brokerPid(),
+      log,
+    });
+  } finally {
+    await embedder.close().catch(() => undefined);
+  }
+
+  const finished = new Date();
+  const markdown = [
+    `# matchstream scale-out benchmark — ${started.toISOString()}`,
+    '',
+    `${machine.cpus} × ${machine.cpuModel}, ${machine.totalMemoryGiB} GiB, Node ${machine.node}; ` +
+      `load average at start ${machine.loadAverageAtStart.join(' / ')}, at end ` +
+      `${loadAverage().join(' / ')}; run took ` +
+      `${Math.round((finished.getTime() - started.getTime()) / 1000)} s.`,
+    '',
+    ...scaleOutMarkdown(section),
+  ].join('\n');
+  mkdirSync(values.out, { recursive: true });
+  const stamp = started.toISOString().replace(/[:.]/g, '-');
+  const mdPath = join(values.out, `scale-out-${stamp}.md`);
+  const jsonPath = join(values.out, `scale-out-${stamp}.json`);
+  writeFileSync(
+    jsonPath,
+    `${JSON.stringify({ startedAt: started.toISOString(), args: process.argv.slice(2), machine: { ...machine, loadAverageAtEnd: loadAverage() }, scaleOut: section }, null, 2)}\n`,
+  );
+  writeFileSync(mdPath, markdown);
+  console.log(markdown);
+  console.log(`Report: ${mdPath}\nData: ${jsonPath}`);
+  return section.runs.some((r) => r.error) ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  },
+);
