@@ -44,7 +44,6 @@ import { TEXT_BUILDER_VERSION } from '@matchstream/embedding';
 import { EventPublisher, TopicTail, createKafkaClient, ensureTopics } from '@matchstream/kafka';
 import type { OutgoingMessage } from '@matchstream/kafka';
 import { connectRedis, createRedisClient } from '@matchstream/redis';
-import { ConfigResourceTypes } from 'kafkajs';
 import type { Kafka } from 'kafkajs';
 import { Rng, emitAtRate } from './load-generator';
 import type { EmitReport } from './load-generator';
@@ -126,7 +125,7 @@ export interface ScaleOutSection {
   rateSource: string;
   /** Settings the instances run with beyond the defaults. */
   instanceSettings: Record<string, string>;
-  /** Topic settings the section changed on the bench's broker (see MATCHES_MAX_MESSAGE_BYTES). */
+  /** Topic settings the section changed on the bench's broker (none since publishing splits large sends). */
   topicSettings: Record<string, string>;
   runs: ScaleOutRun[];
 }
@@ -139,15 +138,6 @@ const INSTANCE_SETTINGS = {
   // Snapshots only at shutdown, for the same reason.
   MATCHING_SNAPSHOT_INTERVAL_MS: '0',
 };
-
-/**
- * A handover publishes every ranking the instance takes over in one produce request (and a chunk
- * every ranking it moved): at 2,000 entities per side one partition's record batch passes the
- * broker's 2 MiB `message.max.bytes`, the broker refuses it, and the instance never becomes ready
- * (reported to the service's owners). So that the section can measure a realistic population,
- * the matches topic of the bench's own broker accepts batches up to this size.
- */
-const MATCHES_MAX_MESSAGE_BYTES = String(64 * 2 ** 20);
 
 const WARM_UP_EVENTS = 20;
 /** Norm of the isotropic step an update moves an entity's vector by (then renormalised). */
@@ -242,7 +232,7 @@ class ScaleOutBench {
   async run(): Promise<ScaleOutSection> {
     const o = this.o;
     await ensureTopics(this.kafka, TOPIC_SPECS);
-    const topicSettings = await this.raiseMatchesBatchLimit();
+    const topicSettings: Record<string, string> = {};
     await this.publisher.connect();
     const otherRecords = await this.recordsOnVectorTopic();
     await this.tail.start();
@@ -563,29 +553,6 @@ class ScaleOutBench {
       value: JSON.stringify(event),
       headers: { 'x-event-id': eventId },
     };
-  }
-
-  /** See MATCHES_MAX_MESSAGE_BYTES. alterConfigs replaces a topic's overrides: keep the spec's. */
-  private async raiseMatchesBatchLimit(): Promise<Record<string, string>> {
-    const spec = TOPIC_SPECS.find((t) => t.topic === TOPICS.matches)!;
-    const config = { ...spec.config, 'max.message.bytes': MATCHES_MAX_MESSAGE_BYTES };
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      await admin.alterConfigs({
-        validateOnly: false,
-        resources: [
-          {
-            type: ConfigResourceTypes.TOPIC,
-            name: TOPICS.matches,
-            configEntries: Object.entries(config).map(([name, value]) => ({ name, value })),
-          },
-        ],
-      });
-    } finally {
-      await admin.disconnect();
-    }
-    return { [`${TOPICS.matches} max.message.bytes`]: MATCHES_MAX_MESSAGE_BYTES };
   }
 
   private async recordsOnVectorTopic(): Promise<number> {
