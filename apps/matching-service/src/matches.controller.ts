@@ -5,6 +5,7 @@ import type {
   ProfilePayload,
   RankedMatch,
 } from '@matchstream/contracts';
+import type { JobFields, JobLike, ProfileFields, ProfileLike } from '@matchstream/matching';
 import { TransformersEmbedder } from '@matchstream/embedding';
 import { EntityState } from '@matchstream/ranking';
 import type { StoredEntity } from '@matchstream/ranking';
@@ -43,6 +44,7 @@ export class MatchesController {
     return this.found(this.rankings.get('profile', id), `no matches for profile ${id}`);
   }
 
+  /** The job as the index keeps it: id, version, model, match fields (not the whole document). */
   @Get('entities/jobs/:id')
   job(@Param('id', idPipe) id: string): StoredEntity<JobPayload> {
     return this.found(this.state.jobs.get(id), `unknown job ${id}`);
@@ -60,22 +62,25 @@ export class MatchesController {
     @Body(new ZodValidationPipe(searchRequest)) request: SearchRequest,
   ): Promise<{ hits: SearchHit[] }> {
     const { filters } = request;
-    const keep = (d: { location?: { country: string }; categories: string[] }, modes: string[]) =>
+    const keep = (
+      d: { location?: { country: string }; categories: readonly string[] },
+      modes: readonly string[],
+    ) =>
       (!filters.countries ||
         (d.location !== undefined && filters.countries.includes(d.location.country))) &&
       (!filters.workModes || modes.some((m) => filters.workModes!.includes(m as never))) &&
       (!filters.categories || d.categories.some((c) => filters.categories!.includes(c)));
-    const keepProfile = (p: ProfilePayload) => keep(p, p.workModes);
-    const keepJob = (j: JobPayload) => keep(j, [j.remotePolicy]);
+    const keepProfile = (p: ProfileFields) => keep(p, p.workModes);
+    const keepJob = (j: JobFields) => keep(j, [j.remotePolicy]);
 
     if (request.entityId !== undefined) {
       const ranked =
         request.target === 'profiles'
           ? this.rankFor('job', request.entityId, (job, v) =>
-              this.engine.candidatesForJob(job as JobPayload, v, request.k, keepProfile),
+              this.engine.candidatesForJob(job as JobLike, v, request.k, keepProfile),
             )
           : this.rankFor('profile', request.entityId, (p, v) =>
-              this.engine.jobsForProfile(p as ProfilePayload, v, request.k, keepJob),
+              this.engine.jobsForProfile(p as ProfileLike, v, request.k, keepJob),
             );
       return {
         hits: ranked.map((m) => ({
@@ -113,7 +118,7 @@ export class MatchesController {
   private rankFor(
     type: 'job' | 'profile',
     id: string,
-    rank: (document: JobPayload | ProfilePayload, vector: Float32Array) => RankedMatch[],
+    rank: (fields: JobFields | ProfileFields, vector: Float32Array) => RankedMatch[],
   ): RankedMatch[] {
     const entity = type === 'job' ? this.state.jobs.get(id) : this.state.profiles.get(id);
     const vector = (type === 'job' ? this.state.jobIndex : this.state.profileIndex).getVector(id);
