@@ -7,6 +7,7 @@ import type {
 } from '@matchstream/contracts';
 import { canonicalSkill, extractSkills, skillsInJob } from './skill-extraction';
 import { normaliseSkill } from './skill-names';
+import { encodeSkillText } from './skill-text';
 
 /**
  * What matching reads of a posting, and nothing else: the hard-constraint fields, the scored
@@ -51,9 +52,9 @@ export interface ProfileFields {
   /** The vocabulary's skills the prose names (canonicalSkill keys). */
   readonly skillsInText: readonly string[];
   /**
-   * Headline, summary, wishes and work history as whole-word skill look-ups read them (lower case,
-   * words separated by one space, padded): a posting may ask for any skill, in the vocabulary or
-   * not, and a candidate who names it in their history has it. One byte per character.
+   * Headline, summary, wishes and work history as whole-word skill look-ups read them: a posting
+   * may ask for any skill, in the vocabulary or not, and a candidate who names it in their history
+   * has it. Kept as word codes (see skill-text.ts: one to three bytes a word), not as text.
    */
   readonly skillText: string;
 }
@@ -104,7 +105,7 @@ export function toProfileFields(profile: ProfilePayload): ProfileFields {
     skills: profile.skills.map(normaliseSkill),
     canonicalSkills: profile.skills.map(canonicalSkill),
     skillsInText: extractSkills(skillText).map(canonicalSkill),
-    skillText,
+    skillText: encodeSkillText(skillText),
   });
 }
 
@@ -149,6 +150,12 @@ export function profileFields(
     // Flattened: a string built by replace() may be a tree of slices of the original prose.
     skillText: flatOneByte(raw.skillText),
   };
+}
+
+/** The match fields as an API shows them: without the coded prose, which only look-ups read. */
+export function publicProfileFields(fields: ProfileFields): Omit<ProfileFields, 'skillText'> {
+  const { skillText: _coded, ...shown } = fields;
+  return shown;
 }
 
 /** The prose skill look-ups search (headline, summary, wishes, work history). */

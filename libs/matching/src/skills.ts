@@ -2,6 +2,8 @@ import { canonicalSkill, extractSkills } from './skill-extraction';
 import { SYNONYMS, normaliseSkill } from './skill-names';
 import { normaliseSkillText } from './match-fields';
 import type { ProfileFields } from './match-fields';
+import { encodeSkillText, skillPhrase, skillTextIncludes } from './skill-text';
+import type { SkillPhrase } from './skill-text';
 
 export { normaliseSkill } from './skill-names';
 
@@ -27,7 +29,7 @@ export class SkillMatcher {
       skills: skills.map(normaliseSkill),
       canonicalSkills: skills.map(canonicalSkill),
       skillsInText: extractSkills(skillText).map(canonicalSkill),
-      skillText,
+      skillText: encodeSkillText(skillText),
     };
   }
 
@@ -51,7 +53,7 @@ export function hasSkill(profile: ProfileSkills, skill: string): boolean {
   if (profile.skills.includes(wanted.normalised)) return true;
   if (profile.canonicalSkills.includes(wanted.key)) return true;
   if (profile.skillsInText.includes(wanted.key)) return true;
-  for (const form of wanted.forms) if (profile.skillText.includes(form)) return true;
+  for (const form of wanted.forms) if (skillTextIncludes(profile.skillText, form)) return true;
   return false;
 }
 
@@ -59,8 +61,8 @@ interface SkillQuery {
   normalised: string;
   /** canonicalSkill(skill). */
   key: string;
-  /** Every spelling to look for in a text, padded with spaces (whole words only). */
-  forms: readonly string[];
+  /** Every spelling to look for in a text (whole words only). */
+  forms: readonly SkillPhrase[];
 }
 
 /**
@@ -85,7 +87,7 @@ function skillQuery(skill: string): SkillQuery {
   query = {
     normalised,
     key: canonicalSkill(skill),
-    forms: [...forms].filter(Boolean).map((form) => ` ${form} `),
+    forms: [...forms].filter(Boolean).map(skillPhrase),
   };
   if (queries.size >= MAX_QUERIES) queries.clear();
   queries.set(skill, query);

@@ -1,5 +1,12 @@
 import type { EntityType, JobPayload, ProfilePayload } from '@matchstream/contracts';
-import { jobFields, profileFields, toJobFields, toProfileFields } from '@matchstream/matching';
+import {
+  adoptSkillTextWords,
+  jobFields,
+  profileFields,
+  skillTextWords,
+  toJobFields,
+  toProfileFields,
+} from '@matchstream/matching';
 import type { JobFields, ProfileFields } from '@matchstream/matching';
 import { HnswVectorIndex } from '@matchstream/vector-index';
 import type { HnswIndexOptions } from '@matchstream/vector-index';
@@ -44,6 +51,8 @@ export const STATE_FORMAT = 2;
 
 export interface SerialisedEntityState {
   format: typeof STATE_FORMAT;
+  /** The word list profiles' coded prose refers to (skill-text.ts in @matchstream/matching). */
+  skillWords: readonly string[];
   profiles: SerialisedEntity<ProfileFields>[];
   jobs: SerialisedEntity<JobFields>[];
   versions: [string, number][];
@@ -95,9 +104,10 @@ export class EntityState {
     if (restored) {
       // Ids are taken from the index, so each id string is held once (the index holds it anyway).
       const idOf = (index: HnswVectorIndex, id: string) => index.idOf(id) ?? id;
+      const recode = adoptSkillTextWords(restored.skillWords);
       for (const [rawId, version, modelId, fields] of restored.profiles) {
         const id = idOf(this.profileIndex, rawId);
-        const document = profileFields(fields);
+        const document = profileFields({ ...fields, skillText: recode(fields.skillText) });
         this.profiles.set(id, { id, version, document, modelId: internModel(modelId) });
         this.profileCategories.set(id, document.categories);
       }
@@ -138,6 +148,7 @@ export class EntityState {
       ]);
     return {
       format: STATE_FORMAT,
+      skillWords: skillTextWords().slice(),
       profiles: entries<ProfileFields>(this.profiles),
       jobs: entries<JobFields>(this.jobs),
       versions: (['profile', 'job'] as const).flatMap((type) =>
