@@ -1,14 +1,9 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
-import type {
-  JobPayload,
-  MatchRankingEvent,
-  ProfilePayload,
-  RankedMatch,
-} from '@matchstream/contracts';
+import type { MatchRankingEvent, RankedMatch } from '@matchstream/contracts';
+import { publicProfileFields } from '@matchstream/matching';
 import type { JobFields, JobLike, ProfileFields, ProfileLike } from '@matchstream/matching';
 import { TransformersEmbedder } from '@matchstream/embedding';
 import { EntityState } from '@matchstream/ranking';
-import type { StoredEntity } from '@matchstream/ranking';
 import { MatchEngine } from './match-engine';
 import { RankingStore } from './ranking.store';
 import { entityIdParam, searchRequest } from './search.request';
@@ -16,6 +11,13 @@ import type { SearchRequest } from './search.request';
 import { ZodValidationPipe } from './zod-validation.pipe';
 
 const idPipe = new ZodValidationPipe(entityIdParam);
+
+interface EntityView<F> {
+  id: string;
+  version: number;
+  modelId: string;
+  fields: F;
+}
 
 interface SearchHit {
   id: string;
@@ -44,15 +46,24 @@ export class MatchesController {
     return this.found(this.rankings.get('profile', id), `no matches for profile ${id}`);
   }
 
-  /** The job as the index keeps it: id, version, model, match fields (not the whole document). */
+  /**
+   * An indexed job as the service keeps it: id, version, model and its match fields (what
+   * matching reads of it), not the whole document, which the service does not keep.
+   */
   @Get('entities/jobs/:id')
-  job(@Param('id', idPipe) id: string): StoredEntity<JobPayload> {
-    return this.found(this.state.jobs.get(id), `unknown job ${id}`);
+  job(@Param('id', idPipe) id: string): EntityView<JobFields> {
+    const { document, ...entity } = this.found(this.state.jobs.get(id), `unknown job ${id}`);
+    return { ...entity, fields: document };
   }
 
+  /** An indexed profile: as a job, without the coded prose (only skill look-ups read it). */
   @Get('entities/profiles/:id')
-  profile(@Param('id', idPipe) id: string): StoredEntity<ProfilePayload> {
-    return this.found(this.state.profiles.get(id), `unknown profile ${id}`);
+  profile(@Param('id', idPipe) id: string): EntityView<Omit<ProfileFields, 'skillText'>> {
+    const { document, ...entity } = this.found(
+      this.state.profiles.get(id),
+      `unknown profile ${id}`,
+    );
+    return { ...entity, fields: publicProfileFields(document) };
   }
 
   /** Ad-hoc search: counterparts of an indexed entity (hybrid score), or nearest to free text. */
