@@ -8,7 +8,9 @@
  *      (1M with --full), build rate and memory per vector.
  *   3. Ranking maintenance: the cost of one entity event to the exact maintenance of every
  *      affected ranking, at 10k and 100k entities per side.
- *   4. End to end: both services; job events at a steady rate; publish-to-ranking latency against
+ *   4. Memory and start-up: the matching core's bytes per entity at 100k entities per side (1M
+ *      with --full), and its start-up from a snapshot against a replay of the log.
+ *   5. End to end: both services; job events at a steady rate; publish-to-ranking latency against
  *      the raw cost of one event (embed one text + one search).
  *
  * It reports; it never fails on a number. Progress goes to stderr, the report to stdout and to
@@ -40,6 +42,8 @@ import type { BenchResults, EmbeddingSection, EndToEndSection, SearchSection } f
 import { runSearchInChildProcess } from './search-process';
 import { runMaintenanceInChildProcess } from './maintenance-process';
 import type { MaintenanceRun } from './maintenance-bench';
+import { runMemoryInChildProcesses } from './memory-process';
+import type { MemoryRun } from './memory-bench';
 import type { NoiseModel } from './synthetic-vectors';
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -52,6 +56,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --sizes A,B         search set sizes (default 10000,100000; --full adds 1000000)
   --maintenance-sizes A,B
                       entities per side in the ranking maintenance section (default 10000,100000)
+  --memory-sizes A,B  entities per side in the memory section (default 100000; --full adds 1000000)
   --noise M           local (default) or isotropic: how the search sets are grown
   --sigma X           noise scale (default 1.0 local, 0.3 isotropic)
   --e2e-seconds S     how long job events are published in the end-to-end section (default 30)
@@ -70,6 +75,7 @@ interface Options {
   queries: number;
   sizes: number[];
   maintenanceSizes: number[];
+  memorySizes: number[];
   noise: NoiseModel;
   sigma: number;
   e2eSeconds: number;
@@ -88,6 +94,7 @@ function parseOptions(argv: string[]): Options | null {
       queries: { type: 'string', default: '200' },
       sizes: { type: 'string' },
       'maintenance-sizes': { type: 'string', default: '10000,100000' },
+      'memory-sizes': { type: 'string', default: '100000' },
       noise: { type: 'string', default: 'local' },
       sigma: { type: 'string' },
       'e2e-seconds': { type: 'string', default: '30' },
@@ -119,6 +126,13 @@ function parseOptions(argv: string[]): Options | null {
     maintenanceSizes: values['maintenance-sizes']
       .split(',')
       .map((s) => Math.round(positive('maintenance-sizes', s))),
+    memorySizes: (() => {
+      const memory = values['memory-sizes']
+        .split(',')
+        .map((s) => Math.round(positive('memory-sizes', s)));
+      if (values.full && !memory.includes(1000000)) memory.push(1000000);
+      return memory;
+    })(),
     noise: values.noise,
     sigma: values.sigma ? positive('sigma', values.sigma) : values.noise === 'local' ? 1.0 : 0.3,
     e2eSeconds: positive('e2e-seconds', values['e2e-seconds']),
@@ -179,6 +193,7 @@ async function main(): Promise<number> {
   let search: SearchSection | null = null;
   let endToEnd: EndToEndSection | null = null;
   let maintenance: MaintenanceRun[] | null = null;
+  let memory: MemoryRun[] | null = null;
   let failed = false;
 
   try {
@@ -279,6 +294,26 @@ async function main(): Promise<number> {
       ),
     );
 
+    memory = await phase('memory', () =>
+      runMemoryInChildProcesses(
+        {
+          sizes: options.memorySizes,
+          seed: options.seed,
+          topK: mConfig.MATCH_TOP_K,
+          reserve: mConfig.MATCH_RANKING_RESERVE,
+          m: mConfig.HNSW_M,
+          efConstruction: mConfig.HNSW_EF_CONSTRUCTION,
+          efSearch: mConfig.HNSW_EF_SEARCH,
+          profileTextChars: 2500,
+          served: true,
+          snapshot: true,
+          passSample: 50,
+        },
+        bases,
+        log,
+      ),
+    );
+
     const hop = await phase('kafka hop', () =>
       measureKafkaHop(
         pipeline,
@@ -359,6 +394,7 @@ async function main(): Promise<number> {
     embedding,
     search,
     maintenance,
+    memory,
     endToEnd,
     notes,
   };
