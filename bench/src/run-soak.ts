@@ -8,8 +8,9 @@
  *   entities it holds (least squares over the samples after the first third).
  * - `churn`: a fixed population (SOAK_POPULATION entities, published first and waited for), then
  *   updates (new content, so new vectors), removals and re-adds of removed entities over it. The
- *   state's size stays the same, so memory must stay flat: the slope of RSS against events
- *   published after the first third of the churn is reported in MiB per 10,000 events, flat when
+ *   state's size stays the same, so memory must stay flat: the slope of RSS against events taken
+ *   in (published, for the embedding service; entity-vector events consumed, for the matching
+ *   service) after the first third of the churn is reported in MiB per 10,000 events, flat when
  *   below SOAK_FLAT_MIB (2 MiB per 10,000 events, about 200 bytes an event).
  */
 import { TOPICS, entityTypeOf, inputTopicFor } from '@matchstream/contracts';
@@ -36,6 +37,8 @@ interface Sample {
   rssMiB: Record<string, number>;
   /** Entities the matching service holds (both indexes). */
   entities: number;
+  /** Entity-vector events the matching service has consumed (what its memory follows). */
+  consumed: number;
   lag: number;
   e2eP50: number;
   e2eP99: number;
@@ -53,6 +56,11 @@ function sum(text: string, pattern: RegExp): number {
 }
 
 const entitiesIn = (metrics: string) => sum(metrics, /^matchstream_index_entries\{[^}]*\} (\S+)/gm);
+const consumedIn = (metrics: string) =>
+  sum(
+    metrics,
+    /^matchstream_events_consumed_total\{topic="matchstream\.entity-vectors[^}]*\} (\S+)/gm,
+  );
 
 /** Quantile of the end-to-end histogram over the window between two scrapes. */
 function windowQuantile(before: string, after: string, q: number): number {
@@ -223,9 +231,9 @@ async function main(): Promise<void> {
     `soak (${workload}): ${minutes} min at ${rate} events/s (1 job per 4 profiles), sampling every ${sampleEveryMs / 1000} s`,
   );
   console.log(
-    '| min | RSS embedding MiB | RSS matching MiB | entities | lag | e2e p50 s | e2e p99 s | published |',
+    '| min | RSS embedding MiB | RSS matching MiB | entities | consumed by matching | lag | e2e p50 s | e2e p99 s | published |',
   );
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const started = Date.now();
   while (Date.now() < deadline) {
     await publish([events.next()]);
@@ -242,6 +250,7 @@ async function main(): Promise<void> {
           matching: sum(now[1], /^process_resident_memory_bytes\{[^}]*\} (\S+)/gm) / 2 ** 20,
         },
         entities: entitiesIn(now[1]),
+        consumed: consumedIn(now[1]),
         lag: sum(now[0] + now[1], /^matchstream_consumer_lag\{[^}]*\} (\S+)/gm),
         e2eP50: windowQuantile(previous[1], now[1], 0.5),
         e2eP99: windowQuantile(previous[1], now[1], 0.99),
@@ -250,7 +259,7 @@ async function main(): Promise<void> {
       previous = now;
       samples.push(sample);
       console.log(
-        `| ${sample.at.toFixed(1)} | ${sample.rssMiB.embedding.toFixed(0)} | ${sample.rssMiB.matching.toFixed(0)} | ${sample.entities} | ${sample.lag} | ${sample.e2eP50} | ${sample.e2eP99} | ${published} |`,
+        `| ${sample.at.toFixed(1)} | ${sample.rssMiB.embedding.toFixed(0)} | ${sample.rssMiB.matching.toFixed(0)} | ${sample.entities} | ${sample.consumed} | ${sample.lag} | ${sample.e2eP50} | ${sample.e2eP99} | ${published} |`,
       );
     }
   }
@@ -277,12 +286,17 @@ async function main(): Promise<void> {
         `(slope over ${settled.length} samples, ${settled[0].entities} → ${settled.at(-1)!.entities} entities)`,
     );
   } else {
+    // Against the events each service has taken in: when the pipeline lags, published ones
+    // have not reached the matching service yet.
+    const takenIn = { embedding: (s: Sample) => s.published, matching: (s: Sample) => s.consumed };
     for (const name of ['embedding', 'matching'] as const) {
-      const perEvent = slope(settled.map((s) => [s.published, s.rssMiB[name]]));
+      const perEvent = slope(settled.map((s) => [takenIn[name](s), s.rssMiB[name]]));
       const per10k = perEvent * 10000;
+      const first = takenIn[name](settled[0]);
+      const last = takenIn[name](settled.at(-1)!);
       console.log(
         `${name}: ${per10k.toFixed(2)} MiB per 10,000 events after warm-up ` +
-          `(slope over ${settled.length} samples, events ${settled[0].published} → ${settled.at(-1)!.published}; ` +
+          `(slope over ${settled.length} samples, events ${first} → ${last}; ` +
           `entities ${settled[0].entities} → ${settled.at(-1)!.entities}): ${per10k < flatMiB ? 'flat' : 'NOT FLAT'}`,
       );
     }
