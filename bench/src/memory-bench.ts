@@ -65,6 +65,11 @@ export interface MemoryOptions {
   served: boolean;
   /** Ranking passes timed for the replay estimate. */
   passSample: number;
+  /**
+   * The leak check: churn events (updates with new content, removals, re-adds) over a small
+   * population with exact rankings, maintained as the service does (0: none). See runChurnCheck.
+   */
+  churnEvents: number;
   bases?: readonly Float32Array[];
   dimension?: number;
   log?: (message: string) => void;
@@ -90,6 +95,8 @@ export interface MemoryRun {
   withRankings: PerEntity;
   /** Every subject's explained top K as objects on top (the served copy), when measured. */
   withServed: PerEntity | null;
+  /** The leak check (runChurnCheck), when run. */
+  churn: ChurnCheck | null;
   /** The same process's RSS in MiB at the end of the build and with rankings. */
   rssMiB: { baseline: number; state: number; withRankings: number };
   meanRankingEntries: number;
@@ -135,7 +142,9 @@ export function perEntity(
 export async function runMemoryBuild(
   options: MemoryOptions,
   snapshotDir?: string,
-): Promise<Omit<MemoryRun, 'snapshot'> & { snapshotWrite?: { seconds: number; bytes: number } }> {
+): Promise<
+  Omit<MemoryRun, 'snapshot' | 'churn'> & { snapshotWrite?: { seconds: number; bytes: number } }
+> {
   const log = options.log ?? (() => undefined);
   const { perSide } = options;
   const entities = perSide * 2;
@@ -276,6 +285,137 @@ export async function runMemoryBuild(
   };
 }
 
+export interface ChurnCheck {
+  perSide: number;
+  events: number;
+  /** V8 heap after full GCs, per round of events, in MiB (the first after warm-up). */
+  heapMiB: number[];
+  /** Least-squares slope of the heap over the rounds, per 10,000 events, in MiB. */
+  heapMiBPer10k: number;
+  /** The same for RSS. */
+  rssMiBPer10k: number;
+  /** Population after each round (removals and re-adds move it a little). */
+  entities: number[];
+}
+
+/**
+ * Tells a leak from growth: a fixed population (`perSide` per side, exact rankings) then rounds of
+ * churn events (updates with new content, removals, and re-adds of the removed, at most 1% of the
+ * population away at a time; each maintained as the service does), the heap read after full GCs after each round. The state's size does not change,
+ * so neither may memory: the slope over the rounds is what each event leaves behind. Nothing of
+ * the bench's own is kept per event.
+ */
+export async function runChurnCheck(options: {
+  perSide: number;
+  events: number;
+  rounds: number;
+  seed: number;
+  topK: number;
+  reserve: number;
+  profileTextChars: number;
+  dimension?: number;
+}): Promise<ChurnCheck> {
+  const { perSide } = options;
+  const dimension = options.dimension ?? 384;
+  const vectors = vectorSource(
+    { perSide, events: 0, seed: options.seed, topK: 0, reserve: 0, dimension },
+    0,
+    dimension,
+  );
+  const generators = [42, 43, 44].map((seed) => new LoadGenerator({ seed, idPrefix: 'churn' }));
+  const state = new EntityState({
+    dimension,
+    initialCapacity: perSide,
+    m: 16,
+    efConstruction: 40,
+    efSearch: 100,
+  });
+  const document = (type: EntityType, index: number, variant: number) =>
+    type === 'profile'
+      ? lengthened(generators[variant].profile(index).payload, options.profileTextChars, index)
+      : generators[variant].job(index).payload;
+  const id = (type: EntityType, index: number) =>
+    type === 'profile' ? generators[0].profileId(index) : generators[0].jobId(index);
+  for (let i = 0; i < perSide; i++) {
+    for (const type of ['profile', 'job'] as const)
+      apply(state, eventJson(type, id(type, i), document(type, i, 0), vectors(0)));
+  }
+  const book = new RankingBook(options.topK, options.topK + options.reserve);
+  const maintainer = new RankingMaintainer(
+    state,
+    new PairScorer({ weights: DEFAULT_WEIGHTS, minScore: 0 }),
+    book,
+  );
+  maintainer.fillMissing();
+  const rng = Rng.seeded(options.seed, 'churn', perSide);
+  // Removed ids wait here for their re-add: at most 1% of the population is ever away.
+  const away: [EntityType, number][] = [];
+  const churn = (events: number) => {
+    for (let e = 0; e < events; e++) {
+      const roll = rng.next();
+      let type: EntityType = rng.next() < 0.5 ? 'profile' : 'job';
+      let index = rng.int(0, perSide - 1);
+      let remove = false;
+      if (roll < 0.2 && away.length > 0)
+        [type, index] = away.splice(rng.int(0, away.length - 1), 1)[0];
+      else if (
+        roll < 0.4 &&
+        away.length < perSide / 50 &&
+        state.side(type).entities.has(id(type, index))
+      ) {
+        remove = true;
+        away.push([type, index]);
+      } else if (!state.side(type).entities.has(id(type, index))) continue;
+      const entityId = id(type, index);
+      const version = (state.versionOf(type, entityId) ?? 0) + 1;
+      if (remove) state.remove(type, entityId, version);
+      else
+        apply(
+          state,
+          eventJson(type, entityId, document(type, index, rng.int(0, 2)), vectors(0), version),
+        );
+      maintainer.apply([`${type}:${entityId}`]);
+    }
+  };
+  const perRound = Math.ceil(options.events / options.rounds);
+  // One round first, unmeasured: the first events of each kind compile code and fill caches.
+  churn(perRound);
+  const heap: number[] = [];
+  const rss: number[] = [];
+  const entities: number[] = [];
+  for (let round = 0; round <= options.rounds; round++) {
+    if (round > 0) churn(perRound);
+    const usage = await measure();
+    heap.push(usage.heapUsed / MiB);
+    rss.push(usage.rss / MiB);
+    entities.push(state.profiles.size + state.jobs.size);
+  }
+  const per10k = (values: number[]) =>
+    leastSquaresSlope(values.map((v, round) => [round * perRound, v])) * 10000;
+  return {
+    perSide,
+    events: perRound * options.rounds,
+    heapMiB: heap,
+    heapMiBPer10k: per10k(heap),
+    rssMiBPer10k: per10k(rss),
+    entities,
+  };
+}
+
+/** Least-squares slope of y against x. */
+export function leastSquaresSlope(points: readonly [number, number][]): number {
+  const n = points.length;
+  const mx = points.reduce((s, [x]) => s + x, 0) / n;
+  const my = points.reduce((s, [, y]) => s + y, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (const [x, y] of points) {
+    sxy += (x - mx) * (y - my);
+    sxx += (x - mx) ** 2;
+  }
+  return sxx === 0 ? NaN : sxy / sxx;
+}
+
 /** Loads the snapshot as a restarting service does (run in a fresh process with --expose-gc). */
 export async function measureSnapshotLoad(
   snapshotDir: string,
@@ -302,8 +442,9 @@ export async function measureSnapshotLoad(
   // Kept reachable until measured.
   const held = { state: loaded.state, book };
   const after = await measure();
-  if (held.state.profiles.size !== options.perSide) throw new Error('snapshot lost profiles');
-  return { loadSeconds, loaded: perEntity(baseline, after, options.perSide * 2) };
+  const entities = held.state.profiles.size + held.state.jobs.size;
+  if (held.book.size !== entities) throw new Error('the snapshot lacks rankings');
+  return { loadSeconds, loaded: perEntity(baseline, after, entities) };
 }
 
 export function temporarySnapshotDir(): string {
@@ -330,13 +471,14 @@ function eventJson(
   id: string,
   document: ProfilePayloadInput | JobPayloadInput,
   vector: Float32Array,
+  version = 1,
 ): string {
   const at = '2026-01-01T00:00:00.000Z';
   return JSON.stringify({
     schemaVersion: 1,
-    sourceEventId: `${id}-e1`,
+    sourceEventId: `${id}-e${version}`,
     entityId: id,
-    entityVersion: 1,
+    entityVersion: version,
     occurredAt: at,
     producedAt: at,
     modelId: 'intfloat/e5-small-v2',

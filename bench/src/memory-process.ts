@@ -6,10 +6,10 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { measureSnapshotLoad, runMemoryBuild } from './memory-bench';
+import { measureSnapshotLoad, runChurnCheck, runMemoryBuild } from './memory-bench';
 import type { MemoryOptions, MemoryRun } from './memory-bench';
 
 export type MemoryJob = Omit<MemoryOptions, 'perSide' | 'bases' | 'log' | 'dimension'> & {
@@ -61,7 +61,14 @@ export async function runMemoryInChildProcesses(
         };
         rmSync(snapshotDir, { recursive: true, force: true });
       }
-      runs.push({ ...build, snapshot });
+      const churn = job.churnEvents
+        ? await child<Awaited<ReturnType<typeof runChurnCheck>>>(
+            { phase: 'churn', options, snapshotDir },
+            dir,
+            log,
+          )
+        : null;
+      runs.push({ ...build, snapshot, churn });
     }
     return runs;
   } finally {
@@ -70,7 +77,7 @@ export async function runMemoryInChildProcesses(
 }
 
 interface ChildRequest {
-  phase: 'build' | 'load';
+  phase: 'build' | 'load' | 'churn';
   options: MemoryOptions;
   bases?: string;
   snapshotDir?: string;
@@ -86,7 +93,16 @@ async function child<T>(
   writeFileSync(requestFile, JSON.stringify(request));
   const process_ = execFile(
     process.execPath,
-    ['--expose-gc', __filename, '--request', requestFile, '--result', resultFile],
+    [
+      '--expose-gc',
+      // V8's default heap limit (about 4 GiB) is below what a million entities per side need.
+      `--max-old-space-size=${Math.floor((totalmem() * 0.75) / 2 ** 20)}`,
+      __filename,
+      '--request',
+      requestFile,
+      '--result',
+      resultFile,
+    ],
     { maxBuffer: 16 * 1024 * 1024 },
   );
   process_.stderr?.on('data', (chunk: Buffer) =>
@@ -110,6 +126,19 @@ async function child<T>(
 async function serve(request: ChildRequest): Promise<unknown> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const { options } = request;
+  if (request.phase === 'churn') {
+    // A small population: exact rankings, and every event maintained, in seconds.
+    return runChurnCheck({
+      perSide: 2000,
+      events: options.churnEvents,
+      rounds: 5,
+      seed: options.seed,
+      topK: options.topK,
+      reserve: options.reserve,
+      profileTextChars: options.profileTextChars,
+      dimension: options.dimension,
+    });
+  }
   if (request.phase === 'load') {
     return measureSnapshotLoad(request.snapshotDir!, {
       ...options,

@@ -16,6 +16,18 @@ export function memoryTable(runs: readonly MemoryRun[]): string[] {
         `${(r.documentBytes.profile / 1024).toFixed(1)} / ${(r.documentBytes.job / 1024).toFixed(1)} KiB |`,
     ),
     '',
+    '| leak check: per side | churn events | heap after each round, MiB | slope per 10k events: heap / RSS | entities |',
+    '|---|---|---|---|---|',
+    ...runs
+      .filter((r) => r.churn)
+      .map((r) => {
+        const c = r.churn!;
+        return (
+          `| ${c.perSide.toLocaleString('en')} | ${c.events} | ${c.heapMiB.map((h) => h.toFixed(1)).join(', ')} | ` +
+          `${c.heapMiBPer10k.toFixed(2)} / ${c.rssMiBPer10k.toFixed(2)} MiB | ${c.entities.join(', ')} |`
+        );
+      }),
+    '',
     '| per side | snapshot on disk | snapshot write s | start-up from the snapshot s | KiB per entity after loading it (RSS) | replay from the log: state s (efConstruction) | + rankings s (estimated: 2N passes of … ms / 2) |',
     '|---|---|---|---|---|---|---|',
     ...runs.map(

@@ -22,6 +22,8 @@ const USAGE = `Usage: npm run bench:memory -- [options]
   --no-served            skip the served copy (every subject's explained top K as objects)
   --no-snapshot          skip writing and loading the service's snapshot
   --pass-sample N        ranking passes timed for the replay estimate (default 50)
+  --churn N              churn events (updates, removals, re-adds) maintained after the rest;
+                         memory must not grow with them (default 5000, over 2,000 per side; 0: none)
   --seed N               (default 42)
   --json FILE            also write the runs as JSON`;
 
@@ -38,6 +40,7 @@ async function main(): Promise<number> {
       'no-served': { type: 'boolean', default: false },
       'no-snapshot': { type: 'boolean', default: false },
       'pass-sample': { type: 'string', default: '50' },
+      churn: { type: 'string', default: '5000' },
       seed: { type: 'string', default: '42' },
       json: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -62,6 +65,7 @@ async function main(): Promise<number> {
       served: !values['no-served'],
       snapshot: !values['no-snapshot'],
       passSample: Number(values['pass-sample']),
+      churnEvents: Number(values.churn),
     },
     undefined,
     (line) => console.error(line),
