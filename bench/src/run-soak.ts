@@ -39,6 +39,8 @@ interface Sample {
   entities: number;
   /** Entity-vector events the matching service has consumed (what its memory follows). */
   consumed: number;
+  /** The matching service's V8 heap in use (with garbage not yet collected), MiB. */
+  matchingHeapMiB: number;
   lag: number;
   e2eP50: number;
   e2eP99: number;
@@ -231,9 +233,9 @@ async function main(): Promise<void> {
     `soak (${workload}): ${minutes} min at ${rate} events/s (1 job per 4 profiles), sampling every ${sampleEveryMs / 1000} s`,
   );
   console.log(
-    '| min | RSS embedding MiB | RSS matching MiB | entities | consumed by matching | lag | e2e p50 s | e2e p99 s | published |',
+    '| min | RSS embedding MiB | RSS matching MiB | heap matching MiB | entities | consumed by matching | lag | e2e p50 s | e2e p99 s | published |',
   );
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const started = Date.now();
   while (Date.now() < deadline) {
     await publish([events.next()]);
@@ -251,6 +253,7 @@ async function main(): Promise<void> {
         },
         entities: entitiesIn(now[1]),
         consumed: consumedIn(now[1]),
+        matchingHeapMiB: sum(now[1], /^nodejs_heap_size_used_bytes\{[^}]*\} (\S+)/gm) / 2 ** 20,
         lag: sum(now[0] + now[1], /^matchstream_consumer_lag\{[^}]*\} (\S+)/gm),
         e2eP50: windowQuantile(previous[1], now[1], 0.5),
         e2eP99: windowQuantile(previous[1], now[1], 0.99),
@@ -259,7 +262,7 @@ async function main(): Promise<void> {
       previous = now;
       samples.push(sample);
       console.log(
-        `| ${sample.at.toFixed(1)} | ${sample.rssMiB.embedding.toFixed(0)} | ${sample.rssMiB.matching.toFixed(0)} | ${sample.entities} | ${sample.consumed} | ${sample.lag} | ${sample.e2eP50} | ${sample.e2eP99} | ${published} |`,
+        `| ${sample.at.toFixed(1)} | ${sample.rssMiB.embedding.toFixed(0)} | ${sample.rssMiB.matching.toFixed(0)} | ${sample.matchingHeapMiB.toFixed(0)} | ${sample.entities} | ${sample.consumed} | ${sample.lag} | ${sample.e2eP50} | ${sample.e2eP99} | ${published} |`,
       );
     }
   }
@@ -300,6 +303,12 @@ async function main(): Promise<void> {
           `entities ${settled[0].entities} → ${settled.at(-1)!.entities}): ${per10k < flatMiB ? 'flat' : 'NOT FLAT'}`,
       );
     }
+    const heapPer10k = slope(settled.map((s) => [s.consumed, s.matchingHeapMiB])) * 10000;
+    console.log(
+      `matching: V8 heap in use ${heapPer10k.toFixed(2)} MiB per 10,000 events (sampled with ` +
+        'garbage in it: a sawtooth; RSS follows the heap V8 keeps, which grows for a while after ' +
+        'a start, so judge runs of 20 minutes or more)',
+    );
   }
   console.log(
     `topics: ${TOPICS.profileEvents}, ${TOPICS.jobEvents}; ${events.published} events published`,
