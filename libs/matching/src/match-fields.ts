@@ -125,9 +125,9 @@ export function jobFields(
     visaSponsorship: raw.visaSponsorship,
     seniority: intern(raw.seniority),
     categories: internList(raw.categories),
-    requiredSkills: internList(raw.requiredSkills),
-    niceToHaveSkills: internList(raw.niceToHaveSkills),
-    skillsInText: internList(raw.skillsInText),
+    requiredSkills: internEach(raw.requiredSkills),
+    niceToHaveSkills: internEach(raw.niceToHaveSkills),
+    skillsInText: internEach(raw.skillsInText),
   };
 }
 
@@ -144,9 +144,9 @@ export function profileFields(
     seniority: raw.seniority === undefined ? undefined : intern(raw.seniority),
     yearsOfExperience: raw.yearsOfExperience,
     firstMonth: raw.firstMonth,
-    skills: internList(raw.skills),
-    canonicalSkills: internList(raw.canonicalSkills),
-    skillsInText: internList(raw.skillsInText),
+    skills: internEach(raw.skills),
+    canonicalSkills: internEach(raw.canonicalSkills),
+    skillsInText: internEach(raw.skillsInText),
     // Flattened: a string built by replace() may be a tree of slices of the original prose.
     skillText: flatOneByte(raw.skillText),
   };
@@ -154,8 +154,10 @@ export function profileFields(
 
 /** The match fields as an API shows them: without the coded prose, which only look-ups read. */
 export function publicProfileFields(fields: ProfileFields): Omit<ProfileFields, 'skillText'> {
-  const { skillText: _coded, ...shown } = fields;
-  return shown;
+  return Object.fromEntries(Object.entries(fields).filter(([key]) => key !== 'skillText')) as Omit<
+    ProfileFields,
+    'skillText'
+  >;
 }
 
 /** The prose skill look-ups search (headline, summary, wishes, work history). */
@@ -209,6 +211,11 @@ export function intern<T extends string>(value: T): T {
   return flat as T;
 }
 
+/**
+ * The list itself shared: for lists many entities repeat as a whole (work modes, countries,
+ * categories). A list most entities have their own of (skills) goes through `internEach`:
+ * pooling it would keep every list ever seen.
+ */
 export function internList<T extends string>(values: readonly T[]): readonly T[] {
   if (values.length === 0) return EMPTY as readonly T[];
   const key = values.join('\u0000');
@@ -217,6 +224,11 @@ export function internList<T extends string>(values: readonly T[]): readonly T[]
   const list = Object.freeze(values.map((v) => intern(v)));
   if (lists.size < MAX_POOLED) lists.set(intern(key), list);
   return list;
+}
+
+/** A list of its own whose values are shared. */
+export function internEach<T extends string>(values: readonly T[]): readonly T[] {
+  return values.length === 0 ? (EMPTY as readonly T[]) : values.map((v) => intern(v));
 }
 
 function internLocation(location: { city?: string; country: string }): FieldsLocation {
