@@ -331,7 +331,7 @@ export function summaryTable(r: BenchResults): string[] {
     const target = m.perSide === TARGETS.kibPerEntityAt;
     const kib = m.withRankings.rss / 1024;
     rows.push([
-      `Matching memory per entity, ${int(m.perSide)} per side`,
+      `Matching core memory per entity (state + rankings), ${int(m.perSide)} per side`,
       `${fmt(kib, 2)} KiB RSS (heap ${fmt(m.withRankings.heap / 1024, 2)}, external ${fmt(m.withRankings.external / 1024, 2)})`,
       m.snapshot
         ? `start-up: snapshot ${fmt(m.snapshot.loadSeconds, 1)} s vs replay ${fmt(m.buildSeconds + m.replayRankingSecondsEstimate, 0)} s (est.)`
@@ -340,6 +340,15 @@ export function summaryTable(r: BenchResults): string[] {
       target ? `≤ ${TARGETS.kibPerEntity} KiB` : '—',
       target ? status(kib <= TARGETS.kibPerEntity) : 'info',
     ]);
+    if (m.withServed)
+      rows.push([
+        `… with every explained top K held as objects (RankingStore), ${int(m.perSide)} per side`,
+        `${fmt(m.withServed.rss / 1024, 2)} KiB RSS`,
+        '—',
+        '—',
+        '—',
+        'info',
+      ]);
   }
   if (r.endToEnd) {
     const e = r.endToEnd;
