@@ -130,6 +130,7 @@ async function serve(request: ChildRequest): Promise<unknown> {
     // A small population: exact rankings, and every event maintained, in seconds.
     return runChurnCheck({
       perSide: 2000,
+      warmUp: 10000,
       events: options.churnEvents,
       rounds: 5,
       seed: options.seed,

@@ -308,7 +308,7 @@ async function main(): Promise<number> {
           served: true,
           snapshot: true,
           passSample: 50,
-          churnEvents: 5000,
+          churnEvents: 10000,
         },
         bases,
         log,
