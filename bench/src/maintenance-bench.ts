@@ -196,7 +196,7 @@ export function runMaintenance(options: MaintenanceOptions): MaintenanceRun {
 }
 
 /** The i-th vector of the populations: grown from real embeddings, or clustered random ones. */
-function vectorSource(
+export function vectorSource(
   options: MaintenanceOptions,
   count: number,
   dimension: number,

@@ -22,6 +22,9 @@ export const TARGETS = {
   speedupAt: 100000,
   /** End-to-end p50 / (one event's raw embed + raw search). */
   overhead: 1.5,
+  /** Matching service memory per entity at 100k per side, all in (RSS), in KiB. */
+  kibPerEntity: 8,
+  kibPerEntityAt: 100000,
 } as const;
 
 export interface MachineInfo {
@@ -111,6 +114,7 @@ export interface BenchResults {
   embedding: EmbeddingSection | null;
   search: SearchSection | null;
   maintenance: MaintenanceRun[] | null;
+  memory?: MemoryRun[] | null;
   endToEnd: EndToEndSection | null;
   /** Absent in results written before the section existed. */
   scaleOut?: ScaleOutSection | null;
@@ -123,6 +127,8 @@ import { maintenanceTable } from './maintenance-table';
 import type { MaintenanceRun } from './maintenance-bench';
 import type { ScaleOutSection } from './scale-out-bench';
 import { capacityRatio, scaleOutMarkdown } from './scale-out-table';
+import { memoryTable } from './memory-table';
+import type { MemoryRun } from './memory-bench';
 
 export function renderMarkdown(r: BenchResults): string {
   const out: string[] = [];
@@ -206,6 +212,19 @@ export function renderMarkdown(r: BenchResults): string {
         'Rankings are seeded from HNSW pools (see bench/src/maintenance-bench.ts).',
       '',
       ...maintenanceTable(r.maintenance),
+      '',
+    );
+  }
+
+  if (r.memory?.length) {
+    out.push('## Memory per entity and start-up', '');
+    out.push(
+      "The matching service's core in a process of its own (`npm run bench:memory` runs it by " +
+        'itself): N profiles and N jobs applied as entity-vector events, every ranking held, ' +
+        'memory after full GCs as growth per entity (2N); then its snapshot written and loaded in ' +
+        'a fresh process, against the replay from the log (see bench/src/memory-bench.ts).',
+      '',
+      ...memoryTable(r.memory),
       '',
     );
   }
@@ -315,6 +334,29 @@ export function summaryTable(r: BenchResults): string[] {
         'info',
       ]);
     }
+  }
+  for (const m of r.memory ?? []) {
+    const target = m.perSide === TARGETS.kibPerEntityAt;
+    const kib = m.withRankings.rss / 1024;
+    rows.push([
+      `Matching core memory per entity (state + rankings), ${int(m.perSide)} per side`,
+      `${fmt(kib, 2)} KiB RSS (heap ${fmt(m.withRankings.heap / 1024, 2)}, external ${fmt(m.withRankings.external / 1024, 2)})`,
+      m.snapshot
+        ? `start-up: snapshot ${fmt(m.snapshot.loadSeconds, 1)} s vs replay ${fmt(m.buildSeconds + m.replayRankingSecondsEstimate, 0)} s (est.)`
+        : '—',
+      '—',
+      target ? `≤ ${TARGETS.kibPerEntity} KiB` : '—',
+      target ? status(kib <= TARGETS.kibPerEntity) : 'info',
+    ]);
+    if (m.withServed)
+      rows.push([
+        `… with every explained top K held as objects (RankingStore), ${int(m.perSide)} per side`,
+        `${fmt(m.withServed.rss / 1024, 2)} KiB RSS`,
+        '—',
+        '—',
+        '—',
+        'info',
+      ]);
   }
   if (r.endToEnd) {
     const e = r.endToEnd;

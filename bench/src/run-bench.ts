@@ -8,7 +8,9 @@
  *      (1M with --full), build rate and memory per vector.
  *   3. Ranking maintenance: the cost of one entity event to the exact maintenance of every
  *      affected ranking, at 10k and 100k entities per side.
- *   4. End to end: both services; job events at a steady rate; publish-to-ranking latency against
+ *   4. Memory and start-up: the matching core's bytes per entity at 100k entities per side (1M
+ *      with --full), and its start-up from a snapshot against a replay of the log.
+ *   5. End to end: both services; job events at a steady rate; publish-to-ranking latency against
  *      the raw cost of one event (embed one text + one search).
  *   5. Scale-out: the matching tier alone with 1, 2 and 3 instances (entity vectors published
  *      straight to the vector topic): capacity, steady p50/p99 and CPU per process, side by side.
@@ -42,6 +44,8 @@ import type { BenchResults, EmbeddingSection, EndToEndSection, SearchSection } f
 import { runSearchInChildProcess } from './search-process';
 import { runMaintenanceInChildProcess } from './maintenance-process';
 import type { MaintenanceRun } from './maintenance-bench';
+import { runMemoryInChildProcesses } from './memory-process';
+import type { MemoryRun } from './memory-bench';
 import type { NoiseModel } from './synthetic-vectors';
 import { embedBases } from './scale-out-bases';
 import { runScaleOut } from './scale-out-bench';
@@ -59,6 +63,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --sizes A,B         search set sizes (default 10000,100000; --full adds 1000000)
   --maintenance-sizes A,B
                       entities per side in the ranking maintenance section (default 10000,100000)
+  --memory-sizes A,B  entities per side in the memory section (default 100000; --full adds 1000000)
   --noise M           local (default) or isotropic: how the search sets are grown
   --sigma X           noise scale (default 1.0 local, 0.3 isotropic)
   --e2e-seconds S     how long job events are published in the end-to-end section (default 30)
@@ -78,6 +83,7 @@ interface Options {
   queries: number;
   sizes: number[];
   maintenanceSizes: number[];
+  memorySizes: number[];
   noise: NoiseModel;
   sigma: number;
   e2eSeconds: number;
@@ -97,6 +103,7 @@ function parseOptions(argv: string[]): Options | null {
       queries: { type: 'string', default: '200' },
       sizes: { type: 'string' },
       'maintenance-sizes': { type: 'string', default: '10000,100000' },
+      'memory-sizes': { type: 'string', default: '100000' },
       noise: { type: 'string', default: 'local' },
       sigma: { type: 'string' },
       'e2e-seconds': { type: 'string', default: '30' },
@@ -129,6 +136,13 @@ function parseOptions(argv: string[]): Options | null {
     maintenanceSizes: values['maintenance-sizes']
       .split(',')
       .map((s) => Math.round(positive('maintenance-sizes', s))),
+    memorySizes: (() => {
+      const memory = values['memory-sizes']
+        .split(',')
+        .map((s) => Math.round(positive('memory-sizes', s)));
+      if (values.full && !memory.includes(1000000)) memory.push(1000000);
+      return memory;
+    })(),
     noise: values.noise,
     sigma: values.sigma ? positive('sigma', values.sigma) : values.noise === 'local' ? 1.0 : 0.3,
     e2eSeconds: positive('e2e-seconds', values['e2e-seconds']),
@@ -195,6 +209,7 @@ async function main(): Promise<number> {
   let endToEnd: EndToEndSection | null = null;
   let maintenance: MaintenanceRun[] | null = null;
   let scaleOut: ScaleOutSection | null = null;
+  let memory: MemoryRun[] | null = null;
   let failed = false;
 
   try {
@@ -290,6 +305,27 @@ async function main(): Promise<number> {
     maintenance = await phase('ranking maintenance', () =>
       runMaintenanceInChildProcess(
         { sizes: options.maintenanceSizes, events: 300, seed: options.seed },
+        bases,
+        log,
+      ),
+    );
+
+    memory = await phase('memory', () =>
+      runMemoryInChildProcesses(
+        {
+          sizes: options.memorySizes,
+          seed: options.seed,
+          topK: mConfig.MATCH_TOP_K,
+          reserve: mConfig.MATCH_RANKING_RESERVE,
+          m: mConfig.HNSW_M,
+          efConstruction: mConfig.HNSW_EF_CONSTRUCTION,
+          efSearch: mConfig.HNSW_EF_SEARCH,
+          profileTextChars: 2500,
+          served: true,
+          snapshot: true,
+          passSample: 50,
+          churnEvents: 10000,
+        },
         bases,
         log,
       ),
@@ -415,6 +451,7 @@ async function main(): Promise<number> {
     embedding,
     search,
     maintenance,
+    memory,
     endToEnd,
     scaleOut,
     notes,

@@ -101,14 +101,15 @@ describe('entity lifecycle', () => {
         response.status === 200
           ? ((await response.json()) as {
               version: number;
-              document: { headline: string; availability: string };
+              fields: { headline: string; location: { country: string } };
             })
           : null;
       return body?.version === 3 && body;
     });
-    expect(stored.document).toMatchObject({
+    // The service keeps match fields, not documents (availability is not one of them).
+    expect(stored.fields).toMatchObject({
       headline: baker.headline,
-      availability: 'immediately',
+      location: baker.location,
     });
   });
 

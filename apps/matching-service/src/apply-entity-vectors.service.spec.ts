@@ -1,13 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { TOPICS, encodeVector, matchRankingEvent } from '@matchstream/contracts';
-import type {
-  EntityType,
-  JobPayload,
-  MatchRankingEvent,
-  ProfilePayload,
-} from '@matchstream/contracts';
+import type { EntityType, MatchRankingEvent } from '@matchstream/contracts';
 import type { ConsumedRecord, DeadLetterPublisher, EventPublisher } from '@matchstream/kafka';
 import { DEFAULT_WEIGHTS, compareScored, isEligible, scorePair } from '@matchstream/matching';
+import type { JobFields, ProfileFields } from '@matchstream/matching';
 import { MetricsService } from '@matchstream/observability';
 import { dotProduct } from '@matchstream/vector-index';
 import { SAMPLE_JOBS, SAMPLE_PROFILES, seededRandom } from '@matchstream/testing';
@@ -281,7 +277,7 @@ function bruteForce(state: EntityState, type: EntityType, id: string, minScore =
       type === 'job'
         ? [subject.document, counterpart.document]
         : [counterpart.document, subject.document]
-    ) as [JobPayload, ProfilePayload];
+    ) as [JobFields, ProfileFields];
     if (!isEligible(job, profile)) return [];
     const v = other.index.getVector(counterpart.id)!;
     const { score } = scorePair(job, profile, dotProduct(vector, 0, v, 0, DIMENSION));

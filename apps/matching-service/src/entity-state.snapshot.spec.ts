@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jobDocument, profileDocument, SAMPLE_JOBS, SAMPLE_PROFILES } from '@matchstream/testing';
@@ -59,6 +59,43 @@ describe('entity state snapshots', () => {
     const query = vector(42);
     expect(restored.profileIndex.search(query, 3)).toEqual(state.profileIndex.search(query, 3));
     expect(restored.jobIndex.search(query, 5)).toEqual(state.jobIndex.search(query, 5));
+  });
+
+  it('keeps match fields, shared with the index and its ids, and scores them the same', async () => {
+    const state = new EntityState(options);
+    SAMPLE_PROFILES.forEach(({ id }, i) =>
+      state.upsertProfile(
+        { id, version: 1, document: profileDocument(id), modelId: 'm' },
+        vector(i),
+      ),
+    );
+    await saveEntityStateSnapshot(root, state, {});
+    const restored = (await loadEntityStateSnapshot(root, options))!.state;
+    for (const [id, entity] of state.profiles) {
+      const back = restored.profiles.get(id)!;
+      expect(back).toEqual(entity);
+      expect(back.id).toBe(restored.profileIndex.idOf(id));
+      expect(back.document).not.toHaveProperty('summary');
+    }
+  });
+
+  it('ignores a snapshot of the older format (whole documents): the log is replayed instead', async () => {
+    const dir = join(root, 'snapshot-1-1');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'state.json'),
+      JSON.stringify({
+        profiles: [
+          { id: 'p', version: 1, modelId: 'm', document: profileDocument(SAMPLE_PROFILES[0].id) },
+        ],
+        jobs: [],
+        versions: [['profile:p', 1]],
+        indexVersion: 1,
+        offsets: { '0': '1' },
+      }),
+    );
+    writeFileSync(join(root, 'LATEST'), 'snapshot-1-1');
+    expect(await loadEntityStateSnapshot(root, options)).toBeNull();
   });
 
   it('keeps only the newest snapshot and points LATEST at it', async () => {

@@ -1,9 +1,10 @@
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import type { HnswIndexOptions } from '@matchstream/vector-index';
 import { HnswVectorIndex } from '@matchstream/vector-index';
-import { EntityState } from '@matchstream/ranking';
-import type { RestoredEntityState, SerialisedRanking } from '@matchstream/ranking';
+import { EntityState, STATE_FORMAT, otherSide, splitKey } from '@matchstream/ranking';
+import type { SerialisedEntityState, SerialisedRanking } from '@matchstream/ranking';
 
 const LATEST = 'LATEST';
 
@@ -26,8 +27,8 @@ export interface SnapshotRankings {
 }
 
 /**
- * Writes the whole matching state to `root/snapshot-<time>/` (both HNSW indexes, documents and
- * versions, and the topic offsets the state covers), then points `root/LATEST` at it, so a crash
+ * Writes the whole matching state to `root/snapshot-<time>/` (both HNSW indexes, each entity's
+ * match fields and version, and the topic offsets the state covers), then points `root/LATEST` at it, so a crash
  * mid-write leaves the previous snapshot in force. The state is captured synchronously, in one
  * turn of the event loop: documents, versions, indexes, rankings and offsets always agree.
  */
@@ -57,6 +58,11 @@ export async function saveEntityStateSnapshot(
   return name;
 }
 
+/**
+ * Loads the snapshot `root/LATEST` names; null when there is none, or when its state file is of
+ * another format (an older snapshot held whole documents): the caller then replays the log from
+ * the start, which rebuilds the same state.
+ */
 export async function loadEntityStateSnapshot(
   root: string,
   options: HnswIndexOptions,
@@ -73,19 +79,44 @@ export async function loadEntityStateSnapshot(
     return null;
   }
   const dir = join(root, name);
+  const saved = JSON.parse(
+    await readFile(join(dir, 'state.json'), 'utf8'),
+  ) as Partial<SerialisedEntityState> & { offsets: PartitionOffsets; rankings?: SnapshotRankings };
+  if (saved.format !== STATE_FORMAT) {
+    new Logger('EntityStateSnapshot').warn(
+      `snapshot ${name} is of state format ${saved.format ?? 1}, not ${STATE_FORMAT}: ignored, ` +
+        'the state is replayed from the log instead',
+    );
+    return null;
+  }
   const [profiles, jobs] = await Promise.all([
     HnswVectorIndex.loadSnapshot(join(dir, 'profiles'), options),
     HnswVectorIndex.loadSnapshot(join(dir, 'jobs'), options),
   ]);
   if (!profiles || !jobs) throw new Error(`snapshot ${dir} is incomplete`);
-  const saved = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as Omit<
-    RestoredEntityState,
-    'profileIndex' | 'jobIndex'
-  > & { offsets: PartitionOffsets; rankings?: SnapshotRankings };
   const state = new EntityState(options, {
-    ...saved,
+    ...(saved as SerialisedEntityState),
     profileIndex: profiles.index,
     jobIndex: jobs.index,
   });
-  return { state, offsets: saved.offsets, rankings: saved.rankings, name };
+  return {
+    state,
+    offsets: saved.offsets,
+    rankings: saved.rankings && sharingIds(saved.rankings, state),
+    name,
+  };
+}
+
+/**
+ * The rankings with each counterpart id replaced by the index's own string for it: parsed JSON
+ * holds a copy of an id per ranking that lists it, K + reserve copies per entity.
+ */
+function sharingIds(saved: SnapshotRankings, state: EntityState): SnapshotRankings {
+  for (const ranking of saved.rankings) {
+    const [type] = splitKey(ranking[0]);
+    const index = state.side(otherSide(type)).index;
+    const ids = ranking[1];
+    for (let i = 0; i < ids.length; i++) ids[i] = index.idOf(ids[i]) ?? ids[i];
+  }
+  return saved;
 }

@@ -1,4 +1,4 @@
-import type { EntityType, JobPayload, ProfilePayload, RankedMatch } from '@matchstream/contracts';
+import type { EntityType, RankedMatch } from '@matchstream/contracts';
 import {
   compareScored,
   isEligible,
@@ -6,7 +6,14 @@ import {
   skillMatcherFor,
   toRankedMatches,
 } from '@matchstream/matching';
-import type { ScoredCounterpart, ScoringWeights, SkillMatcher } from '@matchstream/matching';
+import type {
+  JobFields,
+  JobLike,
+  ProfileFields,
+  ProfileLike,
+  ScoredCounterpart,
+  ScoringWeights,
+} from '@matchstream/matching';
 import type { HnswVectorIndex, VectorHit } from '@matchstream/vector-index';
 import type { EntityState } from '@matchstream/ranking';
 
@@ -23,12 +30,6 @@ export interface MatchEngineOptions {
  * (@matchstream/ranking).
  */
 export class MatchEngine {
-  /**
-   * One skill matcher per stored profile document (documents are replaced, never mutated, so the
-   * object is the key): incremental updates score the same profiles against many jobs.
-   */
-  private readonly skillMatchers = new WeakMap<ProfilePayload, SkillMatcher>();
-
   constructor(
     private readonly state: EntityState,
     private readonly options: MatchEngineOptions,
@@ -68,10 +69,10 @@ export class MatchEngine {
 
   /** Also used by ad-hoc search, with a job-shaped query that is not in the index. */
   candidatesForJob(
-    job: JobPayload,
+    job: JobLike,
     vector: Float32Array,
     k: number,
-    extraFilter?: (p: ProfilePayload) => boolean,
+    extraFilter?: (p: ProfileFields) => boolean,
   ): RankedMatch[] {
     return toRankedMatches(
       this.scoredCandidatesForJob(
@@ -85,10 +86,10 @@ export class MatchEngine {
   }
 
   jobsForProfile(
-    profile: ProfilePayload,
+    profile: ProfileLike,
     vector: Float32Array,
     k: number,
-    extraFilter?: (j: JobPayload) => boolean,
+    extraFilter?: (j: JobFields) => boolean,
   ): RankedMatch[] {
     return toRankedMatches(
       this.scoredJobsForProfile(
@@ -102,10 +103,10 @@ export class MatchEngine {
   }
 
   private scoredCandidatesForJob(
-    job: JobPayload,
+    job: JobLike,
     vector: Float32Array,
     poolSize: number,
-    extraFilter?: (p: ProfilePayload) => boolean,
+    extraFilter?: (p: ProfileFields) => boolean,
   ): ScoredCounterpart[] {
     const hits = nearestEligible(
       this.state.profileIndex,
@@ -131,7 +132,7 @@ export class MatchEngine {
           profile.document,
           hit.similarity,
           this.options.weights,
-          this.skillsOf(profile.document),
+          skillMatcherFor(profile.document),
         ),
       };
     });
@@ -139,10 +140,10 @@ export class MatchEngine {
   }
 
   private scoredJobsForProfile(
-    profile: ProfilePayload,
+    profile: ProfileLike,
     vector: Float32Array,
     poolSize: number,
-    extraFilter?: (j: JobPayload) => boolean,
+    extraFilter?: (j: JobFields) => boolean,
   ): ScoredCounterpart[] {
     const hits = nearestEligible(
       this.state.jobIndex,
@@ -158,27 +159,17 @@ export class MatchEngine {
         );
       },
     );
+    // One matcher for the pool: the profile is asked about every posting's skills.
+    const matcher = skillMatcherFor(profile);
     const scored = hits.map((hit): ScoredCounterpart => {
       const job = this.state.jobs.get(hit.id)!;
       return {
         id: hit.id,
         version: job.version,
-        ...scorePair(
-          job.document,
-          profile,
-          hit.similarity,
-          this.options.weights,
-          this.skillsOf(profile),
-        ),
+        ...scorePair(job.document, profile, hit.similarity, this.options.weights, matcher),
       };
     });
     return scored.sort(compareScored);
-  }
-
-  private skillsOf(profile: ProfilePayload): SkillMatcher {
-    let matcher = this.skillMatchers.get(profile);
-    if (!matcher) this.skillMatchers.set(profile, (matcher = skillMatcherFor(profile)));
-    return matcher;
   }
 }
 

@@ -8,16 +8,11 @@ import {
   Post,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import type {
-  EntityType,
-  JobPayload,
-  MatchRankingEvent,
-  ProfilePayload,
-  RankedMatch,
-} from '@matchstream/contracts';
+import type { EntityType, MatchRankingEvent, RankedMatch } from '@matchstream/contracts';
+import { publicProfileFields } from '@matchstream/matching';
+import type { JobFields, JobLike, ProfileFields, ProfileLike } from '@matchstream/matching';
 import { TransformersEmbedder } from '@matchstream/embedding';
 import { EntityState } from '@matchstream/ranking';
-import type { StoredEntity } from '@matchstream/ranking';
 import { MatchEngine } from './match-engine';
 import { RankingStore } from './ranking.store';
 import { entityIdParam, searchRequest } from './search.request';
@@ -25,6 +20,13 @@ import type { SearchRequest } from './search.request';
 import { ZodValidationPipe } from './zod-validation.pipe';
 
 const idPipe = new ZodValidationPipe(entityIdParam);
+
+interface EntityView<F> {
+  id: string;
+  version: number;
+  modelId: string;
+  fields: F;
+}
 
 interface SearchHit {
   id: string;
@@ -56,14 +58,24 @@ export class MatchesController {
     return this.found(await this.stored('profile', id), `no matches for profile ${id}`);
   }
 
+  /**
+   * An indexed job as the service keeps it: id, version, model and its match fields (what
+   * matching reads of it), not the whole document, which the service does not keep.
+   */
   @Get('entities/jobs/:id')
-  job(@Param('id', idPipe) id: string): StoredEntity<JobPayload> {
-    return this.found(this.state.jobs.get(id), `unknown job ${id}`);
+  job(@Param('id', idPipe) id: string): EntityView<JobFields> {
+    const { document, ...entity } = this.found(this.state.jobs.get(id), `unknown job ${id}`);
+    return { ...entity, fields: document };
   }
 
+  /** An indexed profile: as a job, without the coded prose (only skill look-ups read it). */
   @Get('entities/profiles/:id')
-  profile(@Param('id', idPipe) id: string): StoredEntity<ProfilePayload> {
-    return this.found(this.state.profiles.get(id), `unknown profile ${id}`);
+  profile(@Param('id', idPipe) id: string): EntityView<Omit<ProfileFields, 'skillText'>> {
+    const { document, ...entity } = this.found(
+      this.state.profiles.get(id),
+      `unknown profile ${id}`,
+    );
+    return { ...entity, fields: publicProfileFields(document) };
   }
 
   /** Ad-hoc search: counterparts of an indexed entity (hybrid score), or nearest to free text. */
@@ -73,22 +85,25 @@ export class MatchesController {
     @Body(new ZodValidationPipe(searchRequest)) request: SearchRequest,
   ): Promise<{ hits: SearchHit[] }> {
     const { filters } = request;
-    const keep = (d: { location?: { country: string }; categories: string[] }, modes: string[]) =>
+    const keep = (
+      d: { location?: { country: string }; categories: readonly string[] },
+      modes: readonly string[],
+    ) =>
       (!filters.countries ||
         (d.location !== undefined && filters.countries.includes(d.location.country))) &&
       (!filters.workModes || modes.some((m) => filters.workModes!.includes(m as never))) &&
       (!filters.categories || d.categories.some((c) => filters.categories!.includes(c)));
-    const keepProfile = (p: ProfilePayload) => keep(p, p.workModes);
-    const keepJob = (j: JobPayload) => keep(j, [j.remotePolicy]);
+    const keepProfile = (p: ProfileFields) => keep(p, p.workModes);
+    const keepJob = (j: JobFields) => keep(j, [j.remotePolicy]);
 
     if (request.entityId !== undefined) {
       const ranked =
         request.target === 'profiles'
           ? this.rankFor('job', request.entityId, (job, v) =>
-              this.engine.candidatesForJob(job as JobPayload, v, request.k, keepProfile),
+              this.engine.candidatesForJob(job as JobLike, v, request.k, keepProfile),
             )
           : this.rankFor('profile', request.entityId, (p, v) =>
-              this.engine.jobsForProfile(p as ProfilePayload, v, request.k, keepJob),
+              this.engine.jobsForProfile(p as ProfileLike, v, request.k, keepJob),
             );
       return {
         hits: ranked.map((m) => ({
@@ -126,7 +141,7 @@ export class MatchesController {
   private rankFor(
     type: 'job' | 'profile',
     id: string,
-    rank: (document: JobPayload | ProfilePayload, vector: Float32Array) => RankedMatch[],
+    rank: (fields: JobFields | ProfileFields, vector: Float32Array) => RankedMatch[],
   ): RankedMatch[] {
     const entity = type === 'job' ? this.state.jobs.get(id) : this.state.profiles.get(id);
     const vector = (type === 'job' ? this.state.jobIndex : this.state.profileIndex).getVector(id);

@@ -1,4 +1,4 @@
-import { jobPayload, matchRankingEvent, profilePayload } from '@matchstream/contracts';
+import { SENIORITIES, WORK_MODES, matchRankingEvent } from '@matchstream/contracts';
 import { z } from 'zod';
 import { searchRequest } from './search.request';
 
@@ -41,13 +41,53 @@ const idParameter = {
   required: true,
   schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$', maxLength: 128 },
 };
-const entity = (document: z.ZodType) => ({
+const place = z.object({ city: z.string().optional(), country: z.string() });
+const strings = z.array(z.string());
+/** JobFields (@matchstream/matching): what matching reads of a posting. */
+const jobFields = z.object({
+  title: z.string(),
+  remotePolicy: z.enum(WORK_MODES),
+  location: place.optional(),
+  hiringCountries: strings,
+  visaSponsorship: z.boolean(),
+  seniority: z.enum(SENIORITIES),
+  categories: strings,
+  requiredSkills: strings,
+  niceToHaveSkills: strings,
+  skillsInText: strings.describe(
+    'Skills of the vocabulary the title, requirements and description name (display names)',
+  ),
+});
+/** ProfileFields (@matchstream/matching) without the coded prose. */
+const profileFields = z.object({
+  headline: z.string(),
+  location: place,
+  workModes: z.array(z.enum(WORK_MODES)),
+  willingToRelocate: z.boolean(),
+  workAuthorization: strings,
+  categories: strings,
+  seniority: z.enum(SENIORITIES).optional(),
+  yearsOfExperience: z.number().optional(),
+  firstMonth: z
+    .number()
+    .int()
+    .optional()
+    .describe('Earliest work-history start as year × 12 + month − 1 (seniority without years)'),
+  skills: strings.describe('Listed skills, normalised (lower case, synonyms resolved)'),
+  canonicalSkills: strings.describe("Listed skills under the skills vocabulary's names"),
+  skillsInText: strings.describe('Skills of the vocabulary the prose names (normalised keys)'),
+});
+const entity = (fields: z.ZodType) => ({
   type: 'object',
+  description:
+    'An entity as the matching service keeps it: its match fields (what scoring and ' +
+    'explanations read), not the document it was sent as; free text other than the title or ' +
+    'headline is not kept.',
   properties: {
     id: { type: 'string' },
     version: { type: 'integer' },
     modelId: { type: 'string' },
-    document: schema(document),
+    fields: schema(fields),
   },
 });
 const json = (s: unknown) => ({ content: { 'application/json': { schema: s } } });
@@ -95,20 +135,20 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       },
       '/v1/entities/jobs/{id}': {
         get: {
-          summary: 'An indexed job',
+          summary: "An indexed job's match fields",
           parameters: [idParameter],
           responses: {
-            200: { description: 'The job', ...json(entity(jobPayload)) },
+            200: { description: 'The job', ...json(entity(jobFields)) },
             ...errors(400, 401, 403, 404),
           },
         },
       },
       '/v1/entities/profiles/{id}': {
         get: {
-          summary: 'An indexed profile',
+          summary: "An indexed profile's match fields",
           parameters: [idParameter],
           responses: {
-            200: { description: 'The profile', ...json(entity(profilePayload)) },
+            200: { description: 'The profile', ...json(entity(profileFields)) },
             ...errors(400, 401, 403, 404),
           },
         },

@@ -6,8 +6,27 @@ import type {
   ProfilePayload,
   Seniority,
 } from '@matchstream/contracts';
+import { isJobFields, isProfileFields, monthIndex, profileText } from './match-fields';
+import type { JobFields, ProfileFields } from './match-fields';
 import { skillsInJob } from './skill-extraction';
 import { SkillMatcher } from './skills';
+
+/**
+ * A posting or profile as scoring takes it: the validated document, or its match fields (what the
+ * matching service keeps). Both give the same verdicts and scores, to the last bit.
+ */
+export type JobLike = JobPayload | JobFields;
+export type ProfileLike = ProfilePayload | ProfileFields;
+
+/** The fields the hard constraints read, which documents and match fields share. */
+type JobConstraintFields = Pick<
+  JobFields,
+  'remotePolicy' | 'hiringCountries' | 'visaSponsorship' | 'location' | 'categories'
+>;
+type ProfileConstraintFields = Pick<
+  ProfileFields,
+  'workModes' | 'workAuthorization' | 'location' | 'willingToRelocate' | 'categories'
+>;
 
 /**
  * Weights of the hybrid score (they sum to 1, so the score is 0..1). Similarity carries most of it
@@ -38,7 +57,10 @@ export const DEFAULT_WEIGHTS: ScoringWeights = {
  * - location: onsite and hybrid jobs need the candidate in the job's country or willing to relocate;
  * - category: when both sides name categories, they share one.
  */
-export function checkConstraints(job: JobPayload, profile: ProfilePayload): ConstraintCheck[] {
+export function checkConstraints(
+  job: JobConstraintFields,
+  profile: ProfileConstraintFields,
+): ConstraintCheck[] {
   const modes = profile.workModes;
   const modeOk =
     modes.includes(job.remotePolicy) || (job.remotePolicy === 'hybrid' && modes.includes('onsite'));
@@ -86,7 +108,7 @@ export function checkConstraints(job: JobPayload, profile: ProfilePayload): Cons
  * The same verdict as every check of checkConstraints passing, without building explanations:
  * it runs for every candidate the filtered HNSW search visits, so it stops at the first failure.
  */
-export function isEligible(job: JobPayload, profile: ProfilePayload): boolean {
+export function isEligible(job: JobConstraintFields, profile: ProfileConstraintFields): boolean {
   const modes = profile.workModes;
   if (!(
     modes.includes(job.remotePolicy) ||
@@ -132,8 +154,8 @@ export interface ScoredPair {
 }
 
 export function scorePair(
-  job: JobPayload,
-  profile: ProfilePayload,
+  job: JobLike,
+  profile: ProfileLike,
   similarity: number,
   weights: ScoringWeights = DEFAULT_WEIGHTS,
   /** The profile's matcher, when the caller keeps one: building it normalises the whole text. */
@@ -141,7 +163,11 @@ export function scorePair(
   options: ScoringOptions = DEFAULT_SCORING_OPTIONS,
 ): ScoredPair {
   const listed = job.requiredSkills.length > 0;
-  const required = listed ? job.requiredSkills : skillsInJob(job);
+  const required = listed
+    ? job.requiredSkills
+    : isJobFields(job)
+      ? job.skillsInText
+      : skillsInJob(job);
   const matchedRequired = required.filter((s) => skills.has(s));
   const missingRequired = required.filter((s) => !skills.has(s));
   const matchedNice = job.niceToHaveSkills.filter((s) => skills.has(s));
@@ -181,8 +207,8 @@ export function scorePair(
  * many pairs to rank a few (no explanation is built, no skill list is allocated).
  */
 export function pairScore(
-  job: JobPayload,
-  profile: ProfilePayload,
+  job: JobLike,
+  profile: ProfileLike,
   similarity: number,
   weights: ScoringWeights,
   skills: SkillMatcher,
@@ -216,8 +242,8 @@ export function scoreUpperBound(weights: ScoringWeights, similarity: number): nu
  * terms at their maximum. Lets a scan skip the skill look-ups of most pairs it must consider.
  */
 export function pairScoreBound(
-  job: JobPayload,
-  profile: ProfilePayload,
+  job: JobLike,
+  profile: ProfileLike,
   similarity: number,
   weights: ScoringWeights,
   seniority: Seniority,
@@ -269,9 +295,9 @@ function coverage(matched: number, listed: number): number {
 const SENIORITY_RANK = new Map<Seniority, number>(SENIORITIES.map((s, i) => [s, i]));
 
 /** Declared seniority, else years of experience, else years spanned by the work history. */
-export function profileSeniority(profile: ProfilePayload, now = new Date()): Seniority {
+export function profileSeniority(profile: ProfileLike, now = new Date()): Seniority {
   if (profile.seniority) return profile.seniority;
-  const years = profile.yearsOfExperience ?? yearsFromHistory(profile, now);
+  const years = profile.yearsOfExperience ?? yearsFromHistory(firstMonthOf(profile), now);
   if (years < 1) return 'intern';
   if (years < 2) return 'junior';
   if (years < 5) return 'mid';
@@ -280,16 +306,17 @@ export function profileSeniority(profile: ProfilePayload, now = new Date()): Sen
   return 'principal';
 }
 
-function yearsFromHistory(profile: ProfilePayload, now: Date): number {
+/** The earliest month of the work history (undefined without one). */
+function firstMonthOf(profile: ProfileLike): number | undefined {
+  if (isProfileFields(profile)) return profile.firstMonth;
   const starts = profile.experience.map((e) => monthIndex(e.startDate));
-  if (starts.length === 0) return 0;
-  const current = now.getUTCFullYear() * 12 + now.getUTCMonth();
-  return (current - Math.min(...starts)) / 12;
+  return starts.length ? Math.min(...starts) : undefined;
 }
 
-function monthIndex(yearMonth: string): number {
-  const [year, month] = yearMonth.split('-').map(Number);
-  return year * 12 + (month - 1);
+function yearsFromHistory(firstMonth: number | undefined, now: Date): number {
+  if (firstMonth === undefined) return 0;
+  const current = now.getUTCFullYear() * 12 + now.getUTCMonth();
+  return (current - firstMonth) / 12;
 }
 
 function fitOfSeniority(wanted: Seniority, actual: Seniority): number {
@@ -297,7 +324,7 @@ function fitOfSeniority(wanted: Seniority, actual: Seniority): number {
   return Math.max(0, 1 - 0.35 * distance);
 }
 
-function fitOfLocation(job: JobPayload, profile: ProfilePayload): number {
+function fitOfLocation(job: JobConstraintFields, profile: ProfileConstraintFields): number {
   if (job.remotePolicy === 'remote' || !job.location) return 1;
   if (profile.location.country !== job.location.country) return 0.5;
   const sameCity =
@@ -308,21 +335,16 @@ function fitOfLocation(job: JobPayload, profile: ProfilePayload): number {
 
 const matchers = new WeakMap<ProfilePayload, SkillMatcher>();
 
-/** The profile's matcher, one per document (documents are immutable once validated). */
-export function skillMatcherFor(profile: ProfilePayload): SkillMatcher {
+/**
+ * The profile's matcher: one per document (documents are immutable once validated); a fresh one,
+ * over what is already computed, for match fields (the caller keeps it as long as it needs it).
+ */
+export function skillMatcherFor(profile: ProfileLike): SkillMatcher {
+  if (isProfileFields(profile)) return SkillMatcher.of(profile);
   let matcher = matchers.get(profile);
   if (!matcher)
     matchers.set(profile, (matcher = new SkillMatcher(profile.skills, profileText(profile))));
   return matcher;
-}
-
-export function profileText(p: ProfilePayload): string {
-  return [
-    p.headline,
-    p.summary,
-    p.lookingFor,
-    ...p.experience.map((e) => `${e.title} ${e.description ?? ''}`),
-  ].join(' ');
 }
 
 function summarise(

@@ -17,6 +17,8 @@ const ENTRIES: readonly VocabularyEntry[] = vocabulary.skills;
 
 /** Normalised phrase (as it appears in normalised text) → display name. */
 const PHRASES = new Map<string, string>();
+/** Every phrase's leading words (1, 2, … all of them): a longer phrase can start only with one. */
+const PREFIXES = new Set<string>();
 /** Normalised skill (normaliseSkill) → display name, for every name and alias. */
 const CANONICAL = new Map<string, string>();
 let longestPhrase = 1;
@@ -26,7 +28,9 @@ for (const entry of ENTRIES) {
     const phrase = normaliseText(form).trim();
     if (!phrase) continue;
     PHRASES.set(phrase, entry.name);
-    longestPhrase = Math.max(longestPhrase, phrase.split(' ').length);
+    const phraseWords = phrase.split(' ');
+    longestPhrase = Math.max(longestPhrase, phraseWords.length);
+    for (let n = 1; n <= phraseWords.length; n++) PREFIXES.add(phraseWords.slice(0, n).join(' '));
   }
   for (const form of [entry.name, ...entry.aliases])
     CANONICAL.set(normaliseSkill(form), entry.name);
@@ -51,13 +55,22 @@ export function extractSkills(text: string): string[] {
   const words = normaliseText(text).split(' ').filter(Boolean);
   const found = new Set<string>();
   for (let i = 0; i < words.length; i++) {
-    for (let n = Math.min(longestPhrase, words.length - i); n >= 1; n--) {
-      const name = PHRASES.get(n === 1 ? words[i] : words.slice(i, i + n).join(' '));
-      if (name) {
-        found.add(name);
-        i += n - 1;
-        break;
+    // The longest phrase starting here: grown a word at a time while it still starts a phrase.
+    let name: string | undefined;
+    let length = 0;
+    let phrase = words[i];
+    for (let n = 1; n <= longestPhrase && PREFIXES.has(phrase); n++) {
+      const named = PHRASES.get(phrase);
+      if (named !== undefined) {
+        name = named;
+        length = n;
       }
+      if (i + n >= words.length) break;
+      phrase = `${phrase} ${words[i + n]}`;
+    }
+    if (name !== undefined) {
+      found.add(name);
+      i += length - 1;
     }
   }
   return [...found];

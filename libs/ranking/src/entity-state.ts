@@ -1,22 +1,67 @@
 import type { EntityType, JobPayload, ProfilePayload } from '@matchstream/contracts';
+import {
+  adoptSkillTextWords,
+  jobFields,
+  profileFields,
+  skillTextWords,
+  toJobFields,
+  toProfileFields,
+} from '@matchstream/matching';
+import type { JobFields, ProfileFields } from '@matchstream/matching';
 import { HnswVectorIndex } from '@matchstream/vector-index';
 import type { HnswIndexOptions } from '@matchstream/vector-index';
 import { CategoryIndex } from './category.index';
 
+/** What is kept of a document of type D (JobPayload, ProfilePayload): its match fields. */
+export type MatchFieldsOf<D> = D extends JobPayload
+  ? JobFields
+  : D extends ProfilePayload
+    ? ProfileFields
+    : D;
+
+/**
+ * An entity as the state keeps it. `document` holds its match fields (JobFields, ProfileFields:
+ * what scoring and explanations read, built once per version), not the whole document: free text,
+ * names, education, salary and the like are never read by matching and would cost most of the
+ * memory per entity.
+ */
 export interface StoredEntity<D> {
+  id: string;
+  version: number;
+  document: MatchFieldsOf<D>;
+  modelId: string;
+}
+
+/** A change as applied: the validated document, reduced to its match fields on the way in. */
+export interface EntityUpsert<D> {
   id: string;
   version: number;
   document: D;
   modelId: string;
 }
 
-export interface RestoredEntityState {
-  profileIndex: HnswVectorIndex;
-  jobIndex: HnswVectorIndex;
-  profiles: StoredEntity<ProfilePayload>[];
-  jobs: StoredEntity<JobPayload>[];
+/** Entities as a snapshot stores them: id, version, model id, match fields. */
+export type SerialisedEntity<F> = [id: string, version: number, modelId: string, fields: F];
+
+/**
+ * The state file's format. 2: entities as SerialisedEntity with their match fields. (1 held whole
+ * documents; such a snapshot is not loaded: the state is replayed from the log instead.)
+ */
+export const STATE_FORMAT = 2;
+
+export interface SerialisedEntityState {
+  format: typeof STATE_FORMAT;
+  /** The word list profiles' coded prose refers to (skill-text.ts in @matchstream/matching). */
+  skillWords: readonly string[];
+  profiles: SerialisedEntity<ProfileFields>[];
+  jobs: SerialisedEntity<JobFields>[];
   versions: [string, number][];
   indexVersion: number;
+}
+
+export interface RestoredEntityState extends SerialisedEntityState {
+  profileIndex: HnswVectorIndex;
+  jobIndex: HnswVectorIndex;
 }
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'stale';
@@ -45,7 +90,11 @@ export class EntityState {
   readonly jobIndex: HnswVectorIndex;
   readonly profileCategories = new CategoryIndex();
   readonly jobCategories = new CategoryIndex();
-  private readonly versions = new Map<string, number>();
+  /** Per type, by id (no `type:id` key string per entity). */
+  private readonly versions: Record<EntityType, Map<string, number>> = {
+    profile: new Map(),
+    job: new Map(),
+  };
   /** Counts index mutations: match events say which state they were computed on. */
   indexVersion = 0;
 
@@ -53,15 +102,26 @@ export class EntityState {
     this.profileIndex = restored?.profileIndex ?? new HnswVectorIndex(indexOptions);
     this.jobIndex = restored?.jobIndex ?? new HnswVectorIndex(indexOptions);
     if (restored) {
-      for (const p of restored.profiles) {
-        this.profiles.set(p.id, p);
-        this.profileCategories.set(p.id, p.document.categories);
+      // Ids are taken from the index, so each id string is held once (the index holds it anyway).
+      const idOf = (index: HnswVectorIndex, id: string) => index.idOf(id) ?? id;
+      const recode = adoptSkillTextWords(restored.skillWords);
+      for (const [rawId, version, modelId, fields] of restored.profiles) {
+        const id = idOf(this.profileIndex, rawId);
+        const document = profileFields({ ...fields, skillText: recode(fields.skillText) });
+        this.profiles.set(id, { id, version, document, modelId: internModel(modelId) });
+        this.profileCategories.set(id, document.categories);
       }
-      for (const j of restored.jobs) {
-        this.jobs.set(j.id, j);
-        this.jobCategories.set(j.id, j.document.categories);
+      for (const [rawId, version, modelId, fields] of restored.jobs) {
+        const id = idOf(this.jobIndex, rawId);
+        const document = jobFields(fields);
+        this.jobs.set(id, { id, version, document, modelId: internModel(modelId) });
+        this.jobCategories.set(id, document.categories);
       }
-      for (const [key, version] of restored.versions) this.versions.set(key, version);
+      for (const [key, version] of restored.versions) {
+        const [type, id] = splitVersionKey(key);
+        const index = type === 'job' ? this.jobIndex : this.profileIndex;
+        this.versions[type].set(idOf(index, id), version);
+      }
       this.indexVersion = restored.indexVersion;
     }
   }
@@ -77,36 +137,64 @@ export class EntityState {
         };
   }
 
-  /** Documents and versions, for a snapshot (the indexes snapshot themselves). */
-  serialisable(): Omit<RestoredEntityState, 'profileIndex' | 'jobIndex'> {
+  /** Match fields and versions, for a snapshot (the indexes snapshot themselves). */
+  serialisable(): SerialisedEntityState {
+    const entries = <F>(entities: ReadonlyMap<string, StoredEntity<unknown>>) =>
+      [...entities.values()].map((e): SerialisedEntity<F> => [
+        e.id,
+        e.version,
+        e.modelId,
+        e.document as F,
+      ]);
     return {
-      profiles: [...this.profiles.values()],
-      jobs: [...this.jobs.values()],
-      versions: [...this.versions.entries()],
+      format: STATE_FORMAT,
+      skillWords: skillTextWords().slice(),
+      profiles: entries<ProfileFields>(this.profiles),
+      jobs: entries<JobFields>(this.jobs),
+      versions: (['profile', 'job'] as const).flatMap((type) =>
+        [...this.versions[type]].map(([id, version]): [string, number] => [
+          `${type}:${id}`,
+          version,
+        ]),
+      ),
       indexVersion: this.indexVersion,
     };
   }
 
   versionOf(type: EntityType, id: string): number | undefined {
-    return this.versions.get(`${type}:${id}`);
+    return this.versions[type].get(id);
   }
 
-  upsertProfile(entity: StoredEntity<ProfilePayload>, vector: Float32Array): ApplyOutcome {
+  upsertProfile(entity: EntityUpsert<ProfilePayload>, vector: Float32Array): ApplyOutcome {
     const outcome = this.admit('profile', entity.id, entity.version);
     if (outcome !== 'applied') return outcome;
     this.profileIndex.upsert(entity.id, vector);
-    this.profiles.set(entity.id, entity);
-    this.profileCategories.set(entity.id, entity.document.categories);
+    const id = this.profileIndex.idOf(entity.id) ?? entity.id;
+    const document = toProfileFields(entity.document);
+    this.profiles.set(id, {
+      id,
+      version: entity.version,
+      document,
+      modelId: internModel(entity.modelId),
+    });
+    this.profileCategories.set(id, document.categories);
     this.indexVersion++;
     return outcome;
   }
 
-  upsertJob(entity: StoredEntity<JobPayload>, vector: Float32Array): ApplyOutcome {
+  upsertJob(entity: EntityUpsert<JobPayload>, vector: Float32Array): ApplyOutcome {
     const outcome = this.admit('job', entity.id, entity.version);
     if (outcome !== 'applied') return outcome;
     this.jobIndex.upsert(entity.id, vector);
-    this.jobs.set(entity.id, entity);
-    this.jobCategories.set(entity.id, entity.document.categories);
+    const id = this.jobIndex.idOf(entity.id) ?? entity.id;
+    const document = toJobFields(entity.document);
+    this.jobs.set(id, {
+      id,
+      version: entity.version,
+      document,
+      modelId: internModel(entity.modelId),
+    });
+    this.jobCategories.set(id, document.categories);
     this.indexVersion++;
     return outcome;
   }
@@ -128,11 +216,25 @@ export class EntityState {
   }
 
   private admit(type: EntityType, id: string, version: number): ApplyOutcome {
-    const key = `${type}:${id}`;
-    const current = this.versions.get(key);
+    const versions = this.versions[type];
+    const current = versions.get(id);
     if (current !== undefined && version <= current)
       return version === current ? 'duplicate' : 'stale';
-    this.versions.set(key, version);
+    versions.set(id, version);
     return 'applied';
   }
+}
+
+/** Model ids: one or two per deployment, repeated by every entity. */
+const modelIds = new Map<string, string>();
+function internModel(modelId: string): string {
+  const known = modelIds.get(modelId);
+  if (known !== undefined) return known;
+  if (modelIds.size < 64) modelIds.set(modelId, modelId);
+  return modelId;
+}
+
+function splitVersionKey(key: string): [EntityType, string] {
+  const at = key.indexOf(':');
+  return [key.slice(0, at) === 'job' ? 'job' : 'profile', key.slice(at + 1)];
 }

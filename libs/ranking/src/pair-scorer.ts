@@ -1,14 +1,14 @@
 import type { EntityType, JobPayload, ProfilePayload, Seniority } from '@matchstream/contracts';
 import {
+  SkillMatcher,
   isEligible,
   pairScore,
   pairScoreBound,
   profileSeniority,
   scorePair,
   scoreUpperBound,
-  skillMatcherFor,
 } from '@matchstream/matching';
-import type { ScoredCounterpart, ScoringWeights, SkillMatcher } from '@matchstream/matching';
+import type { ProfileFields, ScoredCounterpart, ScoringWeights } from '@matchstream/matching';
 import type { StoredEntity } from './entity-state';
 
 export interface PairScorerOptions {
@@ -21,12 +21,15 @@ type AnyEntity = StoredEntity<JobPayload | ProfilePayload>;
 
 /**
  * Scores pairs for ranking: the hard constraints and the floor decide whether a pair qualifies,
- * the hybrid score orders those that do. Per-profile work (skill matcher, seniority) is done once
- * per document: documents are replaced, never mutated, so the object is the key.
+ * the hybrid score orders those that do. Match fields come with their per-profile work done
+ * (skills normalised, skills in the prose found); what is left is cached briefly: the last
+ * profile's skill answers (a pass over jobs asks one profile about many postings' skills), and a
+ * derived seniority per profile that declares none (fields are replaced, never mutated).
  */
 export class PairScorer {
-  private readonly skills = new WeakMap<ProfilePayload, SkillMatcher>();
-  private readonly seniority = new WeakMap<ProfilePayload, Seniority>();
+  private lastProfile: ProfileFields | null = null;
+  private lastSkills: SkillMatcher | null = null;
+  private readonly seniority = new WeakMap<ProfileFields, Seniority>();
 
   constructor(private readonly options: PairScorerOptions) {}
 
@@ -92,13 +95,16 @@ export class PairScorer {
     };
   }
 
-  private skillsOf(profile: ProfilePayload): SkillMatcher {
-    let matcher = this.skills.get(profile);
-    if (!matcher) this.skills.set(profile, (matcher = skillMatcherFor(profile)));
-    return matcher;
+  private skillsOf(profile: ProfileFields): SkillMatcher {
+    if (profile !== this.lastProfile || !this.lastSkills) {
+      this.lastProfile = profile;
+      this.lastSkills = SkillMatcher.of(profile);
+    }
+    return this.lastSkills;
   }
 
-  private seniorityOf(profile: ProfilePayload): Seniority {
+  private seniorityOf(profile: ProfileFields): Seniority {
+    if (profile.seniority) return profile.seniority;
     let seniority = this.seniority.get(profile);
     if (!seniority) this.seniority.set(profile, (seniority = profileSeniority(profile)));
     return seniority;

@@ -16,8 +16,15 @@ export class RankingBook {
     profile: new Map(),
     job: new Map(),
   };
-  /** Counterpart key -> ids of the subjects (of the other type) whose ranking lists it. */
-  private readonly listedIn = new Map<string, Set<string>>();
+  /**
+   * Per counterpart type, counterpart id -> ids of the subjects (of the other type) whose ranking
+   * lists it, in the order they came. Most entities are listed by about K + reserve subjects: such
+   * a list is an array (a tenth of a set's memory); a long one (a hub) becomes a set.
+   */
+  private readonly listedIn: Record<EntityType, Map<string, Listed>> = {
+    profile: new Map(),
+    job: new Map(),
+  };
   private readonly listeners: ((key: string, ranking: MaintainedRanking | undefined) => void)[] =
     [];
 
@@ -51,7 +58,8 @@ export class RankingBook {
 
   /** Ids of the subjects whose ranking lists this entity (`type` is the entity's own type). */
   subjectsListing(type: EntityType, id: string): ReadonlySet<string> {
-    return this.listedIn.get(`${type}:${id}`) ?? EMPTY;
+    const subjects = this.listedIn[type].get(id);
+    return subjects === undefined ? EMPTY : Array.isArray(subjects) ? new Set(subjects) : subjects;
   }
 
   set(key: string, ranking: MaintainedRanking): void {
@@ -115,25 +123,39 @@ export class RankingBook {
   }
 
   private link(type: EntityType, id: string, entries: readonly { id: string }[]): void {
-    const counterpartType = otherSide(type);
+    const listedIn = this.listedIn[otherSide(type)];
     for (const { id: counterpartId } of entries) {
-      const listed = `${counterpartType}:${counterpartId}`;
-      let subjects = this.listedIn.get(listed);
-      if (!subjects) this.listedIn.set(listed, (subjects = new Set()));
-      subjects.add(id);
+      const subjects = listedIn.get(counterpartId);
+      if (subjects === undefined) listedIn.set(counterpartId, [id]);
+      else if (!Array.isArray(subjects)) subjects.add(id);
+      else if (!subjects.includes(id)) {
+        subjects.push(id);
+        if (subjects.length > LONGEST_ARRAY) listedIn.set(counterpartId, new Set(subjects));
+      }
     }
   }
 
   private unlink(type: EntityType, id: string, entries: readonly { id: string }[]): void {
-    const counterpartType = otherSide(type);
+    const listedIn = this.listedIn[otherSide(type)];
     for (const { id: counterpartId } of entries) {
-      const listed = `${counterpartType}:${counterpartId}`;
-      const subjects = this.listedIn.get(listed);
-      subjects?.delete(id);
-      if (subjects?.size === 0) this.listedIn.delete(listed);
+      const subjects = listedIn.get(counterpartId);
+      if (subjects === undefined) continue;
+      if (Array.isArray(subjects)) {
+        const at = subjects.indexOf(id);
+        if (at >= 0) subjects.splice(at, 1);
+        if (subjects.length === 0) listedIn.delete(counterpartId);
+      } else {
+        subjects.delete(id);
+        if (subjects.size <= LONGEST_ARRAY / 2) listedIn.set(counterpartId, [...subjects]);
+      }
     }
   }
 }
+
+/** Subjects listing one counterpart, in the order they came (see RankingBook.listedIn). */
+type Listed = string[] | Set<string>;
+/** Beyond it a list becomes a set (and back at half of it, so it does not flip to and fro). */
+const LONGEST_ARRAY = 48;
 
 const EMPTY: ReadonlySet<string> = new Set();
 

@@ -102,6 +102,19 @@ describe('HnswVectorIndex: entries', () => {
     expect(index.search(basis(8, 5), 1)).toEqual([{ id: 'a', similarity: expect.closeTo(1, 5) }]);
   });
 
+  it('gives its own copy of an id, so callers can share it instead of holding another', () => {
+    const index = new HnswVectorIndex(small);
+    const first = ['entity', '42'].join('-');
+    index.upsert(first, basis(8, 0));
+    const another = ['entity', '42'].join('-');
+    expect(index.idOf(another)).toBe(first);
+    index.upsert(another, basis(8, 1)); // an update keeps the first copy
+    expect(index.idOf('entity-42')).toBe(first);
+    expect(index.idOf('never-there')).toBeUndefined();
+    index.delete(first);
+    expect(index.idOf(first)).toBeUndefined();
+  });
+
   it('deletes idempotently', () => {
     const index = new HnswVectorIndex(small);
     index.upsert('a', basis(8, 0));

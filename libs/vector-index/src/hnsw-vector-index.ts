@@ -221,6 +221,15 @@ export class HnswVectorIndex {
   }
 
   /**
+   * The index's own copy of the id (the string it was first given): callers keeping per-entry data
+   * by id can share it instead of holding another copy of the same id per entry.
+   */
+  idOf(id: string): string | undefined {
+    const label = this.idToLabel.get(id);
+    return label === undefined ? undefined : this.labelToId[label];
+  }
+
+  /**
    * The entry's slot: a small integer, stable while the entry lives (a freed slot is reused by a
    * later entry), which callers may use to keep per-entry data in typed arrays.
    */
