@@ -7,7 +7,7 @@ import type { Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { REDIS } from '@matchstream/redis';
 import { AppModule } from './app.module';
-import { ApplyEntityVectorsService } from './apply-entity-vectors.service';
+import { ApplyEntityVectorsService } from './consumer/apply-entity-vectors.service';
 import { loadMatchingServiceConfig } from './matching-service.config';
 import type { MatchingServiceConfig } from './matching-service.config';
 import { EntityState, RankingBook, RankingMaintainer } from '@matchstream/ranking';
@@ -17,7 +17,7 @@ import type { LoadedSnapshot } from './matching.module';
 import { OwnershipService } from './ownership/ownership.service';
 import { PartitionOwnership } from './ownership/partition-ownership';
 import { ConsistencyAuditor } from './ranking/consistency-auditor';
-import { replayCommittedState } from './state-replay';
+import { replayCommittedState } from './state/state-replay';
 
 /** The consumer group through which this instance reads every partition of the vector topic. */
 export function replicaGroupOf(config: MatchingServiceConfig): string {

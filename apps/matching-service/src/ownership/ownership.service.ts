@@ -4,7 +4,7 @@ import { TOPICS } from '@matchstream/contracts';
 import { KAFKA_CLIENT } from '@matchstream/kafka';
 import { HealthService, MetricsService } from '@matchstream/observability';
 import type { Kafka } from 'kafkajs';
-import { ApplyEntityVectorsService } from '../apply-entity-vectors.service';
+import { ApplyEntityVectorsService } from '../consumer/apply-entity-vectors.service';
 import { MATCHING_SERVICE_CONFIG } from '../matching-service.config';
 import type { MatchingServiceConfig } from '../matching-service.config';
 import { GroupMembership } from './group-membership';

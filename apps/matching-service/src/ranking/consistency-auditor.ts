@@ -4,12 +4,12 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import type { MatchRankingEvent } from '@matchstream/contracts';
 import type { MaintainedRanking } from '@matchstream/matching';
 import { MetricsService } from '@matchstream/observability';
-import { ApplyEntityVectorsService } from '../apply-entity-vectors.service';
+import { ApplyEntityVectorsService } from '../consumer/apply-entity-vectors.service';
 import { EntityState, RankingMaintainer, splitKey } from '@matchstream/ranking';
 import { MATCHING_SERVICE_CONFIG } from '../matching-service.config';
 import type { MatchingServiceConfig } from '../matching-service.config';
-import { RankingStore } from '../ranking.store';
-import type { StoredRanking } from '../ranking.store';
+import { RankingStore } from './ranking.store';
+import type { StoredRanking } from './ranking.store';
 import { PartitionOwnership } from '../ownership/partition-ownership';
 
 /** A ranking as the audit compares it: counterpart ids with scores, best first. */

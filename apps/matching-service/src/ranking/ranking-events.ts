@@ -6,7 +6,7 @@ import type {
   RankedMatch,
 } from '@matchstream/contracts';
 import type { RankEntry } from '@matchstream/matching';
-import type { StoredRanking } from '../ranking.store';
+import type { StoredRanking } from './ranking.store';
 
 /** Why a subject's ranking is (re)published: the trigger and the event that caused it. */
 export interface Cause {

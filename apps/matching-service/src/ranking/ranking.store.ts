@@ -4,8 +4,8 @@ import type { EntityType, MatchRankingEvent } from '@matchstream/contracts';
 import { TransientError } from '@matchstream/kafka';
 import { REDIS } from '@matchstream/redis';
 import type { Redis } from 'ioredis';
-import { MATCHING_SERVICE_CONFIG } from './matching-service.config';
-import type { MatchingServiceConfig } from './matching-service.config';
+import { MATCHING_SERVICE_CONFIG } from '../matching-service.config';
+import type { MatchingServiceConfig } from '../matching-service.config';
 
 const KEY_PREFIX = 'ranking:';
 /** Set by each instance once Redis holds its rankings: gone after a restart without persistence. */

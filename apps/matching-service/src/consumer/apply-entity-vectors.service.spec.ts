@@ -16,9 +16,9 @@ import {
   RankingMaintainer,
   splitKey,
 } from '@matchstream/ranking';
-import { RankingStore } from './ranking.store';
-import type { StoredRanking } from './ranking.store';
-import { PartitionOwnership, partitionOfSubject } from './ownership/partition-ownership';
+import { RankingStore } from '../ranking/ranking.store';
+import type { StoredRanking } from '../ranking/ranking.store';
+import { PartitionOwnership, partitionOfSubject } from '../ownership/partition-ownership';
 
 const DIMENSION = 8;
 const TOP_K = 3;

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ApplyEntityVectorsService } from './apply-entity-vectors.service';
+import { ApplyEntityVectorsService } from '../consumer/apply-entity-vectors.service';
 import { EntityState, RankingBook } from '@matchstream/ranking';
 import { saveEntityStateSnapshot } from './entity-state.snapshot';
-import { MATCHING_SERVICE_CONFIG } from './matching-service.config';
-import { rankingSettings } from './ranking/ranking-settings';
-import type { MatchingServiceConfig } from './matching-service.config';
-import { PartitionOwnership } from './ownership/partition-ownership';
+import { MATCHING_SERVICE_CONFIG } from '../matching-service.config';
+import { rankingSettings } from '../ranking/ranking-settings';
+import type { MatchingServiceConfig } from '../matching-service.config';
+import { PartitionOwnership } from '../ownership/partition-ownership';
 
 /**
  * Snapshots the state periodically when it changed, and once more at shutdown (after the

@@ -14,13 +14,13 @@ import type { MaintainedRanking } from '@matchstream/matching';
 import { MetricsService } from '@matchstream/observability';
 import { EntityState, RankingMaintainer, splitKey, subjectKey } from '@matchstream/ranking';
 import type { ApplyOutcome } from '@matchstream/ranking';
-import { MATCHING_SERVICE_CONFIG } from './matching-service.config';
-import type { MatchingServiceConfig } from './matching-service.config';
-import { RankingStore } from './ranking.store';
-import { PartitionOwnership } from './ownership/partition-ownership';
+import { MATCHING_SERVICE_CONFIG } from '../matching-service.config';
+import type { MatchingServiceConfig } from '../matching-service.config';
+import { RankingStore } from '../ranking/ranking.store';
+import { PartitionOwnership } from '../ownership/partition-ownership';
 import { decodeEntityVector } from './entity-vector.decoder';
-import { rankingEvent, retractionEvent, sameRanking } from './ranking/ranking-events';
-import type { Cause } from './ranking/ranking-events';
+import { rankingEvent, retractionEvent, sameRanking } from '../ranking/ranking-events';
+import type { Cause } from '../ranking/ranking-events';
 
 /**
  * How a settle treats rankings: live (a chunk's changes), reconcile (after a handover: publish
