@@ -6,11 +6,13 @@ source "$(dirname "$0")/lib/common.sh"
 export KAFKA_PORT="${BENCH_KAFKA_PORT:-29092}" KAFKA_CONTROLLER_PORT="${BENCH_KAFKA_CONTROLLER_PORT:-29093}"
 export MS_RUN_DIR="$MS_ROOT/.run/bench"
 export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
+# Which benchmark runs (scripts/bench-scale-out.sh runs one section alone).
+ENTRY="${BENCH_ENTRY:-run-bench.js}"
 # The broker's pid, so the scale-out section samples its CPU beside the matching instances'.
 export BENCH_BROKER_PID_FILE="$MS_RUN_DIR/kafka/broker.pid"
 
 if [[ " $* " == *" --help "* || " $* " == *" -h "* ]]; then
-  cd "$MS_ROOT" && npm run --silent build && exec node dist/bench/src/run-bench.js --help
+  cd "$MS_ROOT" && npm run --silent build && exec node "dist/bench/src/$ENTRY" --help
 fi
 
 bash "$MS_ROOT/scripts/redis/ensure.sh"
@@ -22,4 +24,4 @@ MS_RUN_DIR="$MS_RUN_DIR" bash "$MS_ROOT/scripts/kafka/start.sh"
 
 cd "$MS_ROOT"
 npm run --silent build
-node dist/bench/src/run-bench.js "$@"
+node "dist/bench/src/$ENTRY" "$@"

@@ -3,11 +3,11 @@
  * synchronous seeding stay out of the benchmark's process), growing its populations from the
  * real vectors handed over in a temporary file.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MaintenanceRun } from './maintenance-bench';
+import { runNodeChild } from './node-child';
 
 export async function runMaintenanceInChildProcess(
   job: { sizes: number[]; events: number; seed: number },
@@ -20,8 +20,8 @@ export async function runMaintenanceInChildProcess(
     const all = new Float32Array(bases.length * dimension);
     bases.forEach((v, i) => all.set(v, i * dimension));
     writeFileSync(join(dir, 'bases.f32'), Buffer.from(all.buffer));
-    const child = execFile(
-      process.execPath,
+    await runNodeChild(
+      'maintenance',
       [
         join(__dirname, 'run-maintenance-bench.js'),
         '--sizes',
@@ -37,21 +37,8 @@ export async function runMaintenanceInChildProcess(
         '--json',
         join(dir, 'runs.json'),
       ],
-      { maxBuffer: 16 * 1024 * 1024 },
+      log,
     );
-    child.stderr?.on('data', (chunk: Buffer) =>
-      chunk
-        .toString()
-        .split('\n')
-        .filter(Boolean)
-        .forEach((line) => log(line)),
-    );
-    await new Promise<void>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('exit', (code) =>
-        code === 0 ? resolve() : reject(new Error(`maintenance process exited with ${code}`)),
-      );
-    });
     return JSON.parse(readFileSync(join(dir, 'runs.json'), 'utf8')) as MaintenanceRun[];
   } finally {
     rmSync(dir, { recursive: true, force: true });

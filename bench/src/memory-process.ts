@@ -4,13 +4,13 @@
  * and writes the service's snapshot; a second, fresh one loads that snapshot and measures again.
  * Real vectors, when given, are handed over in a temporary file.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureSnapshotLoad, runChurnCheck, runMemoryBuild } from './memory-bench';
 import type { MemoryOptions, MemoryRun } from './memory-bench';
+import { runNodeChild } from './node-child';
 
 export type MemoryJob = Omit<MemoryOptions, 'perSide' | 'bases' | 'log' | 'dimension'> & {
   sizes: number[];
@@ -91,8 +91,8 @@ async function child<T>(
   const requestFile = join(dir, `request-${request.phase}.json`);
   const resultFile = join(dir, `result-${request.phase}.json`);
   writeFileSync(requestFile, JSON.stringify(request));
-  const process_ = execFile(
-    process.execPath,
+  await runNodeChild(
+    `memory ${request.phase}`,
     [
       '--expose-gc',
       // V8's default heap limit (about 4 GiB) is below what a million entities per side need.
@@ -103,23 +103,8 @@ async function child<T>(
       '--result',
       resultFile,
     ],
-    { maxBuffer: 16 * 1024 * 1024 },
+    log,
   );
-  process_.stderr?.on('data', (chunk: Buffer) =>
-    chunk
-      .toString()
-      .split('\n')
-      .filter(Boolean)
-      .forEach((line) => log(line)),
-  );
-  await new Promise<void>((resolve, reject) => {
-    process_.once('error', reject);
-    process_.once('exit', (code) =>
-      code === 0
-        ? resolve()
-        : reject(new Error(`memory ${request.phase} process exited with ${code}`)),
-    );
-  });
   return JSON.parse(readFileSync(resultFile, 'utf8')) as T;
 }
 
