@@ -45,6 +45,7 @@ import {
 import { LoadGenerator, ROLE_FAMILIES, Rng } from './load-generator';
 import { vectorSource } from './maintenance-bench';
 import { settleMemory } from './search-bench';
+import { leastSquaresSlope } from './stats';
 
 export interface MemoryOptions {
   perSide: number;
@@ -402,20 +403,6 @@ export async function runChurnCheck(options: {
     rssMiBPer10k: per10k(rss),
     entities,
   };
-}
-
-/** Least-squares slope of y against x. */
-export function leastSquaresSlope(points: readonly [number, number][]): number {
-  const n = points.length;
-  const mx = points.reduce((s, [x]) => s + x, 0) / n;
-  const my = points.reduce((s, [, y]) => s + y, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (const [x, y] of points) {
-    sxy += (x - mx) * (y - my);
-    sxx += (x - mx) ** 2;
-  }
-  return sxx === 0 ? NaN : sxy / sxx;
 }
 
 /** Loads the snapshot as a restarting service does (run in a fresh process with --expose-gc). */

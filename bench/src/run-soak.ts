@@ -17,6 +17,7 @@ import { TOPICS, entityTypeOf, inputTopicFor } from '@matchstream/contracts';
 import type { InputEventInput } from '@matchstream/contracts';
 import { EventPublisher, createKafkaClient } from '@matchstream/kafka';
 import { LoadGenerator, jobUpsertedEvent, profileUpsertedEvent } from './load-generator';
+import { leastSquaresSlope } from './stats';
 
 const minutes = Number(process.env.SOAK_MINUTES ?? 30);
 const rate = Number(process.env.SOAK_RATE ?? 5); // events per second
@@ -79,20 +80,6 @@ function windowQuantile(before: string, after: string, q: number): number {
   const total = a.find(([le]) => le === '+Inf')?.[1] ?? 0;
   if (total === 0) return NaN;
   return Number(a.find(([, count]) => count >= q * total)?.[0] ?? NaN);
-}
-
-/** Least-squares slope of y against x. */
-function slope(points: readonly [number, number][]): number {
-  const n = points.length;
-  const mx = points.reduce((s, [x]) => s + x, 0) / n;
-  const my = points.reduce((s, [, y]) => s + y, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (const [x, y] of points) {
-    sxy += (x - mx) * (y - my);
-    sxx += (x - mx) ** 2;
-  }
-  return sxx === 0 ? NaN : sxy / sxx;
 }
 
 /**
@@ -283,7 +270,9 @@ async function main(): Promise<void> {
   }
   const settled = samples.slice(third);
   if (workload === 'growth') {
-    const perEntity = slope(settled.map((s) => [s.entities, s.rssMiB.matching * 2 ** 20]));
+    const perEntity = leastSquaresSlope(
+      settled.map((s) => [s.entities, s.rssMiB.matching * 2 ** 20]),
+    );
     console.log(
       `matching: ${(perEntity / 1024).toFixed(1)} KiB of RSS per entity ` +
         `(slope over ${settled.length} samples, ${settled[0].entities} → ${settled.at(-1)!.entities} entities)`,
@@ -293,7 +282,7 @@ async function main(): Promise<void> {
     // have not reached the matching service yet.
     const takenIn = { embedding: (s: Sample) => s.published, matching: (s: Sample) => s.consumed };
     for (const name of ['embedding', 'matching'] as const) {
-      const perEvent = slope(settled.map((s) => [takenIn[name](s), s.rssMiB[name]]));
+      const perEvent = leastSquaresSlope(settled.map((s) => [takenIn[name](s), s.rssMiB[name]]));
       const per10k = perEvent * 10000;
       const first = takenIn[name](settled[0]);
       const last = takenIn[name](settled.at(-1)!);
@@ -303,7 +292,8 @@ async function main(): Promise<void> {
           `entities ${settled[0].entities} → ${settled.at(-1)!.entities}): ${per10k < flatMiB ? 'flat' : 'NOT FLAT'}`,
       );
     }
-    const heapPer10k = slope(settled.map((s) => [s.consumed, s.matchingHeapMiB])) * 10000;
+    const heapPer10k =
+      leastSquaresSlope(settled.map((s) => [s.consumed, s.matchingHeapMiB])) * 10000;
     console.log(
       `matching: V8 heap in use ${heapPer10k.toFixed(2)} MiB per 10,000 events (sampled with ` +
         'garbage in it: a sawtooth; RSS follows the heap V8 keeps, which grows for a while after ' +

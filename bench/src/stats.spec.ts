@@ -1,4 +1,12 @@
-import { mean, percentile, percentileOfSorted, ratio, summarize, throughput } from './stats';
+import {
+  mean,
+  percentile,
+  percentileOfSorted,
+  ratio,
+  summarize,
+  throughput,
+  leastSquaresSlope,
+} from './stats';
 
 const oneToHundred = Array.from({ length: 100 }, (_, i) => i + 1);
 
@@ -60,5 +68,24 @@ describe('mean, throughput, ratio, summarize', () => {
       max: 100,
       mean: 50.5,
     });
+  });
+});
+
+describe('leastSquaresSlope', () => {
+  it('is the slope of a line through noisy points, NaN without spread in x', () => {
+    expect(
+      leastSquaresSlope([
+        [0, 1],
+        [1, 3.1],
+        [2, 4.9],
+        [3, 7],
+      ]),
+    ).toBeCloseTo(1.98, 2);
+    expect(
+      leastSquaresSlope([
+        [1, 1],
+        [1, 2],
+      ]),
+    ).toBeNaN();
   });
 });

@@ -74,3 +74,17 @@ function sortNumbers(values: readonly number[]): number[] {
   }
   return [...values].sort((a, b) => a - b);
 }
+
+/** Least-squares slope of y against x. */
+export function leastSquaresSlope(points: readonly [number, number][]): number {
+  const n = points.length;
+  const mx = points.reduce((s, [x]) => s + x, 0) / n;
+  const my = points.reduce((s, [, y]) => s + y, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (const [x, y] of points) {
+    sxy += (x - mx) * (y - my);
+    sxx += (x - mx) ** 2;
+  }
+  return sxx === 0 ? NaN : sxy / sxx;
+}
