@@ -166,35 +166,36 @@ export class EntityState {
   }
 
   upsertProfile(entity: EntityUpsert<ProfilePayload>, vector: Float32Array): ApplyOutcome {
-    const outcome = this.admit('profile', entity.id, entity.version);
-    if (outcome !== 'applied') return outcome;
-    this.profileIndex.upsert(entity.id, vector);
-    const id = this.profileIndex.idOf(entity.id) ?? entity.id;
-    const document = toProfileFields(entity.document);
-    this.profiles.set(id, {
-      id,
-      version: entity.version,
-      document,
-      modelId: internModel(entity.modelId),
-    });
-    this.profileCategories.set(id, document.categories);
-    this.indexVersion++;
-    return outcome;
+    return this.upsert('profile', this.profiles, entity, vector, () =>
+      toProfileFields(entity.document),
+    );
   }
 
   upsertJob(entity: EntityUpsert<JobPayload>, vector: Float32Array): ApplyOutcome {
-    const outcome = this.admit('job', entity.id, entity.version);
+    return this.upsert('job', this.jobs, entity, vector, () => toJobFields(entity.document));
+  }
+
+  /** Either side's upsert: the match fields are built only for a change that is applied. */
+  private upsert<F extends JobFields | ProfileFields>(
+    type: EntityType,
+    entities: Map<string, { id: string; version: number; document: F; modelId: string }>,
+    entity: { id: string; version: number; modelId: string },
+    vector: Float32Array,
+    fields: () => F,
+  ): ApplyOutcome {
+    const outcome = this.admit(type, entity.id, entity.version);
     if (outcome !== 'applied') return outcome;
-    this.jobIndex.upsert(entity.id, vector);
-    const id = this.jobIndex.idOf(entity.id) ?? entity.id;
-    const document = toJobFields(entity.document);
-    this.jobs.set(id, {
+    const { index, categories } = this.side(type);
+    index.upsert(entity.id, vector);
+    const id = index.idOf(entity.id) ?? entity.id;
+    const document = fields();
+    entities.set(id, {
       id,
       version: entity.version,
       document,
       modelId: internModel(entity.modelId),
     });
-    this.jobCategories.set(id, document.categories);
+    categories.set(id, document.categories);
     this.indexVersion++;
     return outcome;
   }
@@ -202,15 +203,10 @@ export class EntityState {
   remove(type: EntityType, id: string, version: number): ApplyOutcome {
     const outcome = this.admit(type, id, version);
     if (outcome !== 'applied') return outcome;
-    if (type === 'profile') {
-      this.profileIndex.delete(id);
-      this.profiles.delete(id);
-      this.profileCategories.delete(id);
-    } else {
-      this.jobIndex.delete(id);
-      this.jobs.delete(id);
-      this.jobCategories.delete(id);
-    }
+    const { index, categories } = this.side(type);
+    index.delete(id);
+    (type === 'profile' ? this.profiles : this.jobs).delete(id);
+    categories.delete(id);
     this.indexVersion++;
     return outcome;
   }
