@@ -1,13 +1,10 @@
 /**
  * One matching-service instance as a process of its own, from the build (as `scripts/services.sh`
- * runs N of them): its pid for CPU sampling and its ownership as `/health` states it.
- * (`ServiceProcess` of @matchstream/testing waits for one service's readiness and hides the pid;
- * the scale-out section starts N at once and waits until the group has settled.)
+ * runs N of them; a ServiceProcess of @matchstream/testing): its pid for CPU sampling and its
+ * ownership as `/health` states it. The scale-out section starts N at once and waits until the
+ * group has settled, not for one instance's readiness.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { ServiceProcess } from '@matchstream/testing';
 
 /** What `/health` says about an instance's share: "instance X: ready, partitions [0, 1] of 6". */
 export interface Ownership {
@@ -41,52 +38,39 @@ export function groupSettled(owners: readonly (Ownership | null)[]): boolean {
 }
 
 export class MatchingInstance {
-  private child: ChildProcess | null = null;
-  private readonly output: string[] = [];
+  private readonly process: ServiceProcess;
 
   constructor(
     readonly id: string,
     readonly port: number,
-    private readonly env: Record<string, string>,
-    private readonly root: string,
-    private readonly echo = false,
-  ) {}
+    env: Record<string, string>,
+    echo = false,
+  ) {
+    this.process = new ServiceProcess('matching-service', env, port, echo);
+  }
 
   get pid(): number | null {
-    return this.child?.pid ?? null;
+    return this.process.pid;
   }
 
   get exited(): boolean {
-    return !this.child || this.child.exitCode !== null || this.child.signalCode !== null;
+    return this.process.exited;
   }
 
   /** The last lines the process wrote (for an error message). */
   tail(chars = 2000): string {
-    return this.output.join('').slice(-chars);
+    return this.process.output.join('').slice(-chars);
   }
 
+  /** Starts it without waiting: the caller waits until the whole group has settled. */
   start(): void {
-    const main = join(this.root, 'dist', 'apps', 'matching-service', 'src', 'main.js');
-    if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
-    const child = spawn(process.execPath, [main], {
-      cwd: this.root,
-      env: { ...process.env, ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    const keep = (chunk: Buffer) => {
-      if (this.echo) process.stderr.write(chunk);
-      this.output.push(chunk.toString());
-      if (this.output.length > 200) this.output.shift();
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
+    this.process.launch();
   }
 
   /** The instance's ownership from `/health`; null while it does not answer. */
   async ownership(): Promise<Ownership | null> {
     try {
-      const response = await fetch(`http://127.0.0.1:${this.port}/health`, {
+      const response = await fetch(`${this.process.url}/health`, {
         signal: AbortSignal.timeout(2000),
       });
       const body = (await response.json()) as {
@@ -101,13 +85,9 @@ export class MatchingInstance {
 
   /** SIGTERM (the instance leaves the group and snapshots), SIGKILL after `graceMs`. */
   async stop(graceMs = 30000): Promise<void> {
-    const child = this.child;
-    if (!child || this.exited) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    await exited;
+    if (this.exited) return;
+    const timer = setTimeout(() => void this.process.kill(), graceMs);
+    await this.process.stop();
     clearTimeout(timer);
-    this.child = null;
   }
 }

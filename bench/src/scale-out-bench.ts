@@ -23,7 +23,7 @@
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   TOPICS,
   TOPIC_SPECS,
@@ -157,9 +157,6 @@ interface Tracked {
   due: number;
   seen: number;
 }
-
-/** The repository root from dist/bench/src (the build's layout). */
-const ROOT = resolve(__dirname, '../../..');
 
 export async function runScaleOut(options: ScaleOutOptions): Promise<ScaleOutSection> {
   const bench = new ScaleOutBench(options);
@@ -311,7 +308,6 @@ class ScaleOutBench {
             HTTP_HOST: '127.0.0.1',
             LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error',
           },
-          ROOT,
           this.echo,
         ),
       );

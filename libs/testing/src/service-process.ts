@@ -35,7 +35,34 @@ export class ServiceProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The process id while it runs (to sample its CPU). */
+  get pid(): number | null {
+    return this.child?.pid ?? null;
+  }
+
+  get exited(): boolean {
+    return !this.child || this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
+  /** Starts the process and waits until it reports ready. */
   async start(): Promise<void> {
+    const child = this.launch();
+    const deadline = Date.now() + 120000;
+    for (;;) {
+      if (child.exitCode !== null)
+        throw new Error(`${this.app} exited: ${this.output.join('').slice(-2000)}`);
+      try {
+        if ((await fetch(`${this.url}/health/ready`)).status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`${this.app} did not become ready`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  /** Starts the process without waiting (a caller that waits for something else). */
+  launch(): ChildProcess {
     const root = repositoryRoot();
     const main = join(root, 'dist', 'apps', this.app, 'src', 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
@@ -52,18 +79,7 @@ export class ServiceProcess {
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
-    const deadline = Date.now() + 120000;
-    for (;;) {
-      if (child.exitCode !== null)
-        throw new Error(`${this.app} exited: ${this.output.join('').slice(-2000)}`);
-      try {
-        if ((await fetch(`${this.url}/health/ready`)).status === 200) return;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error(`${this.app} did not become ready`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    return child;
   }
 
   /** SIGKILL: the process gets no chance to finish anything. */
