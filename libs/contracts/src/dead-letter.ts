@@ -40,14 +40,3 @@ export const DEAD_LETTER_HEADERS = {
   failedAt: 'x-dead-letter-failed-at',
   service: 'x-dead-letter-service',
 } as const;
-
-/** A processing failure that must not be retried: the event goes to the dead-letter topic. */
-export class NonRetriableEventError extends Error {
-  constructor(
-    readonly reason: DeadLetterReason,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'NonRetriableEventError';
-  }
-}

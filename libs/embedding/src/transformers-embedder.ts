@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { RetriableError } from '@matchstream/errors';
 import { KNOWN_EMBEDDING_MODELS, embeddingModelSpec } from './embedding-models';
 import type { EmbeddingModelSpec } from './embedding-models';
 
@@ -132,8 +133,8 @@ class ModelWorker {
     });
     worker.on('exit', (code) => {
       if (this.worker === worker) this.worker = null;
-      const error = new Error(`embedding worker exited with ${code}`);
-      error.name = 'TransientError'; // the batch is retried on a new worker
+      // The batch is retried on a new worker.
+      const error = new RetriableError('model', `embedding worker exited with ${code}`);
       for (const waiter of this.pending.values()) waiter.reject(error);
       this.pending.clear();
     });

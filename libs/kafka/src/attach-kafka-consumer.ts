@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
-import { NonRetriableEventError } from '@matchstream/contracts';
+import { classifyError } from '@matchstream/errors';
 import { HealthService, MetricsService } from '@matchstream/observability';
 import type { Kafka } from 'kafkajs';
 import { ConsumerLagMonitor } from './consumer-lag.monitor';
@@ -43,14 +43,14 @@ export function attachKafkaConsumer(
       deadLetters.publish([
         {
           record,
-          reason: error instanceof NonRetriableEventError ? error.reason : 'processing-failed',
+          reason: classifyError(error).reason,
           detail: error.message,
         },
       ]),
     onRetry: (error) => {
       metrics.retries.inc({ operation: 'consume' });
       metrics.dependencyErrors.inc({
-        dependency: /redis|Connection is closed/i.test(error.message) ? 'redis' : 'kafka',
+        dependency: classifyError(error).dependency,
       });
     },
     onStateChange: (state) => {

@@ -1,10 +1,9 @@
-import { NonRetriableEventError } from '@matchstream/contracts';
+import { FinalEventError, backoffMs, isRetriable, sleep } from '@matchstream/errors';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { UndecodableBatch } from './codecs/undecodable-batch';
 import type { ConsumedRecord } from './consumed-record';
 import { toConsumedRecord } from './consumed-record';
 import { recordSegments } from './record-segments';
-import { backoffMs, isTransientError, sleep } from './transient-error';
 
 export interface BatchContext {
   /** Keeps the group session alive during long work. */
@@ -14,7 +13,7 @@ export interface BatchContext {
 /**
  * Processes records of one topic partition, in offset order. It must make every record's outcome
  * durable (published, stored or dead-lettered) before it resolves, and be idempotent: after a crash
- * the same records are delivered again. Throw a transient error to have the chunk retried.
+ * the same records are delivered again. Throw a retriable error (`@matchstream/errors`) to have the chunk retried.
  */
 export type RecordBatchHandler = (
   records: ConsumedRecord[],
@@ -27,7 +26,7 @@ export interface BatchConsumerOptions {
   handler: RecordBatchHandler;
   /**
    * A record whose processing failed with a non-transient error, or a record batch that could not
-   * be decoded at all (a NonRetriableEventError with reason undecodable-record, standing for the
+   * be decoded at all (a FinalEventError with reason undecodable-record, standing for the
    * whole batch); must make it durable (DLQ).
    */
   onPoisonRecord: (record: ConsumedRecord, error: Error) => Promise<void>;
@@ -250,7 +249,7 @@ export class BatchConsumer {
         return;
       } catch (error) {
         const err = error instanceof Error ? error : new Error(String(error));
-        if (isTransientError(err)) {
+        if (isRetriable(err)) {
           if (!active()) throw err; // shutting down or rebalanced: the records are redelivered
           this.lastErrorValue = err.message;
           this.setState('retrying');
@@ -269,7 +268,7 @@ export class BatchConsumer {
           offset: chunk[0].offset,
           error: err.message,
         });
-        await this.retryTransient(
+        await this.retryWhileActive(
           () => this.options.onPoisonRecord(chunk[0], err),
           heartbeat,
           active,
@@ -302,18 +301,14 @@ export class BatchConsumer {
       error: detail,
     });
     const letter: ConsumedRecord = { ...first, headers: {} };
-    await this.retryTransient(
-      () =>
-        this.options.onPoisonRecord(
-          letter,
-          new NonRetriableEventError('undecodable-record', detail),
-        ),
+    await this.retryWhileActive(
+      () => this.options.onPoisonRecord(letter, new FinalEventError('undecodable-record', detail)),
       heartbeat,
       active,
     );
   }
 
-  private async retryTransient(
+  private async retryWhileActive(
     action: () => Promise<void>,
     heartbeat: () => Promise<void>,
     active: () => boolean,
@@ -322,7 +317,7 @@ export class BatchConsumer {
       try {
         return await action();
       } catch (error) {
-        if (!isTransientError(error) || !active()) throw error;
+        if (!isRetriable(error) || !active()) throw error;
         this.options.onRetry?.(error as Error, attempt);
         await this.sleepWithHeartbeat(backoffMs(attempt), heartbeat);
       }

@@ -2,7 +2,6 @@ export * from './codecs/register-compression-codecs';
 export * from './codecs/undecodable-batch';
 export * from './kafka-client.factory';
 export * from './topic-admin';
-export * from './transient-error';
 export * from './event-publisher';
 export * from './consumed-record';
 export * from './dead-letter.publisher';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { ConsumedRecord } from './consumed-record';
 import { toConsumedRecord } from './consumed-record';
-import { retryTransient } from './transient-error';
+import { retryRetriable } from '@matchstream/errors';
 import { undecodableBatchOf } from './codecs/undecodable-batch';
 
 /**
@@ -23,7 +23,7 @@ export class TopicTail {
   async start(): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
-    const ends = await retryTransient(() => admin.fetchTopicOffsets(this.topic)).finally(() =>
+    const ends = await retryRetriable(() => admin.fetchTopicOffsets(this.topic)).finally(() =>
       admin.disconnect(),
     );
     const startAt = new Map(ends.map((e) => [e.partition, BigInt(e.high)]));

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { TOPICS, jobEmbeddedEvent } from '@matchstream/contracts';
-import { KAFKA_CLIENT, retryTransient } from '@matchstream/kafka';
+import { retryRetriable } from '@matchstream/errors';
+import { KAFKA_CLIENT } from '@matchstream/kafka';
 import { HealthService } from '@matchstream/observability';
 import type { Consumer, Kafka } from 'kafkajs';
 import { JobDirectoryStore } from './job-directory.store';
@@ -41,7 +42,7 @@ export class JobDirectoryFeed implements OnApplicationBootstrap, BeforeApplicati
     );
     const admin = this.kafka.admin();
     await admin.connect();
-    const offsets = await retryTransient(() =>
+    const offsets = await retryRetriable(() =>
       admin.fetchTopicOffsets(TOPICS.entityVectors),
     ).finally(() => admin.disconnect());
     // Last offset to read per partition; empty (or fully compacted-away) partitions need none.

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { matchRankingEvent } from '@matchstream/contracts';
 import type { EntityType, MatchRankingEvent } from '@matchstream/contracts';
-import { TransientError } from '@matchstream/kafka';
+import { RetriableError } from '@matchstream/errors';
 import { REDIS } from '@matchstream/redis';
 import type { Redis } from 'ioredis';
 import { MATCHING_SERVICE_CONFIG } from '../matching-service.config';
@@ -68,7 +68,7 @@ export class RankingStore {
     const results = await transaction.exec();
     const failed = results?.find(([error]) => error);
     if (!results || failed)
-      throw failed?.[0] ?? new TransientError('Redis discarded the transaction');
+      throw failed?.[0] ?? new RetriableError('redis', 'Redis discarded the transaction');
     for (const s of removed) this.summaries.delete(`${s.type}:${s.id}`);
     for (const { ranking } of saved) this.remember(ranking);
   }

@@ -1,0 +1,3 @@
+export * from './errors';
+export * from './classify-error';
+export * from './retry';
