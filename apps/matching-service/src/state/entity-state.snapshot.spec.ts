@@ -252,6 +252,7 @@ describe('entity state snapshots', () => {
         [previous, 'checksum'],
       ]);
       expect(readdirSync(root).filter((e) => /^snapshot-\d+-\d+$/.test(e))).toEqual([]);
+      expect(readdirSync(root)).not.toContain('LATEST');
     });
 
     it('a full disk fails the snapshot, removes its folder and keeps the complete ones', async () => {

@@ -1,13 +1,15 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HnswIndexOptions } from '@matchstream/vector-index';
 import { HnswVectorIndex } from '@matchstream/vector-index';
 import { EntityState, STATE_FORMAT, otherSide, splitKey } from '@matchstream/ranking';
 import type { SerialisedEntityState, SerialisedRanking } from '@matchstream/ranking';
 import {
+  LATEST_FILE,
   SnapshotRejected,
   listSnapshotRoot,
   newSnapshotName,
+  pointLatestAt,
   nodeSnapshotFs,
   pruneSnapshots,
   quarantineSnapshot,
@@ -120,10 +122,14 @@ export async function loadEntityStateSnapshot(
   options: HnswIndexOptions,
   onRejected: (rejected: RejectedSnapshot) => void = () => undefined,
 ): Promise<LoadedEntityStateSnapshot | null> {
-  const candidates = snapshotCandidates(await readLatest(root), await listSnapshotRoot(root));
+  const latest = await readLatest(root);
+  const candidates = snapshotCandidates(latest, await listSnapshotRoot(root));
   for (const name of candidates) {
     try {
-      return await loadSnapshotFolder(root, name, options);
+      const loaded = await loadSnapshotFolder(root, name, options);
+      // So that the next start does not report the same rejected snapshot again.
+      if (latest !== null && name !== latest) await pointLatestAt(root, name);
+      return loaded;
     } catch (error) {
       const rejection =
         error instanceof SnapshotRejected
@@ -133,6 +139,7 @@ export async function loadEntityStateSnapshot(
       onRejected({ name, reason: rejection.reason, detail: rejection.message, setAsideAs });
     }
   }
+  if (latest !== null) await rm(join(root, LATEST_FILE), { force: true });
   return null;
 }
 

@@ -172,9 +172,7 @@ export async function writeSnapshotFolder(
     await fs.writeFile(join(dir, `${CHECKSUMS_FILE}.tmp`), JSON.stringify(checksums));
     await fs.rename(join(dir, `${CHECKSUMS_FILE}.tmp`), join(dir, CHECKSUMS_FILE));
     await fs.syncDirectory(dir);
-    await fs.writeFile(join(root, `${LATEST_FILE}.tmp`), name);
-    await fs.rename(join(root, `${LATEST_FILE}.tmp`), join(root, LATEST_FILE));
-    await fs.syncDirectory(root);
+    await pointLatestAt(root, name, fs);
   } catch (error) {
     await fs.rm(dir).catch(() => undefined);
     await fs.rm(join(root, `${LATEST_FILE}.tmp`)).catch(() => undefined);
@@ -286,6 +284,17 @@ function newestFirst(a: string, b: string): number {
   const [, aTime, aPid] = SNAPSHOT_NAME.exec(a)!;
   const [, bTime, bPid] = SNAPSHOT_NAME.exec(b)!;
   return Number(bTime) - Number(aTime) || Number(bPid) - Number(aPid);
+}
+
+/** Points LATEST at `name` atomically (a crash leaves it naming the old or the new). */
+export async function pointLatestAt(
+  root: string,
+  name: string,
+  fs: SnapshotFs = nodeSnapshotFs,
+): Promise<void> {
+  await fs.writeFile(join(root, `${LATEST_FILE}.tmp`), name);
+  await fs.rename(join(root, `${LATEST_FILE}.tmp`), join(root, LATEST_FILE));
+  await fs.syncDirectory(root);
 }
 
 export async function readLatest(root: string): Promise<string | null> {
