@@ -51,7 +51,10 @@ export class RecoveryProgress {
           `${this.atMost} records, ${this.entities()} entities held`
         );
       case 'joining':
-        return `state recovered (${this.replayed} records replayed); joining the consumer group`;
+        return (
+          `state recovered from ${this.source} (${this.replayed} records replayed); ` +
+          'joining the consumer group'
+        );
       case 'ready':
         return `recovered from ${this.source}, ${this.replayed} records replayed`;
     }
