@@ -46,7 +46,7 @@ async function loadSnapshot(
       metrics.snapshotsRejected.inc({ reason });
       logger.warn(
         `snapshot ${name} rejected (${reason}): ${detail}; ` +
-          (setAsideAs ? `set aside as ${setAsideAs}` : 'nothing to set aside') +
+          (setAsideAs ? `set aside as ${setAsideAs}` : 'not set aside') +
           '; trying the previous snapshot, else replaying the vector topic from the start',
       );
     },

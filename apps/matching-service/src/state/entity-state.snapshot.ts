@@ -106,7 +106,9 @@ export async function saveEntityStateSnapshot(
     },
     fs,
   );
-  await pruneSnapshots(root, name, options.keep ?? 2, fs);
+  // The new snapshot is complete and in force: a folder that could not be removed now is
+  // removed after the next one.
+  await pruneSnapshots(root, name, options.keep ?? 2, fs).catch(() => undefined);
   return name;
 }
 
@@ -122,24 +124,41 @@ export async function loadEntityStateSnapshot(
   options: HnswIndexOptions,
   onRejected: (rejected: RejectedSnapshot) => void = () => undefined,
 ): Promise<LoadedEntityStateSnapshot | null> {
-  const latest = await readLatest(root);
-  const candidates = snapshotCandidates(latest, await listSnapshotRoot(root));
-  for (const name of candidates) {
+  const unreadable = (name: string, error: unknown) =>
+    onRejected({ name, reason: 'unreadable', detail: String(error), setAsideAs: null });
+  const latest = await readLatest(root).catch((error: unknown) => {
+    unreadable(LATEST_FILE, error);
+    return null;
+  });
+  const entries = await listSnapshotRoot(root).catch((error: unknown) => {
+    unreadable(root, error);
+    return [];
+  });
+  for (const name of snapshotCandidates(latest, entries)) {
     try {
       const loaded = await loadSnapshotFolder(root, name, options);
-      // So that the next start does not report the same rejected snapshot again.
-      if (latest !== null && name !== latest) await pointLatestAt(root, name);
+      // So that the next start does not report the same rejected snapshot again; on a read-only
+      // disk it will, which is true.
+      if (latest !== null && name !== latest)
+        await pointLatestAt(root, name).catch(() => undefined);
       return loaded;
     } catch (error) {
       const rejection =
         error instanceof SnapshotRejected
           ? error
           : new SnapshotRejected('unreadable', (error as Error).message);
-      const setAsideAs = await quarantineSnapshot(root, name, rejection.reason);
-      onRejected({ name, reason: rejection.reason, detail: rejection.message, setAsideAs });
+      let detail = rejection.message;
+      // Setting it aside is for the operator; failing to (a read-only disk) must not stop the start.
+      const setAsideAs = await quarantineSnapshot(root, name, rejection.reason).catch(
+        (renameError: unknown) => {
+          detail += `; could not be set aside: ${String(renameError)}`;
+          return null;
+        },
+      );
+      onRejected({ name, reason: rejection.reason, detail, setAsideAs });
     }
   }
-  if (latest !== null) await rm(join(root, LATEST_FILE), { force: true });
+  if (latest !== null) await rm(join(root, LATEST_FILE), { force: true }).catch(() => undefined);
   return null;
 }
 
