@@ -369,4 +369,59 @@ describe('recovery from damaged local state', () => {
       await instance.stop();
     }
   });
+
+  // Only a real mount can be made read-only under a running service.
+  (mounted ? it : it.skip)(
+    'a snapshot folder remounted read-only fails the snapshots, not the service',
+    async () => {
+      const remount = (mode: 'ro' | 'rw') =>
+        expect(spawnSync('mount', ['-o', `remount,${mode}`, tiny]).status).toBe(0);
+      const instance = new ServiceProcess(
+        'matching-service',
+        { ...env, MATCHING_SNAPSHOT_DIR: tiny },
+        port + 1,
+      );
+      try {
+        await instance.start();
+        const good = latestOf(tiny)!;
+        remount('ro');
+        await harness.publish([profile(profiles)]);
+        profiles++;
+        await waitFor(
+          'the new profile applied',
+          async () => (await heldEntities(instance.url, entities())) === entities().length,
+          60000,
+        );
+        const degraded = await waitFor(
+          'readiness degraded by the failing snapshots',
+          async () => {
+            const answer = await readiness(instance.url);
+            return answer.body.components.snapshots?.status === 'degraded' && answer;
+          },
+          30000,
+        );
+        expect(degraded.code).toBe(200);
+        expect(degraded.body.components.snapshots.detail).toMatch(/EROFS|read-only/i);
+        expect(
+          (await metrics(instance.url)).get(
+            'matchstream_snapshot_failures_total{reason="read-only"}',
+          ),
+        ).toBeGreaterThan(0);
+        expect(latestOf(tiny)).toBe(good);
+        await expectAgreement(instance.url);
+
+        remount('rw');
+        await waitFor(
+          'a snapshot written again',
+          async () => (await readiness(instance.url)).body.components.snapshots?.status === 'up',
+          30000,
+        );
+        expect(latestOf(tiny)).not.toBe(good);
+        await expectAgreement(instance.url);
+      } finally {
+        spawnSync('mount', ['-o', 'remount,rw', tiny]);
+        await instance.stop();
+      }
+    },
+  );
 });

@@ -7,6 +7,7 @@ import type { SerialisedEntityState, SerialisedRanking } from '@matchstream/rank
 import {
   LATEST_FILE,
   SnapshotRejected,
+  explainWriteFailure,
   listSnapshotRoot,
   newSnapshotName,
   pointLatestAt,
@@ -79,33 +80,31 @@ export async function saveEntityStateSnapshot(
   const fs = options.fs ?? nodeSnapshotFs;
   const name = newSnapshotName();
   const dir = join(root, name);
-  let documents: string;
-  let indexes: Promise<unknown>;
   try {
-    documents = JSON.stringify({ ...state.serialisable(), offsets, rankings });
-    indexes = Promise.all([
+    const documents = JSON.stringify({ ...state.serialisable(), offsets, rankings });
+    const indexes = Promise.all([
       state.profileIndex.saveSnapshot(join(dir, 'profiles')),
       state.jobIndex.saveSnapshot(join(dir, 'jobs')),
     ]);
+    // Awaited below, after the state file: a rejection meanwhile must not count as unhandled.
+    indexes.catch(() => undefined);
+    await writeSnapshotFolder(
+      root,
+      name,
+      async (folder) => {
+        try {
+          await fs.writeFile(join(folder, STATE_FILE), documents);
+        } finally {
+          await indexes.catch(() => undefined);
+        }
+        await indexes;
+      },
+      fs,
+    );
   } catch (error) {
     await fs.rm(dir).catch(() => undefined);
-    throw error;
+    throw await explainWriteFailure(root, error);
   }
-  // Awaited below, after the state file: a rejection meanwhile must not count as unhandled.
-  indexes.catch(() => undefined);
-  await writeSnapshotFolder(
-    root,
-    name,
-    async (folder) => {
-      try {
-        await fs.writeFile(join(folder, STATE_FILE), documents);
-      } finally {
-        await indexes.catch(() => undefined);
-      }
-      await indexes;
-    },
-    fs,
-  );
   // The new snapshot is complete and in force: a folder that could not be removed now is
   // removed after the next one.
   await pruneSnapshots(root, name, options.keep ?? 2, fs).catch(() => undefined);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { constants, createReadStream } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { join, relative } from 'node:path';
 
@@ -133,6 +133,25 @@ export async function digestFile(path: string): Promise<{ bytes: number; sha256:
     bytes += (chunk as Buffer).length;
   }
   return { bytes, sha256: hash.digest('hex') };
+}
+
+/**
+ * The error to report for a failed snapshot write: the folder's own state when the error does not
+ * say it (Node's recursive mkdir reports a read-only filesystem as ENOENT, the native index writer
+ * gives no code at all).
+ */
+export async function explainWriteFailure(root: string, error: unknown): Promise<unknown> {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOSPC' || code === 'EROFS' || code === 'EDQUOT') return error;
+  try {
+    await fsp.access(root, constants.W_OK);
+    return error;
+  } catch (probe) {
+    const { code: probeCode, message } = probe as NodeJS.ErrnoException;
+    return Object.assign(new Error(`${message} (the write failed with ${String(error)})`), {
+      code: probeCode,
+    });
+  }
 }
 
 /** A fresh snapshot folder name; names sort by the time they were taken. */
