@@ -518,6 +518,10 @@ describe('deployment configuration', () => {
           'matchstream_matching_handover_seconds_bucket',
           'process_cpu_seconds_total',
           'process_resident_memory_bytes',
+          METRIC_NAMES.snapshotFailing,
+          METRIC_NAMES.snapshotLastSuccess,
+          METRIC_NAMES.snapshotFailures,
+          METRIC_NAMES.snapshotsRejected,
         ].sort(),
       );
       // Per instance: every panel but the handover quantiles splits by instance_id.

@@ -57,6 +57,13 @@ const schema = z
       .transform((p) => resolve(p)),
     /** How often the state is snapshotted when it changed; 0 snapshots only at shutdown. */
     MATCHING_SNAPSHOT_INTERVAL_MS: envInt(30000, 0),
+    /** Complete snapshots kept, the newest included: the older ones are fallbacks for a damaged one. */
+    MATCHING_SNAPSHOT_KEEP: envInt(2, 1, 100),
+    /**
+     * For fault tests where no small filesystem can be mounted: snapshot writes that would take
+     * the snapshot folder beyond this many bytes fail with ENOSPC, as on a full disk; 0: no limit.
+     */
+    MATCHING_SNAPSHOT_TEST_CAPACITY_BYTES: envInt(0, 0),
     CONSUMER_CHUNK_SIZE: envInt(64, 1, 1000),
     /** Partitions fetched and committed concurrently; their chunks are still applied one at a time. */
     CONSUMER_PARTITIONS_CONCURRENTLY: envInt(1, 1, 64),

@@ -1,7 +1,12 @@
-import { Inject, Module } from '@nestjs/common';
-import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Logger, Module } from '@nestjs/common';
+import type {
+  MiddlewareConsumer,
+  NestModule,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import { TransformersEmbedder } from '@matchstream/embedding';
-import { HealthService } from '@matchstream/observability';
+import { HealthService, MetricsService } from '@matchstream/observability';
 import { ApplyEntityVectorsService } from './consumer/apply-entity-vectors.service';
 import { EntityState, PairScorer, RankingBook, RankingMaintainer } from '@matchstream/ranking';
 import { loadEntityStateSnapshot } from './state/entity-state.snapshot';
@@ -19,8 +24,36 @@ import { rankingSettings, weightsOf } from './ranking/ranking-settings';
 import { OwnershipService } from './ownership/ownership.service';
 import { PartitionOwnership } from './ownership/partition-ownership';
 
-export const LOADED_SNAPSHOT = Symbol('LOADED_SNAPSHOT');
-export type LoadedSnapshot = Awaited<ReturnType<typeof loadEntityStateSnapshot>>;
+import { LOADED_SNAPSHOT } from './state/loaded-snapshot';
+import type { LoadedSnapshot } from './state/loaded-snapshot';
+import { RecoveryGateMiddleware, RecoveryProgress } from './recovery/recovery-progress';
+import { StartupRecovery } from './recovery/startup-recovery';
+
+export { LOADED_SNAPSHOT };
+export type { LoadedSnapshot };
+
+/** Loads the newest snapshot that proves itself; each one set aside is logged and counted. */
+async function loadSnapshot(
+  config: MatchingServiceConfig,
+  embedder: TransformersEmbedder,
+  metrics: MetricsService,
+): Promise<LoadedSnapshot> {
+  const logger = new Logger('recovery');
+  const loaded = await loadEntityStateSnapshot(
+    config.MATCHING_SNAPSHOT_DIR,
+    indexOptions(config, embedder),
+    ({ name, reason, detail, setAsideAs }) => {
+      metrics.snapshotsRejected.inc({ reason });
+      logger.warn(
+        `snapshot ${name} rejected (${reason}): ${detail}; ` +
+          (setAsideAs ? `set aside as ${setAsideAs}` : 'not set aside') +
+          '; trying the previous snapshot, else replaying the vector topic from the start',
+      );
+    },
+  );
+  if (loaded) logger.log(`loaded snapshot ${loaded.name}`);
+  return loaded;
+}
 
 function indexOptions(config: MatchingServiceConfig, embedder: TransformersEmbedder) {
   return {
@@ -44,9 +77,8 @@ function indexOptions(config: MatchingServiceConfig, embedder: TransformersEmbed
     {
       // The last snapshot, if any: state as of its offsets (recovery replays the rest).
       provide: LOADED_SNAPSHOT,
-      inject: [MATCHING_SERVICE_CONFIG, TransformersEmbedder],
-      useFactory: (config: MatchingServiceConfig, embedder: TransformersEmbedder) =>
-        loadEntityStateSnapshot(config.MATCHING_SNAPSHOT_DIR, indexOptions(config, embedder)),
+      inject: [MATCHING_SERVICE_CONFIG, TransformersEmbedder, MetricsService],
+      useFactory: loadSnapshot,
     },
     {
       provide: EntityState,
@@ -108,8 +140,11 @@ function indexOptions(config: MatchingServiceConfig, embedder: TransformersEmbed
     { provide: PartitionOwnership, useFactory: () => new PartitionOwnership() },
     ApplyEntityVectorsService,
     OwnershipService,
+    RecoveryProgress,
+    StartupRecovery,
   ],
   exports: [
+    StartupRecovery,
     ApplyEntityVectorsService,
     OwnershipService,
     PartitionOwnership,
@@ -121,14 +156,21 @@ function indexOptions(config: MatchingServiceConfig, embedder: TransformersEmbed
     LOADED_SNAPSHOT,
   ],
 })
-export class MatchingModule implements OnModuleInit, OnApplicationShutdown {
+export class MatchingModule implements NestModule, OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(TransformersEmbedder) private readonly embedder: TransformersEmbedder,
     private readonly state: EntityState,
     private readonly health: HealthService,
+    private readonly recovery: RecoveryProgress,
   ) {}
 
+  configure(consumer: MiddlewareConsumer): void {
+    // The API listens during recovery (so readiness can tell its progress) but serves nothing yet.
+    consumer.apply(RecoveryGateMiddleware).forRoutes(MatchesController, ConsistencyController);
+  }
+
   async onModuleInit(): Promise<void> {
+    this.health.register('recovery', () => this.recovery.health());
     await this.embedder.load();
     this.health.register('index', () => ({
       status: 'up',

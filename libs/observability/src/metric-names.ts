@@ -24,9 +24,17 @@ export const METRIC_NAMES = {
   ownedPartitions: 'matchstream_matching_owned_partitions',
   handoverDuration: 'matchstream_matching_handover_seconds',
   consumerUp: 'matchstream_consumer_up',
+  snapshotFailing: 'matchstream_snapshot_failing',
+  snapshotFailures: 'matchstream_snapshot_failures_total',
+  snapshotLastSuccess: 'matchstream_snapshot_last_success_timestamp_seconds',
+  snapshotsRejected: 'matchstream_snapshots_rejected_total',
   httpRequests: 'matchstream_http_requests_total',
   httpDuration: 'matchstream_http_request_duration_seconds',
 } as const;
+
+/** Why writing a snapshot failed: each is a value of the `reason` label. */
+export const SNAPSHOT_FAILURE_REASONS = ['no-space', 'read-only', 'other'] as const;
+export type SnapshotFailureReason = (typeof SNAPSHOT_FAILURE_REASONS)[number];
 
 /** Outcome of one consumed event: each is a value of the `outcome` label. */
 export const EVENT_OUTCOMES = ['processed', 'duplicate', 'stale', 'dead-lettered'] as const;

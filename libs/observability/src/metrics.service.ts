@@ -140,6 +140,28 @@ export class MetricsService {
     labelNames: ['group'] as const,
     registers: [this.registry],
   });
+  readonly snapshotFailing = new Gauge({
+    name: METRIC_NAMES.snapshotFailing,
+    help: '1 while the last attempt to write a state snapshot failed (full or read-only disk): restarts then replay more of the log',
+    registers: [this.registry],
+  });
+  readonly snapshotFailures = new Counter({
+    name: METRIC_NAMES.snapshotFailures,
+    help: 'State snapshots that could not be written, by reason (no-space, read-only, other)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly snapshotLastSuccess = new Gauge({
+    name: METRIC_NAMES.snapshotLastSuccess,
+    help: 'Unix time of the last state snapshot written completely',
+    registers: [this.registry],
+  });
+  readonly snapshotsRejected = new Counter({
+    name: METRIC_NAMES.snapshotsRejected,
+    help: 'Snapshots set aside at start-up because they failed their checks, by reason (checksum, missing-file, missing, ...)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly httpRequests = new Counter({
     name: METRIC_NAMES.httpRequests,
     help: 'HTTP requests, by method, route and status code',

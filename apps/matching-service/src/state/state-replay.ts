@@ -3,6 +3,9 @@ import type { Kafka } from 'kafkajs';
 import type { ConsumedRecord } from '@matchstream/kafka';
 import { toConsumedRecord, undecodableBatchOf } from '@matchstream/kafka';
 
+/** Records replayed so far, of at most how many (compaction leaves fewer than the offsets span). */
+export type ReplayProgress = (replayed: number, atMost: number) => void;
+
 /**
  * Rebuilds in-memory state after a restart: reads the compacted entity-vector topic from the start
  * (or from where a loaded snapshot ends) up to the offsets the consumer group has committed, so that the group consumer then continues
@@ -16,6 +19,7 @@ export async function replayCommittedState(
   apply: (records: ConsumedRecord[]) => void,
   /** Where a loaded snapshot's state ends, per partition: replay starts there. */
   from: Map<number, bigint> = new Map(),
+  onProgress: ReplayProgress = () => undefined,
 ): Promise<{ replayed: number; committed: Map<number, bigint> }> {
   const admin = kafka.admin();
   await admin.connect();
@@ -32,6 +36,13 @@ export async function replayCommittedState(
       if (offset !== '-1' && BigInt(offset) > start) targets.set(partition, BigInt(offset));
     }
     if (targets.size === 0) return { replayed: 0, committed: resumeAt };
+    let atMost = 0;
+    for (const { partition, low } of bounds) {
+      const target = targets.get(partition);
+      const start = from.get(partition) ?? BigInt(low);
+      if (target !== undefined && target > start) atMost += Number(target - start);
+    }
+    onProgress(0, atMost);
 
     const consumer = kafka.consumer({ groupId: replayGroup, allowAutoTopicCreation: false });
     let replayed = 0;
@@ -54,6 +65,7 @@ export async function replayCommittedState(
                 .filter((r) => !undecodableBatchOf(r.headers));
               apply(records);
               replayed += records.length;
+              onProgress(replayed, atMost);
               const last = batch.messages[batch.messages.length - 1];
               if (last && BigInt(last.offset) >= target - 1n) {
                 pending.delete(batch.partition);
