@@ -204,6 +204,8 @@ describe('recovery from damaged local state', () => {
 
   /** A new entity, applied and snapshotted: LATEST then names a snapshot with a good one before it. */
   const changeAndSnapshot = async () => {
+    // Without a snapshot in force yet, the change could land in the first one, leaving no previous.
+    await waitFor('a snapshot in force', () => latestOf() !== null, 30000);
     const before = latestOf();
     await harness.publish([profile(profiles)]);
     profiles++;
