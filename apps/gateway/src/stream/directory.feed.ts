@@ -1,24 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
-import { TOPICS, jobEmbeddedEvent } from '@matchstream/contracts';
+import {
+  TOPICS,
+  entityRemovedEvent,
+  jobEmbeddedEvent,
+  profileEmbeddedEvent,
+} from '@matchstream/contracts';
 import { KAFKA_CLIENT, retryTransient } from '@matchstream/kafka';
 import { HealthService } from '@matchstream/observability';
 import type { Consumer, Kafka } from 'kafkajs';
 import { JobDirectoryStore } from './job-directory.store';
+import { ProfileDirectoryStore } from './profile-directory.store';
 
 /** How long start-up waits for the directory to catch up before serving without it. */
 const CATCH_UP_WAIT_MS = 15000;
 
 /**
- * Feeds the job directory from the compacted entity-vector topic, read from its beginning (the
- * topic holds every live entity's latest document), then followed. Unlike a TopicTail this knows
- * the jobs embedded before the gateway started, so company and category filters work at once.
- * Profiles are skipped by key before parsing. Nothing is committed: each start re-reads.
+ * Feeds the job and profile directories from the compacted entity-vector topic, read from its
+ * beginning (the topic holds every live entity's latest document), then followed. Unlike a
+ * TopicTail this knows the entities embedded before the gateway started, so filters and display
+ * fields work at once. Nothing is committed: each start re-reads.
  */
 @Injectable()
-export class JobDirectoryFeed implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(JobDirectoryFeed.name);
+export class DirectoryFeed implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(DirectoryFeed.name);
   private consumer: Consumer | null = null;
   private caughtUp = false;
   private onCaughtUp: () => void = () => undefined;
@@ -26,6 +32,7 @@ export class JobDirectoryFeed implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     private readonly directory: JobDirectoryStore,
+    private readonly profiles: ProfileDirectoryStore,
     private readonly health: HealthService,
   ) {}
 
@@ -36,7 +43,10 @@ export class JobDirectoryFeed implements OnApplicationBootstrap, BeforeApplicati
   async onApplicationBootstrap(): Promise<void> {
     this.health.register('job-directory', () =>
       this.caughtUp
-        ? { status: 'up', detail: `${this.directory.size} jobs` }
+        ? {
+            status: 'up',
+            detail: `${this.directory.size} jobs, ${this.profiles.size} profiles`,
+          }
         : { status: 'degraded', detail: 'reading the entity-vector topic' },
     );
     const admin = this.kafka.admin();
@@ -69,7 +79,7 @@ export class JobDirectoryFeed implements OnApplicationBootstrap, BeforeApplicati
     await consumer.run({
       autoCommit: false,
       eachMessage: ({ partition, message }) => {
-        if (message.key?.toString().startsWith('job:') && message.value) this.apply(message.value);
+        if (message.value) this.apply(message.value);
         const last = remaining.get(partition);
         if (last !== undefined && BigInt(message.offset) >= last) {
           remaining.delete(partition);
@@ -85,10 +95,13 @@ export class JobDirectoryFeed implements OnApplicationBootstrap, BeforeApplicati
     ]);
     if (waited) {
       this.logger.log(
-        `job directory holds ${this.directory.size} jobs after ${Date.now() - started} ms`,
+        `directory holds ${this.directory.size} jobs and ${this.profiles.size} profiles ` +
+          `after ${Date.now() - started} ms`,
       );
     } else {
-      this.logger.warn('job directory still catching up; company/category filters may miss jobs');
+      this.logger.warn(
+        'directory still catching up; filters and display fields may miss entities for now',
+      );
     }
   }
 
@@ -104,10 +117,26 @@ export class JobDirectoryFeed implements OnApplicationBootstrap, BeforeApplicati
     } catch {
       return;
     }
-    // Removals keep the job's facts: a closed job's retraction still matches its filters.
-    const parsed = jobEmbeddedEvent.safeParse(json);
-    if (!parsed.success) return;
-    const { entityId, document } = parsed.data;
-    this.directory.set(entityId, { company: document.company, categories: document.categories });
+    const job = jobEmbeddedEvent.safeParse(json);
+    if (job.success) {
+      const { entityId, document } = job.data;
+      this.directory.set(entityId, {
+        title: document.title,
+        company: document.company,
+        categories: document.categories,
+      });
+      return;
+    }
+    const profile = profileEmbeddedEvent.safeParse(json);
+    if (profile.success) {
+      this.profiles.set(profile.data.entityId, profile.data.document);
+      return;
+    }
+    // A removed job keeps its facts: its retraction still matches its filters and names it.
+    // A removed candidate is forgotten.
+    const removed = entityRemovedEvent.safeParse(json);
+    if (removed.success && removed.data.entityType === 'profile') {
+      this.profiles.delete(removed.data.entityId);
+    }
   }
 }
