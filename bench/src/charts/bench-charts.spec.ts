@@ -61,7 +61,9 @@ describe('bench charts', () => {
     expect(capacity.match(/<circle /g)).toHaveLength(4);
     const xs = [...capacity.matchAll(/<circle cx="([\d.]+)"/g)].map((m) => Number(m[1]));
     expect(xs).toEqual([...xs].sort((a, b) => a - b));
-    expect(throughput.svg).toContain('>matching instances</text>');
+    expect(throughput.svg).toContain(
+      '>matching instances (line: mean of the runs at each count)</text>',
+    );
     expect(latency.svg).toContain('>1 instance (run 4), percentiles</text>');
     expect(latency.svg).toContain('>3 instances (run 3), percentiles</text>');
   });

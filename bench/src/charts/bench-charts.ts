@@ -50,13 +50,20 @@ export function scaleOutCharts(s: ScaleOutSection): ChartFile[] {
       title: throughputTitle,
       svg: lineChart({
         title: throughputTitle,
-        xLabel: 'matching instances',
+        xLabel: 'matching instances (line: mean of the runs at each count)',
         yLabel: 'events per second',
+        xTicks: [...new Set(runs.map((r) => r.instances))],
         series: [
-          { name: 'capacity (backlog)', markers: true, points: points((r) => r.capacity?.rate) },
+          {
+            name: 'capacity (backlog)',
+            markers: true,
+            meanLine: true,
+            points: points((r) => r.capacity?.rate),
+          },
           {
             name: 'steady, answered',
             markers: true,
+            meanLine: true,
             points: points((r) =>
               r.steady && r.steady.seconds > 0 ? r.steady.answered / r.steady.seconds : undefined,
             ),

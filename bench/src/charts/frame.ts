@@ -1,6 +1,10 @@
 import type { Scale } from './scale';
 import { colour, element, escapeXml, formatTick, text } from './svg';
 
+/** Room right of the plot for the legend's swatches and names. */
+const LEGEND_WIDTH = 240;
+const MAX_LEGEND_NAME = 34;
+
 /** The chart's box: the plot area inside the margins the axes, title and legend need. */
 export interface Frame {
   width: number;
@@ -16,7 +20,7 @@ export function frame(width: number, height: number, legendEntries: number): Fra
     width,
     height,
     left: 72,
-    right: width - (legendEntries > 0 ? 190 : 24),
+    right: width - (legendEntries > 0 ? LEGEND_WIDTH : 24),
     top: 44,
     bottom: height - 56,
   };
@@ -76,10 +80,15 @@ export function chartDocument(
     const ly = f.top + 8 + i * 20;
     parts.push(
       element('rect', { x: f.right + 16, y: ly - 9, width: 12, height: 12, fill: colour(i) }),
-      text(f.right + 34, ly + 1, name),
+      text(f.right + 34, ly + 1, shorten(name, MAX_LEGEND_NAME)),
     );
   });
   return svgRoot(f, title, parts.join(''));
+}
+
+/** A label cut to `max` characters, an ellipsis marking the cut. */
+export function shorten(label: string, max: number): string {
+  return label.length > max ? `${label.slice(0, max - 1)}…` : label;
 }
 
 /** A chart with nothing to draw still says what it would have shown. */

@@ -63,4 +63,27 @@ describe('intervalChart', () => {
     expect(free).toContain('text-anchor="end">60</text>');
     expect(free).not.toMatch(/NaN/);
   });
+
+  it('centres the bars a group has, leaving no gap for a series it lacks', () => {
+    const chart = intervalChart({
+      title: 'gaps',
+      yLabel: 'y',
+      data: [
+        { group: 'only one', series: 'b', value: 1 },
+        { group: 'both', series: 'a', value: 1 },
+        { group: 'both', series: 'b', value: 1 },
+      ],
+    });
+    const centres = [
+      ...chart.matchAll(/<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"[^>]*fill-opacity/g),
+    ].map((m) => Number(m[1]) + Number(m[2]) / 2);
+    const label = (name: string) =>
+      Number(
+        new RegExp(`<text x="([\\d.]+)" y="[\\d.]+" text-anchor="middle">${name}</text>`).exec(
+          chart,
+        )![1],
+      );
+    expect(centres[0]).toBeCloseTo(label('only one'), 1);
+    expect((centres[1] + centres[2]) / 2).toBeCloseTo(label('both'), 1);
+  });
 });

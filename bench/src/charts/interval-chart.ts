@@ -1,4 +1,4 @@
-import { chartDocument, emptyChart, frame } from './frame';
+import { chartDocument, emptyChart, frame, shorten } from './frame';
 import { linearScale, niceDomain } from './scale';
 import { colour, element, escapeXml, round, text } from './svg';
 
@@ -43,13 +43,19 @@ export function intervalChart(spec: IntervalChartSpec): string {
   const slot = (f.right - f.left) / groups.length;
   const barWidth = Math.min(36, (slot * 0.8) / series.length);
   const x = linearScale([0, groups.length], [f.left, f.right]);
+  const seriesByGroup = new Map(
+    groups.map((g) => [g, series.filter((s) => data.some((d) => d.group === g && d.series === s))]),
+  );
   const clamp = (value: number) => Math.min(f.bottom, Math.max(f.top, y(value)));
 
   const bars = data
     .map((d) => {
       const g = groups.indexOf(d.group);
       const s = series.indexOf(d.series);
-      const cx = x(g + 0.5) + (s - (series.length - 1) / 2) * barWidth;
+      // Centred on the series this group has: a group without some series leaves no gaps.
+      const inGroup = seriesByGroup.get(d.group)!;
+      const slotInGroup = inGroup.indexOf(d.series);
+      const cx = x(g + 0.5) + (slotInGroup - (inGroup.length - 1) / 2) * barWidth;
       const top = clamp(d.value);
       const parts = [
         element('rect', {
@@ -83,7 +89,9 @@ export function intervalChart(spec: IntervalChartSpec): string {
     })
     .join('');
   const groupLabels = groups
-    .map((g, i) => text(x(i + 0.5), f.bottom + 18, shorten(g), { 'text-anchor': 'middle' }))
+    .map((g, i) =>
+      text(x(i + 0.5), f.bottom + 18, shorten(g, MAX_GROUP_LABEL), { 'text-anchor': 'middle' }),
+    )
     .join('');
   return chartDocument(
     f,
@@ -97,8 +105,4 @@ export function intervalChart(spec: IntervalChartSpec): string {
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];
-}
-
-function shorten(label: string): string {
-  return label.length > MAX_GROUP_LABEL ? `${label.slice(0, MAX_GROUP_LABEL - 1)}…` : label;
 }

@@ -59,10 +59,10 @@ describe('lineChart', () => {
   it('runs x from a round value below the data to one above it', () => {
     const start = (name: string) =>
       Number(new RegExp(`data-series="${name}"><path d="M([\\d.]+) `).exec(svg)![1]);
-    // 0..40 across 72..530: 5 ms at an eighth of the way, 10 ms at a quarter.
-    expect(start('idle &amp; quiet')).toBeCloseTo(72 + 458 / 8, 1);
-    expect(start('steady')).toBeCloseTo(72 + 458 / 4, 1);
-    expect(svg).toMatch(/H530V[\d.]+<\/path>|H530V[\d.]+"/);
+    // 0..40 across 72..480 (the legend takes the rest): 5 ms an eighth of the way, 10 ms a quarter.
+    expect(start('idle &amp; quiet')).toBeCloseTo(72 + 408 / 8, 1);
+    expect(start('steady')).toBeCloseTo(72 + 408 / 4, 1);
+    expect(svg).toMatch(/H480V[\d.]+<\/path>|H480V[\d.]+"/);
   });
 
   it('says "no data" when there is nothing to draw, and leaves out what a log axis cannot show', () => {
@@ -96,5 +96,38 @@ describe('lineChart', () => {
         series: [{ name: 's', points: [[0, 1]] }],
       }),
     ).toContain('no data');
+  });
+
+  it('joins the mean of repeated runs, marks each run, and takes whole-number x ticks', () => {
+    const runs = lineChart({
+      title: 'Rate',
+      xLabel: 'instances',
+      yLabel: 'events/s',
+      xTicks: [1, 2],
+      series: [
+        {
+          name: 'a series name far longer than the legend has room for',
+          markers: true,
+          meanLine: true,
+          points: [
+            [1, 10],
+            [2, 30],
+            [1, 20],
+          ],
+        },
+      ],
+    });
+    const path = /<path d="([^"]+)"/.exec(runs)![1];
+    expect(path.match(/[ML]/g)).toEqual(['M', 'L']);
+    expect(runs.match(/<circle /g)).toHaveLength(3);
+    expect(runs).toContain('text-anchor="middle">1</text>');
+    expect(runs).toContain('text-anchor="middle">2</text>');
+    expect(runs).not.toContain('>1.5</text>');
+    expect(runs).toContain('>a series name far longer than the…</text>');
+    // The mean of 10 and 20 sits halfway between the ticks for 10 and 20.
+    const tickY = (label: string) =>
+      Number(new RegExp(`y="([\\d.]+)" text-anchor="end">${label}</text>`).exec(runs)![1]) - 4;
+    const startY = Number(/M[\d.]+ ([\d.]+)/.exec(path)![1]);
+    expect(startY).toBeCloseTo((tickY('10') + tickY('20')) / 2, 1);
   });
 });

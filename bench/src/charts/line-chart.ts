@@ -9,6 +9,8 @@ export interface LineSeries {
   step?: boolean;
   /** A dot at each point (few points, each a measurement). */
   markers?: boolean;
+  /** The line joins the mean of the points at each x (repeated runs); the dots show each run. */
+  meanLine?: boolean;
 }
 
 export interface LineChartSpec {
@@ -18,6 +20,8 @@ export interface LineChartSpec {
   series: readonly LineSeries[];
   /** Base-10 log x axis; points at x <= 0 are left out. */
   xLog?: boolean;
+  /** Values to mark on x (whole instance counts), instead of round ones. */
+  xTicks?: readonly number[];
   /** Fixed y bounds (a CDF runs 0..1); the data's extent otherwise, from 0. */
   yDomain?: readonly [number, number];
   width?: number;
@@ -52,7 +56,7 @@ export function lineChart(spec: LineChartSpec): string {
   const plot = series
     .map((s, i) => {
       const stroke = colour(i);
-      const path = s.points
+      const path = (s.meanLine ? meanByX(s.points) : s.points)
         .map(([px, py], j) => {
           const sx = round(x(px));
           const sy = round(y(py));
@@ -72,9 +76,17 @@ export function lineChart(spec: LineChartSpec): string {
   return chartDocument(
     f,
     spec.title,
-    { label: spec.xLabel, scale: x },
+    { label: spec.xLabel, scale: x, ticks: spec.xTicks },
     { label: spec.yLabel, scale: y },
     plot,
     series.map((s) => s.name),
   );
+}
+
+function meanByX(points: readonly (readonly [number, number])[]): [number, number][] {
+  const byX = new Map<number, number[]>();
+  for (const [x, y] of points) byX.set(x, [...(byX.get(x) ?? []), y]);
+  return [...byX.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([x, ys]) => [x, ys.reduce((sum, y) => sum + y, 0) / ys.length]);
 }
