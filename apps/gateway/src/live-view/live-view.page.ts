@@ -241,7 +241,8 @@ const SCRIPT = `
     if (company) row.appendChild(el('span', 'job-company', company));
     if (title !== id) row.appendChild(el('span', 'id', id));
     row.appendChild(el('span', 'what',
-      'closed, ' + event.retracted.length + ' matches retracted · ' + new Date(event.producedAt).toLocaleTimeString()));
+      'closed, ' + event.retracted.length + (event.retracted.length === 1 ? ' match' : ' matches') +
+      ' retracted · ' + new Date(event.producedAt).toLocaleTimeString()));
     var list = $('closed');
     list.insertBefore(row, list.firstChild);
     closed.set(id, row);
