@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
-import {
-  TOPICS,
-  entityRemovedEvent,
-  jobEmbeddedEvent,
-  profileEmbeddedEvent,
-} from '@matchstream/contracts';
+import { TOPICS } from '@matchstream/contracts';
 import { KAFKA_CLIENT, retryTransient } from '@matchstream/kafka';
 import { HealthService } from '@matchstream/observability';
 import type { Consumer, Kafka } from 'kafkajs';
+import { applyDirectoryRecord } from './directory-record';
 import { JobDirectoryStore } from './job-directory.store';
 import { ProfileDirectoryStore } from './profile-directory.store';
 
@@ -79,7 +75,14 @@ export class DirectoryFeed implements OnApplicationBootstrap, BeforeApplicationS
     await consumer.run({
       autoCommit: false,
       eachMessage: ({ partition, message }) => {
-        if (message.value) this.apply(message.value);
+        if (message.value) {
+          applyDirectoryRecord(
+            message.key?.toString(),
+            message.value,
+            this.directory,
+            this.profiles,
+          );
+        }
         const last = remaining.get(partition);
         if (last !== undefined && BigInt(message.offset) >= last) {
           remaining.delete(partition);
@@ -108,35 +111,5 @@ export class DirectoryFeed implements OnApplicationBootstrap, BeforeApplicationS
   async beforeApplicationShutdown(): Promise<void> {
     await this.consumer?.disconnect().catch(() => undefined);
     this.consumer = null;
-  }
-
-  private apply(value: Buffer): void {
-    let json: unknown;
-    try {
-      json = JSON.parse(value.toString('utf8'));
-    } catch {
-      return;
-    }
-    const job = jobEmbeddedEvent.safeParse(json);
-    if (job.success) {
-      const { entityId, document } = job.data;
-      this.directory.set(entityId, {
-        title: document.title,
-        company: document.company,
-        categories: document.categories,
-      });
-      return;
-    }
-    const profile = profileEmbeddedEvent.safeParse(json);
-    if (profile.success) {
-      this.profiles.set(profile.data.entityId, profile.data.document);
-      return;
-    }
-    // A removed job keeps its facts: its retraction still matches its filters and names it.
-    // A removed candidate is forgotten.
-    const removed = entityRemovedEvent.safeParse(json);
-    if (removed.success && removed.data.entityType === 'profile') {
-      this.profiles.delete(removed.data.entityId);
-    }
   }
 }
