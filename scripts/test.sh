@@ -21,3 +21,4 @@ npx jest --ci --selectProjects unit "$@"
 # Fault suites run the services from the build as real processes (to SIGKILL them).
 npm run --silent build
 npx jest --ci --selectProjects integration --maxWorkers=1 "$@"
+log "browser screenshots (CI artefacts): $MS_RUN_DIR/artefacts/"

@@ -24,6 +24,8 @@ import { emitAtRate, jobUpsertedEvent, profileUpsertedEvent } from './load-gener
 import type { EmitReport, GeneratedEntity } from './load-generator';
 import { summarize, throughput } from './stats';
 import type { Summary } from './stats';
+import { cdfPoints } from './charts/cdf';
+import type { CdfPoint } from './charts/cdf';
 
 export type Log = (line: string) => void;
 
@@ -347,6 +349,8 @@ export interface IdleProbe {
   matched: number;
   /** One event at a time: publish, wait for its ranking, next. No queueing anywhere. */
   latencyMs: Summary | null;
+  /** The same sample's CDF, for the report's chart (absent in results from before it). */
+  latencyCdfMs?: CdfPoint[];
   stages: StageBreakdown | null;
 }
 
@@ -372,6 +376,7 @@ export interface EndToEndResult {
   matched: number;
   /** Publish (the event's due time) to the job's ranking seen on the matches topic, ms. */
   latencyMs: Summary | null;
+  latencyCdfMs?: CdfPoint[];
   stages: StageBreakdown | null;
   /** Rankings per second while they came out: (matched - 1) / (last seen - first seen). */
   sustainedRate: number;
@@ -489,6 +494,7 @@ export async function measureEndToEnd(
     jobs: idleIds.length,
     matched: idleSeen.length,
     latencyMs: idleSeen.length ? summarize(idleSeen.map((e) => e.seen - e.due)) : null,
+    latencyCdfMs: cdfPoints(idleSeen.map((e) => e.seen - e.due)),
     stages: stagesOf(idleSeen),
   };
   options.log(
@@ -569,6 +575,7 @@ export async function measureEndToEnd(
     jobs: count,
     matched: steadySeen.length,
     latencyMs: steadySeen.length ? summarize(steadySeen.map((e) => e.seen - e.due)) : null,
+    latencyCdfMs: cdfPoints(steadySeen.map((e) => e.seen - e.due)),
     stages: steadyStages,
     sustainedRate: outputSpan > 0 ? throughput(steadySeen.length - 1, outputSpan) : 0,
     matchEventsPerJob: steadyMatchEvents / count,

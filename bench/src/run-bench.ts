@@ -52,6 +52,8 @@ import { runScaleOut } from './scale-out-bench';
 import type { ScaleOutSection } from './scale-out-bench';
 import { SCALE_OUT_ARGS, SCALE_OUT_USAGE, brokerPid, scaleOutSettings } from './scale-out-options';
 import type { ScaleOutSettings } from './scale-out-options';
+import { benchCharts } from './charts/bench-charts';
+import { writeCharts } from './charts/chart-files';
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -462,7 +464,7 @@ async function main(): Promise<number> {
   const jsonPath = join(options.out, `${stamp}.json`);
   const mdPath = join(options.out, `${stamp}.md`);
   writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(mdPath, markdown);
+  writeFileSync(mdPath, markdown + writeCharts(options.out, stamp, benchCharts(results)));
   console.log(markdown);
   console.log(`Report: ${mdPath}\nData: ${jsonPath}`);
   return failed || scaleOut?.runs.some((r) => r.error) ? 1 : 0;

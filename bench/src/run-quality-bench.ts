@@ -28,6 +28,8 @@ import type { QualityConfig } from './quality/quality-configs';
 import { renderQualityMarkdown } from './quality/quality-report';
 import type { QualityResults } from './quality/quality-report';
 import { loadAverage, machineInfo } from './report';
+import { writeCharts } from './charts/chart-files';
+import { qualityCharts } from './quality/quality-charts';
 
 const USAGE = `Usage: npm run bench:quality -- [options]
 
@@ -147,7 +149,8 @@ async function main(): Promise<number> {
   const jsonPath = join(values.out, `${stamp}.json`);
   const mdPath = join(values.out, `${stamp}.md`);
   writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(mdPath, markdown);
+  // Charts beside the report, linked at its end (bench/src/quality/quality-charts.ts).
+  writeFileSync(mdPath, markdown + writeCharts(values.out, stamp, qualityCharts(report)));
   console.log(markdown);
   console.log(`Report: ${mdPath}\nData: ${jsonPath}`);
   return 0;

@@ -17,6 +17,8 @@ import { runScaleOut } from './scale-out-bench';
 import type { ScaleOutSection } from './scale-out-bench';
 import { SCALE_OUT_ARGS, SCALE_OUT_USAGE, brokerPid, scaleOutSettings } from './scale-out-options';
 import { scaleOutMarkdown } from './scale-out-table';
+import { scaleOutCharts } from './charts/bench-charts';
+import { writeCharts } from './charts/chart-files';
 
 const USAGE = `Usage: npm run bench:scale-out -- [options]
 
@@ -123,7 +125,10 @@ async function main(): Promise<number> {
     jsonPath,
     `${JSON.stringify({ startedAt: started.toISOString(), args: process.argv.slice(2), machine: { ...machine, loadAverageAtEnd: loadAverage() }, scaleOut: section }, null, 2)}\n`,
   );
-  writeFileSync(mdPath, markdown);
+  writeFileSync(
+    mdPath,
+    markdown + writeCharts(values.out, `scale-out-${stamp}`, scaleOutCharts(section)),
+  );
   console.log(markdown);
   console.log(`Report: ${mdPath}\nData: ${jsonPath}`);
   return section.runs.some((r) => r.error) ? 1 : 0;

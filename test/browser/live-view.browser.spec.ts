@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
+import { TOPICS } from '@matchstream/contracts';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { startGateway } from '../../apps/gateway/src/main';
@@ -20,12 +20,16 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const SCREENSHOT = join(tmpdir(), 'matchstream-live-view.png');
-const FILTERED_SCREENSHOT = join(tmpdir(), 'matchstream-live-view-filtered.png');
+/** Kept under the tests' run dir, where CI collects its artefacts. */
+const ARTEFACTS = join(process.env.MS_RUN_DIR ?? join(process.cwd(), '.run', 'test'), 'artefacts');
+const SCREENSHOT = join(ARTEFACTS, 'live-view.png');
+const FILTERED_SCREENSHOT = join(ARTEFACTS, 'live-view-filtered.png');
 
 /**
  * The live view in a real browser: the page opens the match stream through the gateway, events
- * go in through HTTP ingestion, and the job's best candidate appears on the page.
+ * go in through HTTP ingestion, and the job appears by title and company with its candidates by
+ * headline (never by name); a closed job folds into one line below the live ones; the counters
+ * tell HTTP ingestion from the input topics and split the matches out.
  */
 describe('live view in a browser', () => {
   const harness = new PipelineHarness(runId('browser-live'));
@@ -33,7 +37,9 @@ describe('live view in a browser', () => {
   const category = `vet-${harness.run}`.slice(0, 64);
   const apiKey = `key-${harness.run}`;
   const jobId = id('job-clinic-lead');
+  const closingJobId = id('job-locum-cover');
   const best = id('profile-clinic-lead');
+  const bestHeadline = 'Clinical director and senior small animal vet leading a busy practice';
   let gateway: INestApplication;
   let base: string;
   let browser: Browser;
@@ -75,6 +81,16 @@ describe('live view in a browser', () => {
       hiringCountries: ['GB'],
       seniority: 'senior',
       categories: [category],
+    },
+  };
+  const closingJob = {
+    ...envelope(closingJobId),
+    type: 'job.upserted',
+    payload: {
+      ...jobEvent.payload,
+      title: 'Locum Veterinary Surgeon, weekend cover for a long-established mixed practice',
+      company: 'Dale Vets',
+      seniority: 'mid',
     },
   };
   const post = (path: string, body: unknown) =>
@@ -120,7 +136,7 @@ describe('live view in a browser', () => {
     await harness.stop();
   });
 
-  it('asks for the API key, then shows a job with its ranked candidates as events arrive', async () => {
+  it('asks for the API key, then shows jobs by title with candidates by headline, closed ones folded, and counters that add up', async () => {
     const page = await openPage(`${base}/live`);
     // The page is open, its data is not: without a key it asks for one.
     await page.locator('#auth.shown').waitFor();
@@ -131,7 +147,7 @@ describe('live view in a browser', () => {
     const accepted = await post('/v1/events/profiles:batch', [
       profile(
         'profile-clinic-lead',
-        'Clinical director and senior small animal vet leading a busy practice',
+        bestHeadline,
         ['Small animal medicine', 'Surgery', 'Clinical leadership'],
         'senior',
       ),
@@ -152,24 +168,111 @@ describe('live view in a browser', () => {
     const job = await post('/v1/events/jobs', jobEvent);
     expect(job.status).toBe(202);
 
-    const top = page.locator(
-      `section.job[data-job-id="${jobId}"] li[data-rank="1"][data-profile-id="${best}"]`,
-    );
+    const card = page.locator(`#jobs section.job[data-job-id="${jobId}"]`);
+    const top = card.locator(`li[data-rank="1"][data-profile-id="${best}"]`);
     await top.waitFor({ timeout: 90000 });
-    expect(await top.locator('.cand').textContent()).toBe(best);
+    expect(await card.locator('.job-title').textContent()).toBe('Clinical Director (Small Animal)');
+    expect(await card.locator('.job-company').textContent()).toBe('Dale Vets');
+    expect(await card.locator('.job-sub .id').textContent()).toBe(jobId);
+    // The candidate by headline, the id beside it; the name stays out unless configured.
+    expect(await top.locator('.cand').textContent()).toBe(`${bestHeadline}${best}`);
+    expect(await top.locator('.cand .id').textContent()).toBe(best);
     expect(Number(await top.locator('.score').textContent())).toBeGreaterThan(0);
     expect((await top.locator('.summary').textContent())?.length).toBeGreaterThan(0);
-    const rows = page.locator(`section.job[data-job-id="${jobId}"] li[data-rank]`);
+    const rows = card.locator('li[data-rank]');
     expect(await rows.count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('body').textContent()).not.toContain('Test profile-');
 
-    // The counters come from /v1/stats, polled every 2 s.
+    // A second job, then closed: it leaves the live grid for one line in the closed section.
+    expect((await post('/v1/events/jobs', closingJob)).status).toBe(202);
+    await page
+      .locator(`#jobs section.job[data-job-id="${closingJobId}"] li[data-rank="1"]`)
+      .waitFor({ timeout: 90000 });
+    const closed = await post('/v1/events/jobs', {
+      ...envelope(closingJobId),
+      eventId: id('evt-close'),
+      entityVersion: 2,
+      type: 'job.closed',
+      payload: { reason: 'filled' },
+    });
+    expect(closed.status).toBe(202);
+    const closedRow = page.locator(`#closed li.closed-job[data-job-id="${closingJobId}"]`);
+    await closedRow.waitFor({ state: 'attached', timeout: 90000 });
+    expect(await page.locator(`#jobs section.job[data-job-id="${closingJobId}"]`).count()).toBe(0);
+    expect(await closedRow.locator('.job-title').textContent()).toBe(closingJob.payload.title);
+    expect(await page.locator('#closed-count').textContent()).toBe('1');
+    // Collapsed until asked for; opened, each closed job is one line across the page.
+    expect(await closedRow.isVisible()).toBe(false);
+    await page.locator('#closed-section summary').click({ position: { x: 8, y: 8 } });
+    const rowBox = (await closedRow.boundingBox())!;
+    const whatBox = (await closedRow.locator('.what').boundingBox())!;
+    // Runs in the page (this project compiles without the DOM's types).
+    const lineHeight = await closedRow.evaluate((node) => {
+      const view = globalThis as unknown as {
+        getComputedStyle(element: unknown): { lineHeight: string };
+      };
+      return parseFloat(view.getComputedStyle(node).lineHeight);
+    });
+    expect(rowBox.width).toBeGreaterThan(1000);
+    expect(whatBox.height).toBeLessThan(lineHeight * 1.5);
+    expect(rowBox.height).toBeLessThan(lineHeight * 2.5);
+    // Retractions of an earlier run's rankings (jobs this run never saw) arriving in a burst:
+    // they join the closed section, one line each, and the live job stays on the first screen.
+    const stale = 30;
+    for (let i = 0; i < stale; i++) {
+      const staleJob = id(`stale-job-${i}`);
+      await harness.publishRaw(
+        TOPICS.matches,
+        `job:${staleJob}`,
+        JSON.stringify({
+          schema: 'match.retracted',
+          schemaVersion: 1,
+          eventId: id(`stale-retraction-${i}`),
+          producedAt: new Date().toISOString(),
+          subject: { type: 'job', id: staleJob, version: 3 },
+          reason: 'subject-removed',
+          causationEventId: id(`stale-cause-${i}`),
+          retracted: [id(`stale-profile-${i}`)],
+        }),
+      );
+    }
+    await page.locator('#closed-count', { hasText: String(stale + 1) }).waitFor({ timeout: 30000 });
+    expect(await page.locator('#closed li.closed-job').count()).toBe(stale + 1);
+    for (const row of await page.locator('#closed li.closed-job').all()) {
+      expect((await row.boundingBox())!.height).toBeLessThan(lineHeight * 2.5);
+    }
+    // Live jobs first, on the first screen.
+    const liveBox = (await card.boundingBox())!;
+    const closedBox = (await page.locator('#closed-section').boundingBox())!;
+    expect(liveBox.y).toBeLessThan(closedBox.y);
+    expect(liveBox.y).toBeLessThan(900);
+
+    // The counters come from /v1/stats, polled every 2 s: HTTP ingestion counts exactly what this
+    // test posted to this gateway; the input topics at least that (any producer counts there).
+    const posted = 6;
     await waitFor('the counters', async () => {
       const accepted = Number(await page.locator('#eventsAccepted').textContent());
-      const relayed = Number(await page.locator('#matchesRelayed').textContent());
-      return accepted >= 4 && relayed >= 1;
+      const onTopics = Number(await page.locator('#inputTopicRecords').textContent());
+      const detail = (await page.locator('#matchesDetail').textContent()) ?? '';
+      return accepted === posted && onTopics >= posted && /\d{2,} retractions/.test(detail);
     });
+    const relayed = Number(await page.locator('#matchesRelayed').textContent());
+    const parts = /^(\d+) job rankings · (\d+) candidate rankings · (\d+) retractions$/.exec(
+      (await page.locator('#matchesDetail').textContent()) ?? '',
+    );
+    expect(parts).not.toBeNull();
+    const [jobRankings, candidateRankings, retractions] = parts!.slice(1).map(Number);
+    expect(jobRankings).toBeGreaterThanOrEqual(2);
+    expect(retractions).toBeGreaterThanOrEqual(stale + 1);
+    expect(jobRankings + candidateRankings + retractions).toBe(relayed);
     expect(Number(await page.locator('#received').textContent())).toBeGreaterThanOrEqual(1);
-    await page.screenshot({ path: SCREENSHOT });
+    mkdirSync(ARTEFACTS, { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(existsSync(SCREENSHOT)).toBe(true);
+
+    // Dismissed, the closed section goes away.
+    await page.locator('#closed-dismiss').click();
+    expect(await page.locator('#closed-section').isVisible()).toBe(false);
     expect(pageErrors.filter((e) => !/401|Unauthorized/.test(e))).toEqual([]);
     // A browser that keeps reading is never dropped, whatever bursts the topic brought.
     const stats = (await (
@@ -195,6 +298,7 @@ describe('live view in a browser', () => {
     await card.locator('.job-meta', { hasText: /^v2 / }).waitFor({ timeout: 90000 });
     await card.locator(`li[data-rank="1"][data-profile-id="${best}"]`).waitFor();
     expect(await page.locator('section.job').count()).toBe(1);
+    mkdirSync(ARTEFACTS, { recursive: true });
     await page.screenshot({ path: FILTERED_SCREENSHOT });
   });
 });

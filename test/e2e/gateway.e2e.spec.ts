@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { TOPICS } from '@matchstream/contracts';
-import type { InputEventInput, MatchRankingEvent } from '@matchstream/contracts';
+import { TOPICS, streamMatchEvent } from '@matchstream/contracts';
+import type { InputEventInput, MatchRankingEvent, StreamMatchEvent } from '@matchstream/contracts';
 import { profileUpserted } from '@matchstream/testing';
 import { startGateway } from '../../apps/gateway/src/main';
 import { loadGatewayConfig } from '../../apps/gateway/src/gateway.config';
@@ -39,10 +39,13 @@ class SseReader {
     return reader;
   }
 
-  rankings(jobId: string): (MatchRankingEvent & { sseId: string })[] {
+  rankings(jobId: string): (StreamMatchEvent & MatchRankingEvent & { sseId: string })[] {
     return this.messages
       .filter((m) => m.event === 'match.ranking')
-      .map((m) => ({ ...(JSON.parse(m.data) as MatchRankingEvent), sseId: m.id! }))
+      .map((m) => ({
+        ...(JSON.parse(m.data) as StreamMatchEvent & MatchRankingEvent),
+        sseId: m.id!,
+      }))
       .filter((e) => e.subject.type === 'job' && e.subject.id === jobId);
   }
 
@@ -251,6 +254,17 @@ describe('gateway end to end', () => {
     expect(ranking.matches.map((m) => m.counterpartId)).not.toContain(id('profile-nurse'));
     for (const m of ranking.matches) expect(m.score).toBeGreaterThanOrEqual(0.75);
     expect(ranking.matches[0].explanation.summary.length).toBeGreaterThan(0);
+    // Display fields from the entity-vector topic: the job's title and company, each ranked
+    // candidate's headline, and no candidate's name (GATEWAY_STREAM_CANDIDATE_NAMES is off).
+    expect(streamMatchEvent.safeParse(ranking).success).toBe(true);
+    expect(ranking.display?.jobs?.[jobId]).toEqual({ title: 'Senior Veterinary Surgeon', company });
+    for (const m of ranking.matches) {
+      const sent = profiles.find((p) => p.entityId === m.counterpartId)!;
+      expect(ranking.display?.profiles?.[m.counterpartId]).toEqual({
+        headline: sent.payload.headline,
+      });
+    }
+    for (const message of firstStream.messages) expect(message.data).not.toContain('"Test ');
     // The jobId filter passes the job's own rankings and the candidate rankings listing it.
     for (const message of firstStream.messages) expect(message.data).toContain(jobId);
 
@@ -363,6 +377,19 @@ describe('gateway end to end', () => {
     expect(counted.eventsDuplicate).toBeGreaterThanOrEqual(2);
     expect(counted.eventsRejected).toBeGreaterThanOrEqual(3);
     expect(counted.matchesRelayed).toBeGreaterThanOrEqual(2);
+    const by = counted.matchesRelayedBy as unknown as Record<string, number>;
+    expect(by.jobRankings + by.candidateRankings + by.retractions).toBe(counted.matchesRelayed);
+    expect(by.jobRankings).toBeGreaterThanOrEqual(1);
+    // The record published straight to Kafka counts on the input topics, not as HTTP ingestion.
+    const topics = await waitFor('the input topic offsets read', async () => {
+      const current = (await stats()) as unknown as {
+        eventsAccepted: number;
+        inputTopicRecords: { profiles: number; jobs: number } | null;
+      };
+      const records = current.inputTopicRecords;
+      return records && records.profiles + records.jobs > current.eventsAccepted && current;
+    });
+    expect(topics.inputTopicRecords!.profiles).toBeGreaterThanOrEqual(profiles.length + 1);
     expect(counted.streamClients).toBeGreaterThanOrEqual(1);
     // Readers that keep reading are never dropped, whatever bursts the topic brought.
     expect(counted.streamClientsDropped).toBe(0);

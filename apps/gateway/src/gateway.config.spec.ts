@@ -9,6 +9,16 @@ describe('loadGatewayConfig', () => {
     expect(config.GATEWAY_STREAM_HEARTBEAT_MS).toBe(15000);
     expect(config.GATEWAY_IDEMPOTENCY_TTL_S).toBe(86400);
     expect(config.API_KEYS).toEqual([]);
+    expect(config.GATEWAY_STREAM_CANDIDATE_NAMES).toBe(false);
+  });
+
+  it('shows candidates names only when told to, and refuses a flag it cannot read', () => {
+    expect(
+      loadGatewayConfig({ GATEWAY_STREAM_CANDIDATE_NAMES: 'true' }).GATEWAY_STREAM_CANDIDATE_NAMES,
+    ).toBe(true);
+    expect(() => loadGatewayConfig({ GATEWAY_STREAM_CANDIDATE_NAMES: 'maybe' })).toThrow(
+      /GATEWAY_STREAM_CANDIDATE_NAMES/,
+    );
   });
 
   it('allows port 0 and names bad variables', () => {

@@ -1,4 +1,4 @@
-import { envInt, infrastructureEnv, loadConfig } from '@matchstream/config';
+import { envBool, envInt, infrastructureEnv, loadConfig } from '@matchstream/config';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -19,6 +19,13 @@ const schema = z.object({
   GATEWAY_STREAM_MAX_CLIENTS: envInt(1000, 1, 100000),
   /** Jobs whose company and categories are remembered for the stream's filters. */
   GATEWAY_JOB_DIRECTORY_MAX: envInt(200000, 1, 10000000),
+  /** Candidates whose headline is remembered for the stream's display fields. */
+  GATEWAY_PROFILE_DIRECTORY_MAX: envInt(200000, 1, 10000000),
+  /**
+   * Whether the stream's display fields carry candidates' names. Off by default: a dashboard
+   * reads headlines, and personal details stay out of the stream unless an operator opts in.
+   */
+  GATEWAY_STREAM_CANDIDATE_NAMES: envBool(false),
   /** How long a job's ranking may wait for its document to reach the job directory. */
   GATEWAY_JOB_DIRECTORY_WAIT_MS: envInt(1000, 0, 30000),
 });

@@ -6,6 +6,7 @@ export * from './job.schema';
 export * from './input-event.schema';
 export * from './entity-vector-event.schema';
 export * from './match-event.schema';
+export * from './stream-event.schema';
 export * from './dead-letter';
 export * from './decode-input-event';
 export * from './json-schemas';

@@ -10,6 +10,7 @@ describe('buildJsonSchemas', () => {
       'job-payload.v1.schema.json',
       'match-event.v1.schema.json',
       'profile-payload.v1.schema.json',
+      'stream-match-event.v1.schema.json',
     ]);
   });
 

@@ -4,6 +4,7 @@ import { inputEvent } from './input-event.schema';
 import { jobPayload } from './job.schema';
 import { matchEvent } from './match-event.schema';
 import { profilePayload } from './profile.schema';
+import { streamMatchEvent } from './stream-event.schema';
 
 /** JSON Schema documents for producers and consumers outside this codebase, by file name. */
 export function buildJsonSchemas(): Record<string, unknown> {
@@ -16,5 +17,8 @@ export function buildJsonSchemas(): Record<string, unknown> {
       unrepresentable: 'any',
     }),
     'match-event.v1.schema.json': z.toJSONSchema(matchEvent, { unrepresentable: 'any' }),
+    'stream-match-event.v1.schema.json': z.toJSONSchema(streamMatchEvent, {
+      unrepresentable: 'any',
+    }),
   };
 }

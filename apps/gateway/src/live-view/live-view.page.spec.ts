@@ -22,4 +22,13 @@ describe('live view page', () => {
     expect(LIVE_VIEW_HTML).toContain('/v1/stream/matches?');
     expect(LIVE_VIEW_HTML).toContain("fetch('/v1/stats'");
   });
+
+  it('names jobs and candidates from the display fields, and splits the counters', () => {
+    const script = inline('script');
+    expect(script).toContain('event.display.jobs');
+    expect(script).toContain('event.display.profiles');
+    expect(script).toContain('stats.inputTopicRecords');
+    expect(script).toContain('stats.matchesRelayedBy');
+    expect(LIVE_VIEW_HTML).toContain('id="closed-section" hidden');
+  });
 });

@@ -4,13 +4,29 @@ import { Counter } from 'prom-client';
 
 export type IngestOutcome = 'accepted' | 'duplicate' | 'rejected';
 
-/** What /v1/stats answers: counts since this gateway process started. */
+/** Match events relayed, by what they are. */
+export interface RelayedCounts {
+  /** A job's ranked candidates. */
+  jobRankings: number;
+  /** A candidate's ranked jobs (the live view shows jobs only; other clients may not). */
+  candidateRankings: number;
+  /** A removed job's or candidate's matches withdrawn. */
+  retractions: number;
+}
+
+/**
+ * What /v1/stats answers: counts since this gateway process started. `events*` count HTTP
+ * ingestion by this process; `inputTopicRecords` counts what reached the input topics from any
+ * producer (null until the offsets are first read).
+ */
 export interface GatewayStatsSnapshot {
   since: string;
   eventsAccepted: number;
   eventsDuplicate: number;
   eventsRejected: number;
+  inputTopicRecords: { profiles: number; jobs: number } | null;
   matchesRelayed: number;
+  matchesRelayedBy: RelayedCounts;
   deadLettersSeen: number;
   deadLettersByReason: Record<string, number>;
   streamClients: number;
@@ -26,7 +42,12 @@ export class GatewayStats {
   private readonly ingested = { accepted: 0, duplicate: 0, rejected: 0 };
   private readonly deadLetterReasons = new Map<string, number>();
   private deadLetters = 0;
-  matchesRelayed = 0;
+  private readonly relayed: RelayedCounts = {
+    jobRankings: 0,
+    candidateRankings: 0,
+    retractions: 0,
+  };
+  inputTopicRecords: { profiles: number; jobs: number } | null = null;
   streamClients = 0;
   streamClientsDropped = 0;
   private readonly ingestCounter: Counter<'entity_type' | 'outcome'>;
@@ -46,6 +67,12 @@ export class GatewayStats {
     this.ingestCounter.inc({ entity_type: entityType, outcome }, count);
   }
 
+  countRelayed(schema: 'match.ranking' | 'match.retracted', subjectType: 'job' | 'profile'): void {
+    if (schema === 'match.retracted') this.relayed.retractions += 1;
+    else if (subjectType === 'job') this.relayed.jobRankings += 1;
+    else this.relayed.candidateRankings += 1;
+  }
+
   countDeadLetter(reason: string | undefined): void {
     this.deadLetters += 1;
     // Reasons are a closed set written by our own services; anything else is grouped, so a
@@ -62,7 +89,10 @@ export class GatewayStats {
       eventsAccepted: this.ingested.accepted,
       eventsDuplicate: this.ingested.duplicate,
       eventsRejected: this.ingested.rejected,
-      matchesRelayed: this.matchesRelayed,
+      inputTopicRecords: this.inputTopicRecords && { ...this.inputTopicRecords },
+      matchesRelayed:
+        this.relayed.jobRankings + this.relayed.candidateRankings + this.relayed.retractions,
+      matchesRelayedBy: { ...this.relayed },
       deadLettersSeen: this.deadLetters,
       deadLettersByReason: Object.fromEntries(this.deadLetterReasons),
       streamClients: this.streamClients,

@@ -1,8 +1,8 @@
 import type { JobFacts, JobLookup } from './match-stream.filter';
 
 /**
- * jobId → company and categories, for the stream's company and category filters (match events
- * carry ids only). Bounded: past `maxJobs` the least recently written job is forgotten. Closed
+ * jobId → title, company and categories, for the stream's company and category filters and its
+ * display fields (match events carry ids only). Bounded: past `maxJobs` the least recently written job is forgotten. Closed
  * jobs are kept, so their retraction still matches a company filter.
  */
 export class JobDirectoryStore implements JobLookup {
@@ -19,12 +19,17 @@ export class JobDirectoryStore implements JobLookup {
     return this.jobs.get(jobId);
   }
 
-  set(jobId: string, facts: { company: string; categories: readonly string[] }): void {
+  set(
+    jobId: string,
+    facts: { title: string; company: string; categories: readonly string[] },
+  ): void {
     // Delete first: a Map iterates in insertion order, so re-inserting makes it the newest.
     this.jobs.delete(jobId);
     this.jobs.set(jobId, {
       company: facts.company.trim().toLowerCase(),
       categories: [...facts.categories],
+      title: facts.title,
+      companyName: facts.company,
     });
     if (this.jobs.size > this.maxJobs) {
       const oldest = this.jobs.keys().next().value;

@@ -2,8 +2,8 @@ import { JobDirectoryStore } from './job-directory.store';
 import { matchesFilter, streamQuery, toStreamFilter } from './match-stream.filter';
 
 const jobs = new JobDirectoryStore(100);
-jobs.set('job-vet', { company: '  Paws & Co ', categories: ['veterinary'] });
-jobs.set('job-dev', { company: 'Acme', categories: ['software'] });
+jobs.set('job-vet', { title: 'Vet', company: '  Paws & Co ', categories: ['veterinary'] });
+jobs.set('job-dev', { title: 'Dev', company: 'Acme', categories: ['software'] });
 
 const jobRanking = {
   subjectType: 'job' as const,

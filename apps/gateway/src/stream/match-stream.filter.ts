@@ -1,11 +1,14 @@
 import { category, identifier } from '@matchstream/contracts';
 import { z } from 'zod';
 
-/** What a job's stream filters need from its document. */
+/** What a job's stream filters and display fields need from its document. */
 export interface JobFacts {
   /** Lower-cased and trimmed, so a filter matches regardless of case. */
   company: string;
   categories: readonly string[];
+  /** As the employer wrote them, for display. */
+  title: string;
+  companyName: string;
 }
 
 export interface JobLookup {

@@ -1,5 +1,5 @@
 import { JobDirectoryStore } from './job-directory.store';
-import { toStreamEntry } from './match-stream.entry';
+import { parseMatchRecord, toStreamEntry } from './match-stream.entry';
 import type { StreamEntry } from './match-stream.entry';
 import { MatchStreamHub, TooManyClientsError } from './match-stream.hub';
 import type { HubOptions } from './match-stream.hub';
@@ -36,7 +36,9 @@ const options: HubOptions = {
 };
 let offset = 0;
 const jobEntry = (jobId: string): StreamEntry =>
-  toStreamEntry(record(0, offset++, ranking({ type: 'job', id: jobId }, ['p-1'])))!;
+  toStreamEntry(
+    parseMatchRecord(record(0, offset++, ranking({ type: 'job', id: jobId }, ['p-1'])))!,
+  );
 
 describe('MatchStreamHub', () => {
   let jobs: JobDirectoryStore;

@@ -6,11 +6,13 @@ import type { ConsumedRecord } from '@matchstream/kafka';
 import type { Kafka } from 'kafkajs';
 import { GATEWAY_CONFIG } from '../gateway.config';
 import type { GatewayConfig } from '../gateway.config';
-import { JobDirectoryFeed } from './job-directory.feed';
+import { DirectoryFeed } from './directory.feed';
 import { JobDirectoryStore } from './job-directory.store';
-import { toStreamEntry } from './match-stream.entry';
-import type { StreamEntry } from './match-stream.entry';
+import { displayFor } from './match-stream.display';
+import { parseMatchRecord, toStreamEntry } from './match-stream.entry';
+import type { MatchRecord } from './match-stream.entry';
 import { MatchStreamHub } from './match-stream.hub';
+import { ProfileDirectoryStore } from './profile-directory.store';
 
 /** Past this many entries queued, the relay stops waiting for the job directory. */
 const MAX_WAITING = 1000;
@@ -19,17 +21,19 @@ const RELAY_SLICE = 32;
 
 /**
  * Follows the matches topic (one TopicTail per gateway process, from its start on) into the hub,
- * and sends the heartbeats. A job's ranking can overtake its document on the way to the job
- * directory (both follow their topics independently), so while a client filters by company or
- * category, an entry for a job the directory does not know yet waits for it, briefly and in
- * order, before it is relayed.
+ * adding display fields from the directories, and sends the heartbeats. A job's ranking can
+ * overtake its document on the way to the job directory (both follow their topics
+ * independently), so a ranking of a job the directory does not know yet waits for it, briefly and
+ * in order, before it is relayed: its title and company, and the company and category filters,
+ * need it. A retraction waits only for those filters: its job may be long gone from the topic,
+ * and a burst of stale retractions must not stall the stream.
  */
 @Injectable()
 export class MatchStreamRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MatchStreamRelay.name);
   private readonly tail: TopicTail;
   private heartbeat: NodeJS.Timeout | null = null;
-  private readonly pending: StreamEntry[] = [];
+  private readonly pending: MatchRecord[] = [];
   private pumping = false;
 
   constructor(
@@ -37,7 +41,8 @@ export class MatchStreamRelay implements OnApplicationBootstrap, BeforeApplicati
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly hub: MatchStreamHub,
     private readonly directory: JobDirectoryStore,
-    private readonly feed: JobDirectoryFeed,
+    private readonly profiles: ProfileDirectoryStore,
+    private readonly feed: DirectoryFeed,
   ) {
     this.tail = new TopicTail(
       kafka,
@@ -66,7 +71,7 @@ export class MatchStreamRelay implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private accept(record: ConsumedRecord): void {
-    const entry = toStreamEntry(record);
+    const entry = parseMatchRecord(record);
     if (!entry) {
       this.logger.warn(
         `skipped a record that is not a match event at ${record.partition}:${record.offset}`,
@@ -95,7 +100,7 @@ export class MatchStreamRelay implements OnApplicationBootstrap, BeforeApplicati
               this.config.GATEWAY_JOB_DIRECTORY_WAIT_MS,
             );
           }
-          this.hub.relay(entry);
+          this.hub.relay(toStreamEntry(entry, displayFor(entry, this.directory, this.profiles)));
         }
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
@@ -106,11 +111,11 @@ export class MatchStreamRelay implements OnApplicationBootstrap, BeforeApplicati
     }
   }
 
-  private mustWait(entry: StreamEntry): boolean {
+  private mustWait(entry: MatchRecord): boolean {
     return (
       entry.subjectType === 'job' &&
+      (entry.schema === 'match.ranking' || this.hub.filtersByJobFacts) &&
       this.feed.isCaughtUp &&
-      this.hub.filtersByJobFacts &&
       this.pending.length < MAX_WAITING &&
       this.directory.get(entry.subjectId) === undefined
     );

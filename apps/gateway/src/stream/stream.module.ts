@@ -4,11 +4,12 @@ import { GATEWAY_CONFIG } from '../gateway.config';
 import type { GatewayConfig } from '../gateway.config';
 import { GatewayStats } from '../stats/gateway-stats.service';
 import { StatsModule } from '../stats/stats.module';
-import { JobDirectoryFeed } from './job-directory.feed';
+import { DirectoryFeed } from './directory.feed';
 import { JobDirectoryStore } from './job-directory.store';
 import { MatchStreamController } from './match-stream.controller';
 import { MatchStreamHub } from './match-stream.hub';
 import { MatchStreamRelay } from './match-stream.relay';
+import { ProfileDirectoryStore } from './profile-directory.store';
 import { StreamMetrics } from './stream.metrics';
 
 /** GET /v1/stream/matches: the matches topic, filtered, as Server-Sent Events. */
@@ -26,6 +27,15 @@ import { StreamMetrics } from './stream.metrics';
       inject: [GATEWAY_CONFIG],
       useFactory: (config: GatewayConfig) =>
         new JobDirectoryStore(config.GATEWAY_JOB_DIRECTORY_MAX),
+    },
+    {
+      provide: ProfileDirectoryStore,
+      inject: [GATEWAY_CONFIG],
+      useFactory: (config: GatewayConfig) =>
+        new ProfileDirectoryStore(
+          config.GATEWAY_PROFILE_DIRECTORY_MAX,
+          config.GATEWAY_STREAM_CANDIDATE_NAMES,
+        ),
     },
     {
       provide: MatchStreamHub,
@@ -46,8 +56,8 @@ import { StreamMetrics } from './stream.metrics';
           },
           jobs,
           {
-            onRelayed: () => {
-              stats.matchesRelayed += 1;
+            onRelayed: (entry) => {
+              stats.countRelayed(entry.schema, entry.subjectType);
               metrics.eventsRelayed.inc();
             },
             onClients: (count) => {
@@ -61,7 +71,7 @@ import { StreamMetrics } from './stream.metrics';
           },
         ),
     },
-    JobDirectoryFeed,
+    DirectoryFeed,
     MatchStreamRelay,
   ],
 })

@@ -1,25 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
-import { TOPICS, jobEmbeddedEvent } from '@matchstream/contracts';
+import { TOPICS } from '@matchstream/contracts';
 import { retryRetriable } from '@matchstream/errors';
 import { KAFKA_CLIENT } from '@matchstream/kafka';
 import { HealthService } from '@matchstream/observability';
 import type { Consumer, Kafka } from 'kafkajs';
+import { applyDirectoryRecord } from './directory-record';
 import { JobDirectoryStore } from './job-directory.store';
+import { ProfileDirectoryStore } from './profile-directory.store';
 
 /** How long start-up waits for the directory to catch up before serving without it. */
 const CATCH_UP_WAIT_MS = 15000;
 
 /**
- * Feeds the job directory from the compacted entity-vector topic, read from its beginning (the
- * topic holds every live entity's latest document), then followed. Unlike a TopicTail this knows
- * the jobs embedded before the gateway started, so company and category filters work at once.
- * Profiles are skipped by key before parsing. Nothing is committed: each start re-reads.
+ * Feeds the job and profile directories from the compacted entity-vector topic, read from its
+ * beginning (the topic holds every live entity's latest document), then followed. Unlike a
+ * TopicTail this knows the entities embedded before the gateway started, so filters and display
+ * fields work at once. Nothing is committed: each start re-reads.
  */
 @Injectable()
-export class JobDirectoryFeed implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(JobDirectoryFeed.name);
+export class DirectoryFeed implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(DirectoryFeed.name);
   private consumer: Consumer | null = null;
   private caughtUp = false;
   private onCaughtUp: () => void = () => undefined;
@@ -27,6 +29,7 @@ export class JobDirectoryFeed implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     private readonly directory: JobDirectoryStore,
+    private readonly profiles: ProfileDirectoryStore,
     private readonly health: HealthService,
   ) {}
 
@@ -37,7 +40,10 @@ export class JobDirectoryFeed implements OnApplicationBootstrap, BeforeApplicati
   async onApplicationBootstrap(): Promise<void> {
     this.health.register('job-directory', () =>
       this.caughtUp
-        ? { status: 'up', detail: `${this.directory.size} jobs` }
+        ? {
+            status: 'up',
+            detail: `${this.directory.size} jobs, ${this.profiles.size} profiles`,
+          }
         : { status: 'degraded', detail: 'reading the entity-vector topic' },
     );
     const admin = this.kafka.admin();
@@ -70,7 +76,14 @@ export class JobDirectoryFeed implements OnApplicationBootstrap, BeforeApplicati
     await consumer.run({
       autoCommit: false,
       eachMessage: ({ partition, message }) => {
-        if (message.key?.toString().startsWith('job:') && message.value) this.apply(message.value);
+        if (message.value) {
+          applyDirectoryRecord(
+            message.key?.toString(),
+            message.value,
+            this.directory,
+            this.profiles,
+          );
+        }
         const last = remaining.get(partition);
         if (last !== undefined && BigInt(message.offset) >= last) {
           remaining.delete(partition);
@@ -86,29 +99,18 @@ export class JobDirectoryFeed implements OnApplicationBootstrap, BeforeApplicati
     ]);
     if (waited) {
       this.logger.log(
-        `job directory holds ${this.directory.size} jobs after ${Date.now() - started} ms`,
+        `directory holds ${this.directory.size} jobs and ${this.profiles.size} profiles ` +
+          `after ${Date.now() - started} ms`,
       );
     } else {
-      this.logger.warn('job directory still catching up; company/category filters may miss jobs');
+      this.logger.warn(
+        'directory still catching up; filters and display fields may miss entities for now',
+      );
     }
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.consumer?.disconnect().catch(() => undefined);
     this.consumer = null;
-  }
-
-  private apply(value: Buffer): void {
-    let json: unknown;
-    try {
-      json = JSON.parse(value.toString('utf8'));
-    } catch {
-      return;
-    }
-    // Removals keep the job's facts: a closed job's retraction still matches its filters.
-    const parsed = jobEmbeddedEvent.safeParse(json);
-    if (!parsed.success) return;
-    const { entityId, document } = parsed.data;
-    this.directory.set(entityId, { company: document.company, categories: document.categories });
   }
 }
