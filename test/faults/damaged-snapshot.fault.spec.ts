@@ -226,6 +226,31 @@ describe('recovery from damaged local state', () => {
     });
   };
 
+  /**
+   * A new profile while no snapshot can be written: still applied and served, and readiness stays
+   * 200 but degraded, with the reason.
+   */
+  const changeWhileSnapshotsFail = async (instance: ServiceProcess, reason: RegExp) => {
+    await harness.publish([profile(profiles)]);
+    profiles++;
+    await waitFor(
+      'the new profile applied',
+      async () => (await heldEntities(instance.url, entities())) === entities().length,
+      60000,
+    );
+    const degraded = await waitFor(
+      'readiness degraded by the failing snapshots',
+      async () => {
+        const answer = await readiness(instance.url);
+        return answer.body.components.snapshots?.status === 'degraded' && answer;
+      },
+      30000,
+    );
+    expect(degraded.code).toBe(200);
+    expect(degraded.body.status).toBe('degraded');
+    expect(degraded.body.components.snapshots.detail).toMatch(reason);
+  };
+
   /** What to damage, the reason the latest is rejected for, and whether every snapshot is. */
   const cases: [string, (latest: string, all: string[]) => void, string, boolean][] = [
     [
@@ -325,25 +350,7 @@ describe('recovery from damaged local state', () => {
       const good = latestOf(tiny)!;
 
       fill();
-      await harness.publish([profile(profiles)]);
-      profiles++;
-      // Still consuming and serving while no snapshot can be written.
-      await waitFor(
-        'the new profile applied',
-        async () => (await heldEntities(instance.url, entities())) === entities().length,
-        60000,
-      );
-      const degraded = await waitFor(
-        'readiness degraded by the failing snapshots',
-        async () => {
-          const answer = await readiness(instance.url);
-          return answer.body.components.snapshots?.status === 'degraded' && answer;
-        },
-        30000,
-      );
-      expect(degraded.code).toBe(200);
-      expect(degraded.body.status).toBe('degraded');
-      expect(degraded.body.components.snapshots.detail).toMatch(/ENOSPC|no space/i);
+      await changeWhileSnapshotsFail(instance, /ENOSPC|no space/i);
       const failing = await metrics(instance.url);
       expect(failing.get('matchstream_snapshot_failing')).toBe(1);
       expect(failing.get('matchstream_snapshot_failures_total{reason="no-space"}')).toBeGreaterThan(
@@ -387,23 +394,7 @@ describe('recovery from damaged local state', () => {
         await instance.start();
         const good = latestOf(tiny)!;
         remount('ro');
-        await harness.publish([profile(profiles)]);
-        profiles++;
-        await waitFor(
-          'the new profile applied',
-          async () => (await heldEntities(instance.url, entities())) === entities().length,
-          60000,
-        );
-        const degraded = await waitFor(
-          'readiness degraded by the failing snapshots',
-          async () => {
-            const answer = await readiness(instance.url);
-            return answer.body.components.snapshots?.status === 'degraded' && answer;
-          },
-          30000,
-        );
-        expect(degraded.code).toBe(200);
-        expect(degraded.body.components.snapshots.detail).toMatch(/EROFS|read-only/i);
+        await changeWhileSnapshotsFail(instance, /EROFS|read-only/i);
         expect(
           (await metrics(instance.url)).get(
             'matchstream_snapshot_failures_total{reason="read-only"}',
