@@ -18,6 +18,7 @@ import { jobPayload, profilePayload } from '@matchstream/contracts';
 import type { EntityType } from '@matchstream/contracts';
 import { DEFAULT_WEIGHTS } from '@matchstream/matching';
 import { EntityState, PairScorer, RankingBook, RankingMaintainer } from '@matchstream/ranking';
+import type { HnswVectorIndex } from '@matchstream/vector-index';
 import { LoadGenerator, Rng } from './load-generator';
 import { summarize } from './stats';
 import type { Summary } from './stats';
@@ -51,9 +52,58 @@ export interface MaintenanceRun {
   /** Rankings whose top K changed per event: what would be published. */
   publishedPerEvent: number;
   seedSeconds: number;
+  /** One exact pass's scan of the other side's vectors, the old way and the kernel's. */
+  scan: ScanFigures;
   /** One-minute load average at the end of the run (two cores shared: read figures beside it). */
   loadAverage: number;
   vectors: 'real-grown' | 'clustered-synthetic';
+}
+
+/**
+ * The hot loop against its physical limit, measured in the same run on the same vectors: the
+ * bytes one pass reads (every vector of the other side) over the time the pass's scan takes,
+ * against a plain sequential read of those bytes (the memory bandwidth of this core now).
+ */
+export interface ScanFigures {
+  vectors: number;
+  bytesPerScan: number;
+  /** The plain JavaScript dot product per pair (HnswVectorIndex.scan, the path before the kernel). */
+  jsNsPerPair: number;
+  /** The SIMD kernel per pair (HnswVectorIndex.approximate, the filter the pass now runs). */
+  kernelNsPerPair: number;
+  /** The sequential read of the same bytes, per vector: the floor. */
+  floorNsPerPair: number;
+  bandwidthGBs: number;
+}
+
+function measureScans(index: HnswVectorIndex, queries: readonly Float32Array[]): ScanFigures {
+  const vectors = index.size;
+  const dimension = queries[0].length;
+  const bytes = index.capacity * dimension * 4;
+  const timed = (f: () => void) => {
+    f();
+    const start = performance.now();
+    for (let r = 0; r < queries.length; r++) f();
+    return (performance.now() - start) / queries.length;
+  };
+  let q = 0;
+  let sink = 0;
+  const js = timed(() => index.scan(queries[q++ % queries.length], (_id, s) => (sink += s)));
+  const kernel = timed(() => {
+    sink += index.approximate(queries[q++ % queries.length]).similarities[0];
+  });
+  const read = timed(() => (sink += index.streamingRead(bytes) ?? 0));
+  if (sink === 0.5) console.error('');
+  const perVector = (ms: number, of: number) => (ms * 1e6) / of;
+  const slots = index.capacity;
+  return {
+    vectors,
+    bytesPerScan: vectors * dimension * 4,
+    jsNsPerPair: perVector(js, vectors),
+    kernelNsPerPair: perVector(kernel, vectors),
+    floorNsPerPair: perVector(read, slots),
+    bandwidthGBs: bytes / (read * 1e6),
+  };
 }
 
 export function runMaintenance(options: MaintenanceOptions): MaintenanceRun {
@@ -116,7 +166,15 @@ export function runMaintenance(options: MaintenanceOptions): MaintenanceRun {
   log(`  ${perSide} per side indexed; seeding exact rankings`);
   maintainer.fillMissing();
   const seedSeconds = (performance.now() - seedStart) / 1000;
-  log(`  seeded in ${seedSeconds.toFixed(1)} s; measuring ${options.events} events`);
+  const queries = [...state.profiles.keys()]
+    .slice(0, 20)
+    .map((id) => state.profileIndex.getVector(id)!);
+  const scan = measureScans(state.jobIndex, queries);
+  log(
+    `  seeded in ${seedSeconds.toFixed(1)} s; scan per pair: js ${scan.jsNsPerPair.toFixed(0)} ns, ` +
+      `kernel ${scan.kernelNsPerPair.toFixed(0)} ns, floor ${scan.floorNsPerPair.toFixed(0)} ns ` +
+      `(${scan.bandwidthGBs.toFixed(1)} GB/s); measuring ${options.events} events`,
+  );
 
   const rng = Rng.seeded(options.seed, 'maintenance', perSide);
   const latencies: number[] = [];
@@ -185,6 +243,7 @@ export function runMaintenance(options: MaintenanceOptions): MaintenanceRun {
     depth: book.depth,
     publishedPerEvent: republished / options.events,
     seedSeconds,
+    scan,
     loadAverage: loadavg()[0],
     vectors: options.bases?.length ? 'real-grown' : 'clustered-synthetic',
   };

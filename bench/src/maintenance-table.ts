@@ -1,5 +1,22 @@
 import type { MaintenanceRun } from './maintenance-bench';
 
+/** The scan of one pass against the memory bandwidth measured in the same run. */
+export function scanTable(runs: readonly MaintenanceRun[]): string[] {
+  const ratio = (floor: number, ns: number) => `${((100 * floor) / ns).toFixed(0)}%`;
+  return [
+    '| per side | vectors scanned | MB per scan | bandwidth GB/s (sequential read) | floor ns/pair | JS ns/pair (of bandwidth) | kernel ns/pair (of bandwidth) | kernel speed-up |',
+    '|---|---|---|---|---|---|---|---|',
+    ...runs.map(
+      ({ perSide, scan: s }) =>
+        `| ${perSide.toLocaleString('en')} | ${s.vectors.toLocaleString('en')} | ${(s.bytesPerScan / 1e6).toFixed(1)} | ` +
+        `${s.bandwidthGBs.toFixed(1)} | ${s.floorNsPerPair.toFixed(0)} | ` +
+        `${s.jsNsPerPair.toFixed(0)} (${ratio(s.floorNsPerPair, s.jsNsPerPair)}) | ` +
+        `${s.kernelNsPerPair.toFixed(0)} (${ratio(s.floorNsPerPair, s.kernelNsPerPair)}) | ` +
+        `${(s.jsNsPerPair / s.kernelNsPerPair).toFixed(1)}× |`,
+    ),
+  ];
+}
+
 /** The ranking maintenance runs as a markdown table. */
 export function maintenanceTable(runs: readonly MaintenanceRun[]): string[] {
   return [

@@ -9,7 +9,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { maintenanceBases } from './maintenance-bases';
 import { runMaintenance } from './maintenance-bench';
-import { maintenanceTable } from './maintenance-table';
+import { maintenanceTable, scanTable } from './maintenance-table';
 
 const USAGE = `Usage: npm run bench:maintenance -- [options]
 
@@ -73,7 +73,7 @@ async function main(): Promise<number> {
     });
   });
   if (values.json) writeFileSync(values.json, JSON.stringify(runs, null, 2));
-  console.log(maintenanceTable(runs).join('\n'));
+  console.log([...maintenanceTable(runs), '', ...scanTable(runs)].join('\n'));
   return 0;
 }
 

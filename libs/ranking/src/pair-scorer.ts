@@ -7,6 +7,7 @@ import {
   profileSeniority,
   scorePair,
   scoreUpperBound,
+  similarityFloor,
 } from '@matchstream/matching';
 import type { ProfileFields, ScoredCounterpart, ScoringWeights } from '@matchstream/matching';
 import type { StoredEntity } from './entity-state';
@@ -36,6 +37,11 @@ export class PairScorer {
   /** The most a pair at this similarity can score. */
   upperBound(similarity: number): number {
     return scoreUpperBound(this.options.weights, similarity);
+  }
+
+  /** A similarity below which `upperBound` stays under `score` (see similarityFloor). */
+  similarityFloor(score: number): number {
+    return similarityFloor(this.options.weights, score);
   }
 
   /**
