@@ -45,6 +45,27 @@ export class PairScorer {
   }
 
   /**
+   * False when the pair is no match, or scores below `atLeast` at every similarity up to
+   * `similarity` (the pair's bound grows with similarity): its exact score is then not needed.
+   */
+  mayReach(
+    subjectType: EntityType,
+    subject: AnyEntity,
+    counterpart: AnyEntity,
+    similarity: number,
+    atLeast: number,
+  ): boolean {
+    const [job, profile] = orient(subjectType, subject, counterpart);
+    if (!isEligible(job.document, profile.document)) return false;
+    if (!(atLeast > this.options.minScore)) return true;
+    const seniority = this.seniorityOf(profile.document);
+    const { weights } = this.options;
+    return (
+      pairScoreBound(job.document, profile.document, similarity, weights, seniority) >= atLeast
+    );
+  }
+
+  /**
    * The pair's score; null when it is no match (a hard constraint fails, or below the floor);
    * undefined when it is a match that cannot reach `atLeast` (skipped: the caller does not need
    * its score).

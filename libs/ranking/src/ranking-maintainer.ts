@@ -136,6 +136,7 @@ export class RankingMaintainer {
       const own = this.scope(type, id);
       const ranking = this.pass(key, entity, own, {
         floors,
+        admissions,
         want: (counterpartId, bound, slot) => {
           const listed = listing.size !== 0 && listing.has(counterpartId);
           // Most pairs: not listed, and too weak for the counterpart's ranking (read by slot, no
@@ -271,7 +272,7 @@ export class RankingMaintainer {
       }
     }
     let cut = this.scorer.similarityFloor(threshold) - margin;
-    const { floors } = reverse;
+    const { floors, admissions } = reverse;
     const index = other.index;
     for (let k = 0; k < count; k++) {
       const approximate = similarities[k];
@@ -280,6 +281,21 @@ export class RankingMaintainer {
         continue;
       const counterpartId = index.idAt(slot);
       if (counterpartId === undefined) continue;
+      // Unless the subject's ranking lists the pair or is unknown (floor -Infinity: the pair
+      // must be looked at), the pair matters only from the lesser of the entity's threshold and
+      // the subject's admission on: the pair's own bound at the widened similarity (it grows
+      // with similarity) dismisses most of the rest before the exact product is computed.
+      const floor = floors === null ? Infinity : floors.get(slot);
+      const widened = approximate + margin;
+      if (floor !== -Infinity && widened < Infinity) {
+        const counterpart = other.entities.get(counterpartId);
+        if (!counterpart) continue;
+        const atLeast =
+          widened < floor || admissions === null
+            ? threshold
+            : Math.min(threshold, admissions.get(slot));
+        if (!this.scorer.mayReach(type, entity, counterpart, widened, atLeast)) continue;
+      }
       const similarity = index.similarityAt(vector, slot);
       const bound = this.scorer.upperBound(similarity);
       const wanted = reverse.want(counterpartId, bound, slot);
@@ -343,6 +359,8 @@ export class RankingMaintainer {
 interface ReverseCheck {
   /** Similarity floors by slot (see RankingMaintainer.floors); null: no other ranking wants any. */
   floors: SlotValues | null;
+  /** Admission scores by slot, beside the floors. */
+  admissions: SlotValues | null;
   /** undefined: no other ranking needs this pair; otherwise the least score that matters. */
   want(counterpartId: string, bound: number, slot: number): number | undefined;
   take(counterpartId: string, score: number | null): void;
@@ -350,6 +368,7 @@ interface ReverseCheck {
 
 const NO_REVERSE: ReverseCheck = {
   floors: null,
+  admissions: null,
   want: () => undefined,
   take: () => undefined,
 };
