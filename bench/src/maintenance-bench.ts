@@ -164,7 +164,7 @@ export function runMaintenance(options: MaintenanceOptions): MaintenanceRun {
     upsert('job', i, 1);
   }
   log(`  ${perSide} per side indexed; seeding exact rankings`);
-  maintainer.fillMissing();
+  seedExactly(state, maintainer, log);
   const seedSeconds = (performance.now() - seedStart) / 1000;
   const queries = [...state.profiles.keys()]
     .slice(0, 20)
@@ -247,6 +247,34 @@ export function runMaintenance(options: MaintenanceOptions): MaintenanceRun {
     loadAverage: loadavg()[0],
     vectors: options.bases?.length ? 'real-grown' : 'clustered-synthetic',
   };
+}
+
+/**
+ * Every subject's exact ranking, as `fillMissing` makes them, with progress and an estimate of
+ * the time left in the log (quadratic in the population: at 100k per side it takes hours here).
+ */
+function seedExactly(
+  state: EntityState,
+  maintainer: RankingMaintainer,
+  log: (message: string) => void,
+): void {
+  const total = state.profiles.size + state.jobs.size;
+  const started = performance.now();
+  let done = 0;
+  let reported = started;
+  for (const type of ['profile', 'job'] as const) {
+    for (const id of state.side(type).entities.keys()) {
+      const key = `${type}:${id}`;
+      maintainer.book.set(key, maintainer.rank(key)!);
+      done++;
+      const now = performance.now();
+      if (now - reported > 30_000) {
+        reported = now;
+        const left = ((now - started) / done) * (total - done);
+        log(`  seeded ${done} of ${total} rankings; about ${(left / 60_000).toFixed(0)} min left`);
+      }
+    }
+  }
 }
 
 /** The i-th vector of the populations: grown from real embeddings, or clustered random ones. */
