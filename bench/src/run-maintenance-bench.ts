@@ -1,28 +1,36 @@
 /**
- * `npm run bench:maintenance`: the ranking maintenance section alone (no broker, no model), at
- * 10k and 100k entities per side by default. `npm run bench` runs the same section in a child
- * process, with populations grown from the real embeddings it made.
+ * `npm run bench:maintenance`: the ranking maintenance section alone (no broker), at 10k and 100k
+ * entities per side by default (1M more with `--full`), its populations grown from real
+ * embeddings (embedded once and cached: maintenance-bases.ts). `npm run bench` runs the same
+ * section in a child process, with the embeddings its pipeline run made.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { maintenanceBases } from './maintenance-bases';
 import { runMaintenance } from './maintenance-bench';
-import { maintenanceTable } from './maintenance-table';
+import { maintenanceTable, scanTable } from './maintenance-table';
 
 const USAGE = `Usage: npm run bench:maintenance -- [options]
 
   --sizes A,B        entities per side (default 10000,100000)
+  --full             also 1000000 per side (needs many GiB and a long seeding)
   --events N         measured events per size (default 400)
   --top-k K          MATCH_TOP_K (default 10)
   --reserve R        MATCH_RANKING_RESERVE (default 10)
   --seed N           (default 42)
   --bases FILE       real vectors (float32, --dimension each) to grow the populations from
+                     (default: 300 generated profiles and 300 jobs, embedded once, cached)
+  --synthetic        clustered random vectors instead (isotropic noise: many near-ties)
   --dimension D      (default 384)
   --json FILE        also write the runs as JSON`;
 
-function main(): number {
+async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       sizes: { type: 'string', default: '10000,100000' },
+      full: { type: 'boolean', default: false },
+      synthetic: { type: 'boolean', default: false },
       events: { type: 'string', default: '400' },
       'top-k': { type: 'string', default: '10' },
       reserve: { type: 'string', default: '10' },
@@ -38,17 +46,21 @@ function main(): number {
     return 0;
   }
   const dimension = Number(values.dimension);
+  const log = (m: string) => console.error(m);
   let bases: Float32Array[] | undefined;
-  if (values.bases) {
+  if (values.synthetic) bases = undefined;
+  else if (!values.bases) bases = await maintenanceBases(300, Number(values.seed), log);
+  else {
     const buffer = readFileSync(values.bases);
     const all = new Float32Array(buffer.buffer, buffer.byteOffset, buffer.byteLength / 4);
     bases = Array.from({ length: all.length / dimension }, (_, i) =>
       all.slice(i * dimension, (i + 1) * dimension),
     );
   }
-  const runs = values.sizes.split(',').map((size) => {
-    const perSide = Number(size);
-    console.error(`ranking maintenance at ${perSide} per side…`);
+  const sizes = values.sizes.split(',').map(Number);
+  if (values.full && !sizes.includes(1_000_000)) sizes.push(1_000_000);
+  const runs = sizes.map((perSide) => {
+    log(`ranking maintenance at ${perSide} per side (load average ${loadavg()[0].toFixed(2)})…`);
     return runMaintenance({
       perSide,
       events: Number(values.events),
@@ -57,12 +69,20 @@ function main(): number {
       reserve: Number(values.reserve),
       bases,
       dimension,
-      log: (m) => console.error(m),
+      log,
     });
   });
   if (values.json) writeFileSync(values.json, JSON.stringify(runs, null, 2));
-  console.log(maintenanceTable(runs).join('\n'));
+  console.log([...maintenanceTable(runs), '', ...scanTable(runs)].join('\n'));
   return 0;
 }
 
-if (require.main === module) process.exitCode = main();
+if (require.main === module) {
+  main().then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -238,6 +238,21 @@ export function scoreUpperBound(weights: ScoringWeights, similarity: number): nu
 }
 
 /**
+ * A similarity below which `scoreUpperBound` stays under `score`: for every s < the result,
+ * scoreUpperBound(weights, s) < score (so a scan can dismiss a pair by its similarity alone).
+ * -Infinity when no similarity is low enough. The slack below the exact inverse is many times
+ * the rounding of the bound's two operations.
+ */
+export function similarityFloor(weights: ScoringWeights, score: number): number {
+  if (Number.isNaN(score)) return -Infinity;
+  if (score === Infinity) return Infinity;
+  const atZero = scoreUpperBound(weights, 0);
+  const slack = 1e-9;
+  if (!(weights.similarity > 0) || score <= atZero + weights.similarity * slack) return -Infinity;
+  return (score - atZero) / weights.similarity - slack;
+}
+
+/**
  * A tighter bound for an eligible pair: the cheap terms (seniority, location) exact, the skill
  * terms at their maximum. Lets a scan skip the skill look-ups of most pairs it must consider.
  */

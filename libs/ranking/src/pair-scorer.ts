@@ -7,6 +7,7 @@ import {
   profileSeniority,
   scorePair,
   scoreUpperBound,
+  similarityFloor,
 } from '@matchstream/matching';
 import type { ProfileFields, ScoredCounterpart, ScoringWeights } from '@matchstream/matching';
 import type { StoredEntity } from './entity-state';
@@ -36,6 +37,32 @@ export class PairScorer {
   /** The most a pair at this similarity can score. */
   upperBound(similarity: number): number {
     return scoreUpperBound(this.options.weights, similarity);
+  }
+
+  /** A similarity below which `upperBound` stays under `score` (see similarityFloor). */
+  similarityFloor(score: number): number {
+    return similarityFloor(this.options.weights, score);
+  }
+
+  /**
+   * False when the pair is no match, or scores below `atLeast` at every similarity up to
+   * `similarity` (the pair's bound grows with similarity): its exact score is then not needed.
+   */
+  mayReach(
+    subjectType: EntityType,
+    subject: AnyEntity,
+    counterpart: AnyEntity,
+    similarity: number,
+    atLeast: number,
+  ): boolean {
+    const [job, profile] = orient(subjectType, subject, counterpart);
+    if (!isEligible(job.document, profile.document)) return false;
+    if (!(atLeast > this.options.minScore)) return true;
+    const seniority = this.seniorityOf(profile.document);
+    const { weights } = this.options;
+    return (
+      pairScoreBound(job.document, profile.document, similarity, weights, seniority) >= atLeast
+    );
   }
 
   /**

@@ -1,7 +1,8 @@
 import type { EntityType, JobPayload, ProfilePayload, RankedMatch } from '@matchstream/contracts';
 import { admissionScore, compareEntries } from '@matchstream/matching';
 import type { MaintainedRanking, RankEntry } from '@matchstream/matching';
-import { dotProduct } from '@matchstream/vector-index';
+import { pairSimilarity } from '@matchstream/vector-index';
+import type { Approximation } from '@matchstream/vector-index';
 import { otherSide } from './entity-state';
 import type { EntityState, StoredEntity } from './entity-state';
 import type { PairScorer } from './pair-scorer';
@@ -38,21 +39,30 @@ export class RankingMaintainer {
     readonly book: RankingBook,
   ) {
     this.admissions = {
-      profile: new SlotValues(),
-      job: new SlotValues(),
+      profile: new SlotValues(NaN),
+      job: new SlotValues(NaN),
+    };
+    this.floors = {
+      profile: new SlotValues(-Infinity),
+      job: new SlotValues(-Infinity),
     };
     // Every ranking's admission score, by its subject's index slot: the scans' hottest check.
     const remember = (key: string, ranking: MaintainedRanking | undefined) => {
       const [type, id] = splitKey(key);
       const slot = this.state.side(type).index.slotOf(id);
-      if (slot !== undefined)
-        this.admissions[type].set(slot, ranking ? admissionScore(ranking) : NaN);
+      if (slot !== undefined) this.admit(type, slot, ranking ? admissionScore(ranking) : NaN);
     };
     for (const key of book.keys()) remember(key, book.get(key));
     book.onChange(remember);
   }
 
   private readonly admissions: Record<EntityType, SlotValues>;
+  /**
+   * The same as similarity floors (similarityFloor): a pair whose similarity is surely below its
+   * subject's floor cannot enter, leave or move in that ranking. -Infinity where the admission is
+   * unknown (NaN: such a pair must be looked at), Infinity out of scope.
+   */
+  private readonly floors: Record<EntityType, SlotValues>;
   private scope: SubjectScope = EVERY_SUBJECT;
 
   /** Whether the subject is in this maintainer's scope. */
@@ -70,12 +80,12 @@ export class RankingMaintainer {
     for (const key of dropped) this.book.delete(key);
     // Slots cached as out of scope may be in it now.
     for (const type of ['profile', 'job'] as const) {
-      const values = this.admissions[type];
-      values.fill(NaN);
+      this.admissions[type].fill(NaN);
+      this.floors[type].fill(-Infinity);
       for (const id of this.state.side(type).entities.keys()) {
         const ranking = this.book.of(type, id);
         const slot = this.state.side(type).index.slotOf(id);
-        if (ranking && slot !== undefined) values.set(slot, admissionScore(ranking));
+        if (ranking && slot !== undefined) this.admit(type, slot, admissionScore(ranking));
       }
     }
     return dropped;
@@ -112,8 +122,21 @@ export class RankingMaintainer {
         continue;
       }
       const admissions = this.admissions[counterpartType];
+      const floors = this.floors[counterpartType];
+      const counterpartIndex = this.state.side(counterpartType).index;
+      // Listed pairs always need their new score: their subjects' floors are lifted for the pass.
+      const listedSlots: number[] = [];
+      for (const subjectId of listing) {
+        const slot = counterpartIndex.slotOf(subjectId);
+        if (slot !== undefined) {
+          listedSlots.push(slot);
+          floors.set(slot, -Infinity);
+        }
+      }
       const own = this.scope(type, id);
       const ranking = this.pass(key, entity, own, {
+        floors,
+        admissions,
         want: (counterpartId, bound, slot) => {
           const listed = listing.size !== 0 && listing.has(counterpartId);
           // Most pairs: not listed, and too weak for the counterpart's ranking (read by slot, no
@@ -125,7 +148,7 @@ export class RankingMaintainer {
           if (!theirs) {
             if (this.scope(counterpartType, counterpartId)) rescan.set(counterpartKey, key);
             // Out of scope: dismissed by its slot from now on.
-            else admissions.set(slot, Infinity);
+            else this.admit(counterpartType, slot, Infinity);
             return undefined;
           }
           // A listed pair always needs its new score (it may move, or leave).
@@ -138,6 +161,7 @@ export class RankingMaintainer {
         },
         take: (counterpartId, score) => foldInto(`${counterpartType}:${counterpartId}`, id, score),
       });
+      for (const slot of listedSlots) this.admit(counterpartType, slot, admissions.get(slot));
       if (own) this.book.set(key, ranking);
       // Subjects listing it that the pass did not reach can no longer share a category with it.
       for (const subjectId of listing) {
@@ -189,7 +213,7 @@ export class RankingMaintainer {
     return ranking.entries.slice(0, this.book.k).map((entry, i) => {
       const counterpart = counterparts.entities.get(entry.id)!;
       const vector = counterparts.index.vectorView(entry.id)!;
-      const similarity = dotProduct(subjectVector, 0, vector, 0, vector.length);
+      const similarity = pairSimilarity(subjectVector, vector);
       const scored = this.scorer.explain(type, subject, counterpart, similarity);
       return {
         rank: i + 1,
@@ -201,11 +225,26 @@ export class RankingMaintainer {
     });
   }
 
+  /** A subject's admission score and, beside it, its similarity floor. */
+  private admit(type: EntityType, slot: number, admission: number): void {
+    this.admissions[type].set(slot, admission);
+    this.floors[type].set(slot, this.scorer.similarityFloor(admission));
+  }
+
   /**
    * One exact pass over the counterparts that can share a category with `entity`: ranks its own
    * top `depth` (unless `ranked` is false: only other rankings need the pass), and offers every
-   * pair to `reverse.want`, which says (given the pair's score bound) whether another ranking needs the pair's score and from what score on; `reverse.take` then
-   * gets the score (null: no match).
+   * pair that can matter to `reverse.want`, which says (given the pair's score bound) whether
+   * another ranking needs the pair's score and from what score on; `reverse.take` then gets the
+   * score (null: no match).
+   *
+   * The vectors are read once by the index's approximate scan (SIMD, within a proven margin of
+   * the exact similarity); a pair is looked at only when its similarity, widened by the margin,
+   * can reach the entity's own threshold or the subject's floor, and it is then scored from the
+   * exact similarity, as without the filter: the pairs left out are exactly pairs the exact pass
+   * would have dismissed, so rankings are the same bit for bit (specs hold it against the
+   * unfiltered pass). The own threshold starts at the depth-th best score among the nearest few
+   * (see ownThreshold), so the filter has something to cut at from the first pair.
    */
   private pass(
     key: string,
@@ -219,33 +258,64 @@ export class RankingMaintainer {
     const vector = own.index.vectorView(id)!;
     const { depth } = this.book;
     const found: RankEntry[] = [];
+    const candidates = other.categories.candidatesFor(entity.document.categories);
+    const approximation = other.index.approximate(vector, candidates ?? undefined);
+    const { similarities, slots, count, margin } = approximation;
     // Without a ranking of its own, only pairs another ranking wants are scored.
     let threshold = ranked ? -Infinity : Infinity;
     let truncated = false;
-    const candidates = other.categories.candidatesFor(entity.document.categories);
-    other.index.scan(
-      vector,
-      (counterpartId, similarity, slot) => {
-        const bound = this.scorer.upperBound(similarity);
-        const wanted = reverse.want(counterpartId, bound, slot);
-        if (bound < threshold && wanted === undefined) return;
+    if (ranked) {
+      const start = this.ownThreshold(type, entity, vector, approximation);
+      if (start !== undefined) {
+        threshold = start;
+        truncated = true;
+      }
+    }
+    let cut = this.scorer.similarityFloor(threshold) - margin;
+    const { floors, admissions } = reverse;
+    const index = other.index;
+    for (let k = 0; k < count; k++) {
+      const approximate = similarities[k];
+      const slot = slots === null ? k : slots[k];
+      if (approximate < cut && (floors === null || approximate + margin < floors.get(slot)))
+        continue;
+      const counterpartId = index.idAt(slot);
+      if (counterpartId === undefined) continue;
+      // Unless the subject's ranking lists the pair or is unknown (floor -Infinity: the pair
+      // must be looked at), the pair matters only from the lesser of the entity's threshold and
+      // the subject's admission on: the pair's own bound at the widened similarity (it grows
+      // with similarity) dismisses most of the rest before the exact product is computed.
+      const floor = floors === null ? Infinity : floors.get(slot);
+      const widened = approximate + margin;
+      if (floor !== -Infinity && widened < Infinity) {
         const counterpart = other.entities.get(counterpartId);
-        if (!counterpart) return;
-        const atLeast = wanted === undefined ? threshold : Math.min(wanted, threshold);
-        const score = this.scorer.score(type, entity, counterpart, similarity, atLeast);
-        if (score === undefined) return;
-        if (wanted !== undefined && (score === null || score >= wanted))
-          reverse.take(counterpartId, score);
-        if (score === null || score < threshold) return;
-        found.push({ id: counterpartId, score });
-        if (found.length >= 2 * depth) {
-          found.sort(compareEntries).length = depth;
-          threshold = found[depth - 1].score;
-          truncated = true;
-        }
-      },
-      candidates ?? undefined,
-    );
+        if (!counterpart) continue;
+        const atLeast =
+          widened < floor || admissions === null
+            ? threshold
+            : Math.min(threshold, admissions.get(slot));
+        if (!this.scorer.mayReach(type, entity, counterpart, widened, atLeast)) continue;
+      }
+      const similarity = index.similarityAt(vector, slot);
+      const bound = this.scorer.upperBound(similarity);
+      const wanted = reverse.want(counterpartId, bound, slot);
+      if (bound < threshold && wanted === undefined) continue;
+      const counterpart = other.entities.get(counterpartId);
+      if (!counterpart) continue;
+      const atLeast = wanted === undefined ? threshold : Math.min(wanted, threshold);
+      const score = this.scorer.score(type, entity, counterpart, similarity, atLeast);
+      if (score === undefined) continue;
+      if (wanted !== undefined && (score === null || score >= wanted))
+        reverse.take(counterpartId, score);
+      if (score === null || score < threshold) continue;
+      found.push({ id: counterpartId, score });
+      if (found.length >= 2 * depth) {
+        found.sort(compareEntries).length = depth;
+        threshold = found[depth - 1].score;
+        cut = this.scorer.similarityFloor(threshold) - margin;
+        truncated = true;
+      }
+    }
     found.sort(compareEntries);
     if (found.length > depth) {
       found.length = depth;
@@ -253,22 +323,102 @@ export class RankingMaintainer {
     }
     return { entries: found, exhaustive: !truncated };
   }
+
+  /**
+   * A score the entity's own ranking surely reaches, from its nearest counterparts by approximate
+   * similarity, exactly scored: when more than `depth` of them qualify, the ranking is not
+   * exhaustive and its depth-th entry scores at least the depth-th best of them. Undefined when
+   * too few qualify even among many (the pass then looks at every pair).
+   */
+  private ownThreshold(
+    type: EntityType,
+    entity: Entity,
+    vector: Float32Array,
+    { similarities, slots, count }: Approximation,
+  ): number | undefined {
+    const { depth } = this.book;
+    const other = this.state.side(otherSide(type));
+    for (let wanted = 4 * depth; wanted < count; wanted *= 8) {
+      const scores: number[] = [];
+      for (const k of strongest(similarities, count, wanted)) {
+        const slot = slots === null ? k : slots[k];
+        const counterpartId = other.index.idAt(slot);
+        const counterpart =
+          counterpartId === undefined ? undefined : other.entities.get(counterpartId);
+        if (!counterpart) continue;
+        const similarity = other.index.similarityAt(vector, slot);
+        const score = this.scorer.score(type, entity, counterpart, similarity);
+        if (typeof score === 'number') scores.push(score);
+      }
+      if (scores.length > depth) return scores.sort((a, b) => b - a)[depth - 1];
+    }
+    return undefined;
+  }
 }
 
 interface ReverseCheck {
+  /** Similarity floors by slot (see RankingMaintainer.floors); null: no other ranking wants any. */
+  floors: SlotValues | null;
+  /** Admission scores by slot, beside the floors. */
+  admissions: SlotValues | null;
   /** undefined: no other ranking needs this pair; otherwise the least score that matters. */
   want(counterpartId: string, bound: number, slot: number): number | undefined;
   take(counterpartId: string, score: number | null): void;
 }
 
-const NO_REVERSE: ReverseCheck = { want: () => undefined, take: () => undefined };
+const NO_REVERSE: ReverseCheck = {
+  floors: null,
+  admissions: null,
+  want: () => undefined,
+  take: () => undefined,
+};
 
-/** A number per index slot, NaN where none was set; grows as slots do. */
+/** The indexes of the `wanted` largest of the first `count` values (a min-heap of them). */
+function strongest(values: ArrayLike<number>, count: number, wanted: number): Int32Array {
+  const heap = new Int32Array(Math.min(wanted, count));
+  let size = 0;
+  const down = (at: number) => {
+    for (;;) {
+      const left = 2 * at + 1;
+      if (left >= size) return;
+      const right = left + 1;
+      const child = right < size && values[heap[right]] < values[heap[left]] ? right : left;
+      if (values[heap[child]] >= values[heap[at]]) return;
+      const swap = heap[at];
+      heap[at] = heap[child];
+      heap[child] = swap;
+      at = child;
+    }
+  };
+  for (let k = 0; k < count; k++) {
+    if (size < heap.length) {
+      heap[size] = k;
+      for (let at = size++; at > 0;) {
+        const parent = (at - 1) >> 1;
+        if (values[heap[parent]] <= values[heap[at]]) break;
+        const swap = heap[at];
+        heap[at] = heap[parent];
+        heap[parent] = swap;
+        at = parent;
+      }
+    } else if (values[k] > values[heap[0]]) {
+      heap[0] = k;
+      down(0);
+    }
+  }
+  return heap;
+}
+
+/** A number per index slot, `unset` where none was set; grows as slots do. */
 class SlotValues {
-  private values = new Float64Array(1024).fill(NaN);
+  private values: Float64Array;
+
+  constructor(private readonly unset: number) {
+    this.values = new Float64Array(1024).fill(unset);
+  }
 
   get(slot: number): number {
-    return slot < this.values.length ? this.values[slot] : NaN;
+    return slot < this.values.length ? this.values[slot] : this.unset;
   }
 
   fill(value: number): void {
@@ -277,7 +427,7 @@ class SlotValues {
 
   set(slot: number, value: number): void {
     if (slot >= this.values.length) {
-      const grown = new Float64Array(Math.max(slot + 1, this.values.length * 2)).fill(NaN);
+      const grown = new Float64Array(Math.max(slot + 1, this.values.length * 2)).fill(this.unset);
       grown.set(this.values);
       this.values = grown;
     }

@@ -25,3 +25,12 @@ export function dotProduct(
   for (; i < length; i++) s0 += a[aOffset + i] * b[bOffset + i];
   return s0 + s1 + (s2 + s3);
 }
+
+/**
+ * The similarity of a pair as every ranking path computes it (maintenance, search, the audit):
+ * one function, so a pair scores the same bits whichever path ranks it and near-ties break alike.
+ * Both vectors as the index stores them (normalised by hnswlib).
+ */
+export function pairSimilarity(a: Float32Array, b: Float32Array): number {
+  return dotProduct(a, 0, b, 0, a.length);
+}

@@ -3,8 +3,10 @@ import { createReadStream, mkdirSync, rmSync } from 'node:fs';
 import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { HierarchicalNSW } from 'hnswlib-node';
-import { dotProduct } from './dot-product';
+import { pairSimilarity } from './dot-product';
 import { exactSearch } from './exact-search';
+import { VectorStore } from './vector-store';
+import type { Approximation } from './vector-store';
 import { assertK, compareHits, toCheckedArray } from './vector';
 import type { VectorHit, VectorLike } from './vector';
 
@@ -96,8 +98,9 @@ export class HnswVectorIndex {
    * back through hnswlib-node (getPoint) builds a JS array element by element, 38 µs for 384
    * dimensions measured here, which made exact scans and pair scores the matching service's
    * hottest code; this copy costs 4·d bytes per slot (1.5 KiB at d = 384) and makes them cheap.
+   * It lives where the SIMD scan kernel reads it (vector-store.ts).
    */
-  private vectors: Float32Array;
+  private readonly store: VectorStore;
   /** Serialises the asynchronous half of snapshots so manifests and files commit in call order. */
   private snapshotQueue: Promise<void> = Promise.resolve();
 
@@ -135,11 +138,9 @@ export class HnswVectorIndex {
     }
     // ef is not stored in the index file (readIndex brings it back as 10), so always set it here.
     this.hnsw.setEf(resolved.efSearch);
-    this.vectors = new Float32Array(this.hnsw.getMaxElements() * this.dimension);
+    this.store = new VectorStore(this.dimension, this.hnsw.getMaxElements());
     // A restored index brings its vectors in hnswlib's memory only: copy the live ones once.
-    for (const label of this.idToLabel.values()) {
-      this.vectors.set(this.hnsw.getPoint(label), label * this.dimension);
-    }
+    for (const label of this.idToLabel.values()) this.store.set(label, this.hnsw.getPoint(label));
   }
 
   /** Live entries (hnswlib's getCurrentCount would also count deleted slots). */
@@ -217,7 +218,7 @@ export class HnswVectorIndex {
   getVector(id: string): Float32Array | undefined {
     const label = this.idToLabel.get(id);
     if (label === undefined) return undefined;
-    return this.vectors.slice(label * this.dimension, (label + 1) * this.dimension);
+    return this.store.at(label).slice();
   }
 
   /**
@@ -347,23 +348,69 @@ export class HnswVectorIndex {
     visit: (id: string, similarity: number, slot: number) => void,
     ids?: Iterable<string>,
   ): void {
-    if (query.length !== this.dimension) {
-      throw new Error(`query vector has ${query.length} dimensions, expected ${this.dimension}`);
-    }
-    const { dimension, vectors } = this;
+    this.assertQuery(query);
+    const { store } = this;
     if (ids === undefined) {
       const { labelToId } = this;
       for (let label = 0; label < this.nextLabel; label++) {
         const id = labelToId[label];
-        if (id !== undefined)
-          visit(id, dotProduct(query, 0, vectors, label * dimension, dimension), label);
+        if (id !== undefined) visit(id, store.similarityAt(query, label), label);
       }
       return;
     }
     for (const id of ids) {
       const label = this.idToLabel.get(id);
-      if (label !== undefined)
-        visit(id, dotProduct(query, 0, vectors, label * dimension, dimension), label);
+      if (label !== undefined) visit(id, store.similarityAt(query, label), label);
+    }
+  }
+
+  /**
+   * Approximate similarities of `query` to every slot in use (free ones included: `idAt` says
+   * which are live), or to the given ids' slots in their order (unknown ids skipped), each
+   * within the returned margin of the exact one: a filter for scans that rescore what passes
+   * with `similarityAt`. On the SIMD kernel where it runs (memory speed); exact otherwise. The
+   * views are valid until the next call or change.
+   */
+  approximate(query: Float32Array, ids?: Iterable<string>): Approximation {
+    this.assertQuery(query);
+    if (ids === undefined) return this.store.approximate(query, this.nextLabel);
+    const slots: number[] = [];
+    for (const id of ids) {
+      const label = this.idToLabel.get(id);
+      if (label !== undefined) slots.push(label);
+    }
+    return this.store.approximate(query, slots.length, slots);
+  }
+
+  /** Whether `approximate` runs on the SIMD kernel. */
+  get accelerated(): boolean {
+    return this.store.accelerated;
+  }
+
+  /** The id in the slot; undefined for a free slot. */
+  idAt(slot: number): string | undefined {
+    return this.labelToId[slot];
+  }
+
+  /** The exact similarity of `query` to the slot's vector: `pairSimilarity`, as every path. */
+  similarityAt(query: Float32Array, slot: number): number {
+    return this.store.similarityAt(query, slot);
+  }
+
+  /** The exact similarity of `query` to the entry's vector; undefined for an unknown id. */
+  similarityTo(query: Float32Array, id: string): number | undefined {
+    const label = this.idToLabel.get(id);
+    return label === undefined ? undefined : pairSimilarity(query, this.store.at(label));
+  }
+
+  /** A sequential read of `bytes` of the stored vectors (bandwidth probe; see VectorStore). */
+  streamingRead(bytes: number): number | null {
+    return this.store.streamingRead(bytes);
+  }
+
+  private assertQuery(query: Float32Array): void {
+    if (query.length !== this.dimension) {
+      throw new Error(`query vector has ${query.length} dimensions, expected ${this.dimension}`);
     }
   }
 
@@ -501,14 +548,12 @@ export class HnswVectorIndex {
     );
     // Synchronous and on the event loop, so no insert or search can run during the copy.
     this.hnsw.resizeIndex(target);
-    const vectors = new Float32Array(target * this.dimension);
-    vectors.set(this.vectors);
-    this.vectors = vectors;
+    this.store.ensure(target);
   }
 
   /** A view of a slot's vector (no copy): for scans within one synchronous call. */
   private vectorAt(label: number): Float32Array {
-    return this.vectors.subarray(label * this.dimension, (label + 1) * this.dimension);
+    return this.store.at(label);
   }
 
   /**
@@ -518,7 +563,7 @@ export class HnswVectorIndex {
    * similarities before and after a restart.
    */
   private keepVector(label: number): void {
-    this.vectors.set(this.hnsw.getPoint(label), label * this.dimension);
+    this.store.set(label, this.hnsw.getPoint(label));
   }
 
   private exactScan(

@@ -3,4 +3,6 @@ export type { HnswIndexOptions, HnswIndexStats, HnswSnapshot } from './hnsw-vect
 export { exactSearch } from './exact-search';
 export { recallAtK } from './recall';
 export type { VectorHit, VectorLike } from './vector';
-export { dotProduct } from './dot-product';
+export { dotProduct, pairSimilarity } from './dot-product';
+export type { Approximation } from './vector-store';
+export { approximationMargin } from './simd-kernel';

@@ -2,6 +2,7 @@ import { jobPayload, profilePayload } from '@matchstream/contracts';
 import { DEFAULT_WEIGHTS, isEligible, scorePair, skillMatcherFor } from '@matchstream/matching';
 import { SAMPLE_JOBS, SAMPLE_PROFILES, seededRandom } from '@matchstream/testing';
 import { EntityState } from '@matchstream/ranking';
+import { pairSimilarity } from '@matchstream/vector-index';
 import { MatchEngine } from './match-engine';
 
 const DIMENSION = 16;
@@ -93,5 +94,77 @@ describe('MatchEngine', () => {
       const eligibleCount = jobs.filter((j) => isEligible(j.document, profile.document)).length;
       expect(ranked).toHaveLength(Math.min(5, eligibleCount));
     }
+  });
+});
+
+describe('MatchEngine and the maintained rankings', () => {
+  it('score every pair from the same similarity (pairSimilarity), so near-ties order alike', () => {
+    // Profiles placed so that their similarity to a job sits on a rounding boundary of the
+    // similarity's contribution: a similarity computed any other way (the HNSW graph's float32
+    // distance: uncategorised entities are searched through it) then scores differently.
+    const random = seededRandom(9);
+    const dimension = 32;
+    const state = new EntityState({
+      dimension,
+      initialCapacity: 8,
+      m: 16,
+      efConstruction: 100,
+      efSearch: 100,
+    });
+    const normalised = (v: Float32Array) => {
+      const norm = Math.hypot(...v);
+      return v.map((x) => x / norm);
+    };
+    const randomVector = () =>
+      normalised(Float32Array.from({ length: dimension }, () => random() * 2 - 1));
+    const profileSample = SAMPLE_PROFILES.find((p) =>
+      SAMPLE_JOBS.some((j) =>
+        isEligible(jobPayload.parse(j.payload), profilePayload.parse(p.payload)),
+      ),
+    )!.payload;
+    const jobSample = SAMPLE_JOBS.find((j) =>
+      isEligible(jobPayload.parse(j.payload), profilePayload.parse(profileSample)),
+    )!.payload;
+    const profileDocument = profilePayload.parse({ ...profileSample, categories: [] });
+    const jobDocument = jobPayload.parse({ ...jobSample, categories: [] });
+    for (let i = 0; i < 40; i++) {
+      const q = randomVector();
+      state.upsertJob({ id: `j${i}`, version: 1, modelId: 'm', document: jobDocument }, q);
+      const stored = state.jobIndex.getVector(`j${i}`)!;
+      for (let k = 0; k < 10; k++) {
+        // A direction orthogonal to the job's, mixed in to reach the target similarity.
+        const r = randomVector();
+        const along = pairSimilarity(r, stored);
+        const orthogonal = normalised(r.map((x, d) => x - along * stored[d]));
+        const target = (Math.round(5500 * (0.5 + 0.4 * random())) + 0.5) / 5500;
+        const p = stored.map((x, d) => target * x + Math.sqrt(1 - target ** 2) * orthogonal[d]);
+        state.upsertProfile(
+          { id: `p${i}-${k}`, version: 1, modelId: 'm', document: profileDocument },
+          p,
+        );
+      }
+    }
+    const engine = new MatchEngine(state, {
+      topK: 10,
+      candidatePool: 10,
+      weights: DEFAULT_WEIGHTS,
+    });
+    let compared = 0;
+    for (let i = 0; i < 40; i++) {
+      const subject = state.jobIndex.getVector(`j${i}`)!;
+      for (const scored of engine.scoredPool('job', `j${i}`)) {
+        const counterpart = state.profileIndex.getVector(scored.id)!;
+        const expected = scorePair(
+          jobDocument,
+          profileDocument,
+          pairSimilarity(subject, counterpart),
+          DEFAULT_WEIGHTS,
+          skillMatcherFor(profileDocument),
+        ).score;
+        expect(scored.score).toBe(expected);
+        compared++;
+      }
+    }
+    expect(compared).toBe(400);
   });
 });

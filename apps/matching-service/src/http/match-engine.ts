@@ -130,7 +130,7 @@ export class MatchEngine {
         ...scorePair(
           job,
           profile.document,
-          hit.similarity,
+          similarityOf(this.state.profileIndex, vector, hit),
           this.options.weights,
           skillMatcherFor(profile.document),
         ),
@@ -166,11 +166,27 @@ export class MatchEngine {
       return {
         id: hit.id,
         version: job.version,
-        ...scorePair(job.document, profile, hit.similarity, this.options.weights, matcher),
+        ...scorePair(
+          job.document,
+          profile,
+          similarityOf(this.state.jobIndex, vector, hit),
+          this.options.weights,
+          matcher,
+        ),
       };
     });
     return scored.sort(compareScored);
   }
+}
+
+/**
+ * The hit's similarity as every ranking path computes it (pairSimilarity through the index), not
+ * the search's own figure (hnswlib's float32 distance, or the exact search's normalised cosine):
+ * those differ in the last bits, and a near-tie would then order differently here than in the
+ * maintained ranking of the same subject.
+ */
+function similarityOf(index: HnswVectorIndex, query: Float32Array, hit: VectorHit): number {
+  return index.similarityTo(query, hit.id) ?? hit.similarity;
 }
 
 /**

@@ -1,0 +1,135 @@
+import { dotProduct } from './dot-product';
+import { HnswVectorIndex } from './hnsw-vector-index';
+import { VectorStore } from './vector-store';
+
+/** Deterministic, so a failure replays. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Maker = (random: () => number, d: number) => Float32Array;
+
+/** Vectors the kernel's float32 rounding handles worst: cancellations, extremes of magnitude. */
+const KINDS: Record<string, Maker> = {
+  uniform: (r, d) => Float32Array.from({ length: d }, () => r() - 0.5),
+  normalised: (r, d) => {
+    const v = Float32Array.from({ length: d }, () => r() - 0.5);
+    const n = Math.hypot(...v);
+    return v.map((x) => x / n);
+  },
+  large: (r, d) => Float32Array.from({ length: d }, () => (r() - 0.5) * 1e15),
+  tiny: (r, d) => Float32Array.from({ length: d }, () => (r() - 0.5) * 1e-19),
+  subnormal: (r, d) => Float32Array.from({ length: d }, () => (r() - 0.5) * 1e-39),
+  mixed: (r, d) =>
+    Float32Array.from({ length: d }, (_, i) => (r() - 0.5) * 10 ** ((i % 7) * 3 - 9)),
+  cancelling: (r, d) =>
+    Float32Array.from({ length: d }, (_, i) => (i % 2 ? 1 : -1) * (1 + r() * 1e-6)),
+  zero: (_r, d) => new Float32Array(d),
+  oneHot: (r, d) => {
+    const v = new Float32Array(d);
+    v[Math.floor(r() * d)] = 1;
+    return v;
+  },
+};
+
+describe('VectorStore.approximate (the SIMD scan filter)', () => {
+  it.each([4, 8, 12, 16, 20, 60, 384])(
+    'stays within its margin of dotProduct at dimension %i, for every kind of vector, scanned and gathered',
+    (d) => {
+      const random = mulberry32(d);
+      const kinds = Object.values(KINDS);
+      const count = 300;
+      const store = new VectorStore(d, 4);
+      expect(store.accelerated).toBe(true);
+      store.ensure(count);
+      const stored: Float32Array[] = [];
+      for (let slot = 0; slot < count; slot++) {
+        const v = kinds[slot % kinds.length](random, d);
+        stored.push(v);
+        store.set(slot, v);
+      }
+      for (let q = 0; q < 3 * kinds.length; q++) {
+        const query = kinds[q % kinds.length](random, d);
+        const exact = stored.map((v) => dotProduct(query, 0, v, 0, d));
+        const all = store.approximate(query, count);
+        expect(all.slots).toBeNull();
+        for (let slot = 0; slot < count; slot++) {
+          const error = Math.abs(all.similarities[slot] - exact[slot]);
+          expect(error).toBeLessThanOrEqual(all.margin);
+          // The filter's use of it: a pair at exactly the threshold always passes.
+          expect(all.similarities[slot] + all.margin).toBeGreaterThanOrEqual(exact[slot]);
+        }
+        const picked = Array.from({ length: 50 }, () => Math.floor(random() * count));
+        const some = store.approximate(query, 0, picked);
+        expect(Array.from(some.slots!)).toEqual(picked);
+        picked.forEach((slot, k) =>
+          expect(Math.abs(some.similarities[k] - exact[slot])).toBeLessThanOrEqual(some.margin),
+        );
+      }
+    },
+  );
+
+  it('is tight enough to filter: the margin is far below the gaps between real similarities', () => {
+    const store = new VectorStore(384, 1);
+    const v = KINDS.normalised(mulberry32(1), 384);
+    store.set(0, v);
+    expect(store.approximate(v, 1).margin).toBeLessThan(1e-4);
+  });
+
+  it('is exact (margin 0) where the kernel cannot run: a dimension not a multiple of 4', () => {
+    const store = new VectorStore(7, 2);
+    expect(store.accelerated).toBe(false);
+    const random = mulberry32(7);
+    const a = KINDS.uniform(random, 7);
+    const b = KINDS.uniform(random, 7);
+    store.set(0, a);
+    store.set(1, b);
+    const { similarities, margin } = store.approximate(a, 2);
+    expect(margin).toBe(0);
+    expect(similarities[1]).toBe(dotProduct(a, 0, b, 0, 7));
+  });
+
+  it('keeps vectors in place as it grows', () => {
+    const random = mulberry32(3);
+    const store = new VectorStore(16, 2);
+    const vectors = Array.from({ length: 100 }, () => KINDS.uniform(random, 16));
+    vectors.forEach((v, slot) => {
+      store.ensure(slot + 1);
+      store.set(slot, v);
+    });
+    vectors.forEach((v, slot) => expect(Array.from(store.at(slot))).toEqual(Array.from(v)));
+  });
+});
+
+describe('HnswVectorIndex.approximate', () => {
+  const options = { dimension: 8, initialCapacity: 4, m: 8, efConstruction: 16, efSearch: 16 };
+
+  it('covers every slot in use (free ones say so through idAt), or the given ids in their order', () => {
+    const index = new HnswVectorIndex(options);
+    const random = mulberry32(11);
+    for (let i = 0; i < 20; i++) index.upsert(`e${i}`, KINDS.normalised(random, 8));
+    index.delete('e3');
+    const query = index.getVector('e0')!;
+    const all = index.approximate(query);
+    expect(all.count).toBe(20);
+    expect(index.idAt(index.slotOf('e5')!)).toBe('e5');
+    const freed = Array.from({ length: 20 }, (_, slot) => index.idAt(slot)).filter(
+      (id) => id === undefined,
+    );
+    expect(freed).toHaveLength(1);
+    const some = index.approximate(query, ['e7', 'nope', 'e3', 'e2']);
+    expect(Array.from(some.slots!)).toEqual([index.slotOf('e7'), index.slotOf('e2')]);
+    for (let k = 0; k < some.count; k++) {
+      const exact = index.similarityAt(query, some.slots![k]);
+      expect(Math.abs(some.similarities[k] - exact)).toBeLessThanOrEqual(some.margin);
+      expect(exact).toBe(index.similarityTo(query, index.idAt(some.slots![k])!));
+    }
+  });
+});
