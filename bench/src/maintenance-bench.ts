@@ -14,7 +14,7 @@
  * the total list length, so a new entity enters about K + reserve rankings on average.
  */
 import { loadavg } from 'node:os';
-import { jobPayload, profilePayload } from '@matchstream/contracts';
+import { jobPayload, profilePayload, entityKey } from '@matchstream/contracts';
 import type { EntityType } from '@matchstream/contracts';
 import { DEFAULT_WEIGHTS } from '@matchstream/matching';
 import { EntityState, PairScorer, RankingBook, RankingMaintainer } from '@matchstream/ranking';
@@ -204,7 +204,7 @@ export function runMaintenance(options: MaintenanceOptions): MaintenanceRun {
     } else {
       const index = rng.int(0, perSide - 1);
       const id = type === 'profile' ? generator.profileId(index) : generator.jobId(index);
-      key = `${type}:${id}`;
+      key = entityKey(type, id);
       const version = (versions.get(key) ?? 1) + 1;
       versions.set(key, version);
       if (kind === 'update' && state.side(type).entities.has(id)) upsert(type, index, version);
@@ -264,7 +264,7 @@ function seedExactly(
   let reported = started;
   for (const type of ['profile', 'job'] as const) {
     for (const id of state.side(type).entities.keys()) {
-      const key = `${type}:${id}`;
+      const key = entityKey(type, id);
       maintainer.book.set(key, maintainer.rank(key)!);
       done++;
       const now = performance.now();

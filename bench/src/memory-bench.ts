@@ -30,7 +30,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeVector, entityVectorEvent } from '@matchstream/contracts';
+import { encodeVector, entityVectorEvent, entityKey } from '@matchstream/contracts';
 import type { EntityType, JobPayloadInput, ProfilePayloadInput } from '@matchstream/contracts';
 import { decodeVector } from '@matchstream/contracts';
 import { DEFAULT_WEIGHTS, rankingFromScan } from '@matchstream/matching';
@@ -216,7 +216,7 @@ export async function runMemoryBuild(
       }
       const seeded = rankingFromScan(found, book.depth);
       entries += seeded.entries.length;
-      book.set(`${type}:${id}`, { entries: seeded.entries, exhaustive: false });
+      book.set(entityKey(type, id), { entries: seeded.entries, exhaustive: false });
     }
   }
   const afterRankings = await measure();
@@ -376,7 +376,7 @@ export async function runChurnCheck(options: {
           state,
           eventJson(type, entityId, document(type, index, rng.int(0, 2)), vectors(0), version),
         );
-      maintainer.apply([`${type}:${entityId}`]);
+      maintainer.apply([entityKey(type, entityId)]);
     }
   };
   const perRound = Math.ceil(options.events / options.rounds);

@@ -9,6 +9,7 @@ import {
   inputTopicFor,
   entityVectorEvent,
   matchEvent,
+  entityKey,
 } from '@matchstream/contracts';
 import type { EntityVectorEvent, InputEventInput, MatchEvent } from '@matchstream/contracts';
 import { EventPublisher, TopicTail, createKafkaClient, ensureTopics } from '@matchstream/kafka';
@@ -191,7 +192,7 @@ export class PipelineHarness {
 
   /** The entity-vector events published for one entity, in order. */
   vectorsFor(type: 'job' | 'profile', id: string): EntityVectorEvent[] {
-    return this.vectors.items.filter((v) => v.key === `${type}:${id}`).map((v) => v.event);
+    return this.vectors.items.filter((v) => v.key === entityKey(type, id)).map((v) => v.event);
   }
 
   rankingsFor(type: 'job' | 'profile', id: string) {

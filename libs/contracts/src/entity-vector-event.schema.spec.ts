@@ -1,10 +1,5 @@
 import { jobDocument, profileDocument } from '@matchstream/testing';
-import {
-  decodeVector,
-  encodeVector,
-  entityKey,
-  entityVectorEvent,
-} from './entity-vector-event.schema';
+import { decodeVector, encodeVector, entityVectorEvent } from './entity-vector-event.schema';
 
 describe('encodeVector / decodeVector', () => {
   it('round-trips float32 values exactly', () => {
@@ -39,13 +34,6 @@ describe('encodeVector / decodeVector', () => {
     expect(() => decodeVector(encoded, 3)).toThrow('vector has 4 dimensions, expected 3');
     expect(() => decodeVector(encoded, 5)).toThrow('expected 5');
     expect(() => decodeVector('', 1)).toThrow('expected 1');
-  });
-});
-
-describe('entityKey', () => {
-  it('prefixes the id with its entity type', () => {
-    expect(entityKey('profile', 'profile-ml-platform')).toBe('profile:profile-ml-platform');
-    expect(entityKey('job', 'job-sre')).toBe('job:job-sre');
   });
 });
 

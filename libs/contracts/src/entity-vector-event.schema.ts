@@ -65,10 +65,6 @@ export type EntityEmbeddedEvent = ProfileEmbeddedEvent | JobEmbeddedEvent;
 export type EntityRemovedEvent = z.infer<typeof entityRemovedEvent>;
 export type EntityVectorEvent = z.infer<typeof entityVectorEvent>;
 
-export function entityKey(entityType: 'profile' | 'job', entityId: string): string {
-  return `${entityType}:${entityId}`;
-}
-
 export function encodeVector(vector: Float32Array): string {
   return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64');
 }

@@ -5,6 +5,7 @@ export * from './profile.schema';
 export * from './job.schema';
 export * from './input-event.schema';
 export * from './entity-vector-event.schema';
+export * from './entity-key';
 export * from './match-event.schema';
 export * from './stream-event.schema';
 export * from './dead-letter';

@@ -1,3 +1,4 @@
+import { entityKey } from '@matchstream/contracts';
 import type { EntityType, JobPayload, ProfilePayload } from '@matchstream/contracts';
 import {
   adoptSkillTextWords,
@@ -153,7 +154,7 @@ export class EntityState {
       jobs: entries<JobFields>(this.jobs),
       versions: (['profile', 'job'] as const).flatMap((type) =>
         [...this.versions[type]].map(([id, version]): [string, number] => [
-          `${type}:${id}`,
+          entityKey(type, id),
           version,
         ]),
       ),

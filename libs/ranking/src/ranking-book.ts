@@ -1,3 +1,4 @@
+import { entityKey, parseEntityKey } from '@matchstream/contracts';
 import type { EntityType } from '@matchstream/contracts';
 import { foldIntoRanking } from '@matchstream/matching';
 import type { FoldOutcome, MaintainedRanking } from '@matchstream/matching';
@@ -38,7 +39,7 @@ export class RankingBook {
   }
 
   get(key: string): MaintainedRanking | undefined {
-    const [type, id] = splitKey(key);
+    const [type, id] = parseEntityKey(key);
     return this.byType[type].get(id);
   }
 
@@ -48,7 +49,7 @@ export class RankingBook {
 
   *keys(): IterableIterator<string> {
     for (const type of ['profile', 'job'] as const)
-      for (const id of this.byType[type].keys()) yield `${type}:${id}`;
+      for (const id of this.byType[type].keys()) yield entityKey(type, id);
   }
 
   /** Called with every ranking set, changed or dropped (undefined), after the change. */
@@ -64,14 +65,14 @@ export class RankingBook {
 
   set(key: string, ranking: MaintainedRanking): void {
     this.delete(key);
-    const [type, id] = splitKey(key);
+    const [type, id] = parseEntityKey(key);
     this.byType[type].set(id, ranking);
     this.link(type, id, ranking.entries);
     this.notify(key, ranking);
   }
 
   delete(key: string): void {
-    const [type, id] = splitKey(key);
+    const [type, id] = parseEntityKey(key);
     const previous = this.byType[type].get(id);
     if (!previous) return;
     this.unlink(type, id, previous.entries);
@@ -81,7 +82,7 @@ export class RankingBook {
 
   /** Folds a counterpart's new score into the subject's ranking (see foldIntoRanking). */
   fold(key: string, counterpartId: string, score: number | null): FoldOutcome {
-    const [type, id] = splitKey(key);
+    const [type, id] = parseEntityKey(key);
     const ranking = this.byType[type].get(id);
     if (!ranking) return 'rescan';
     // A change replaces the entries array, so the old one stays as it was.
@@ -158,12 +159,3 @@ type Listed = string[] | Set<string>;
 const LONGEST_ARRAY = 48;
 
 const EMPTY: ReadonlySet<string> = new Set();
-
-export function subjectKey(type: EntityType, id: string): string {
-  return `${type}:${id}`;
-}
-
-export function splitKey(key: string): [EntityType, string] {
-  const at = key.indexOf(':');
-  return [key.slice(0, at) as EntityType, key.slice(at + 1)];
-}

@@ -1,3 +1,4 @@
+import { entityKey, parseEntityKey } from '@matchstream/contracts';
 import type { EntityType, JobPayload, ProfilePayload, RankedMatch } from '@matchstream/contracts';
 import { admissionScore, compareEntries } from '@matchstream/matching';
 import type { MaintainedRanking, RankEntry } from '@matchstream/matching';
@@ -7,7 +8,6 @@ import { otherSide } from './entity-state';
 import type { EntityState, StoredEntity } from './entity-state';
 import type { PairScorer } from './pair-scorer';
 import type { RankingBook } from './ranking-book';
-import { splitKey } from './ranking-book';
 
 type Entity = StoredEntity<JobPayload | ProfilePayload>;
 
@@ -48,7 +48,7 @@ export class RankingMaintainer {
     };
     // Every ranking's admission score, by its subject's index slot: the scans' hottest check.
     const remember = (key: string, ranking: MaintainedRanking | undefined) => {
-      const [type, id] = splitKey(key);
+      const [type, id] = parseEntityKey(key);
       const slot = this.state.side(type).index.slotOf(id);
       if (slot !== undefined) this.admit(type, slot, ranking ? admissionScore(ranking) : NaN);
     };
@@ -76,7 +76,7 @@ export class RankingMaintainer {
    */
   rescope(scope: SubjectScope): string[] {
     this.scope = scope;
-    const dropped = [...this.book.keys()].filter((key) => !scope(...splitKey(key)));
+    const dropped = [...this.book.keys()].filter((key) => !scope(...parseEntityKey(key)));
     for (const key of dropped) this.book.delete(key);
     // Slots cached as out of scope may be in it now.
     for (const type of ['profile', 'job'] as const) {
@@ -111,14 +111,14 @@ export class RankingMaintainer {
 
     for (const key of changed) {
       by = key;
-      const [type, id] = splitKey(key);
+      const [type, id] = parseEntityKey(key);
       if (this.scope(type, id)) touched.set(key, key);
       const entity = this.state.side(type).entities.get(id);
       const counterpartType = otherSide(type);
       const listing = new Set(this.book.subjectsListing(type, id));
       if (!entity) {
         this.book.delete(key);
-        for (const subjectId of listing) foldInto(`${counterpartType}:${subjectId}`, id, null);
+        for (const subjectId of listing) foldInto(entityKey(counterpartType, subjectId), id, null);
         continue;
       }
       const admissions = this.admissions[counterpartType];
@@ -142,7 +142,7 @@ export class RankingMaintainer {
           // Most pairs: not listed, and too weak for the counterpart's ranking (read by slot, no
           // lookup; NaN, for a slot whose ranking is unknown, fails the test and goes on).
           if (!listed && bound < admissions.get(slot)) return undefined;
-          const counterpartKey = `${counterpartType}:${counterpartId}`;
+          const counterpartKey = entityKey(counterpartType, counterpartId);
           if (changed.has(counterpartKey) || rescan.has(counterpartKey)) return undefined;
           const theirs = this.book.of(counterpartType, counterpartId);
           if (!theirs) {
@@ -159,13 +159,14 @@ export class RankingMaintainer {
           const admission = admissionScore(theirs);
           return bound < admission ? undefined : admission;
         },
-        take: (counterpartId, score) => foldInto(`${counterpartType}:${counterpartId}`, id, score),
+        take: (counterpartId, score) =>
+          foldInto(entityKey(counterpartType, counterpartId), id, score),
       });
       for (const slot of listedSlots) this.admit(counterpartType, slot, admissions.get(slot));
       if (own) this.book.set(key, ranking);
       // Subjects listing it that the pass did not reach can no longer share a category with it.
       for (const subjectId of listing) {
-        const counterpartKey = `${counterpartType}:${subjectId}`;
+        const counterpartKey = entityKey(counterpartType, subjectId);
         if (!changed.has(counterpartKey) && !rescan.has(counterpartKey))
           foldInto(counterpartKey, id, null);
       }
@@ -182,7 +183,7 @@ export class RankingMaintainer {
 
   /** A fresh exact ranking of the subject from the current state; null when it is unknown. */
   rank(key: string): MaintainedRanking | null {
-    const [type, id] = splitKey(key);
+    const [type, id] = parseEntityKey(key);
     const entity = this.state.side(type).entities.get(id);
     return entity ? this.pass(key, entity, true, NO_REVERSE) : null;
   }
@@ -192,7 +193,7 @@ export class RankingMaintainer {
     let created = 0;
     for (const type of ['profile', 'job'] as const) {
       for (const id of this.state.side(type).entities.keys()) {
-        const key = `${type}:${id}`;
+        const key = entityKey(type, id);
         if (this.book.get(key) || !this.scope(type, id)) continue;
         this.book.set(key, this.rank(key)!);
         created++;
@@ -203,7 +204,7 @@ export class RankingMaintainer {
 
   /** The subject's published matches: its top K with their explanations. */
   topMatches(key: string): RankedMatch[] {
-    const [type, id] = splitKey(key);
+    const [type, id] = parseEntityKey(key);
     const subjectSide = this.state.side(type);
     const subject = subjectSide.entities.get(id);
     const ranking = this.book.get(key);
@@ -252,7 +253,7 @@ export class RankingMaintainer {
     ranked: boolean,
     reverse: ReverseCheck,
   ): MaintainedRanking {
-    const [type, id] = splitKey(key);
+    const [type, id] = parseEntityKey(key);
     const own = this.state.side(type);
     const other = this.state.side(otherSide(type));
     const vector = own.index.vectorView(id)!;

@@ -1,5 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { TOPICS, encodeVector, matchRankingEvent } from '@matchstream/contracts';
+import {
+  TOPICS,
+  encodeVector,
+  matchRankingEvent,
+  entityKey,
+  parseEntityKey,
+} from '@matchstream/contracts';
 import type { EntityType, MatchRankingEvent } from '@matchstream/contracts';
 import type { ConsumedRecord, DeadLetterPublisher, EventPublisher } from '@matchstream/kafka';
 import { DEFAULT_WEIGHTS, compareScored, isEligible, scorePair } from '@matchstream/matching';
@@ -9,13 +15,7 @@ import { dotProduct } from '@matchstream/vector-index';
 import { SAMPLE_JOBS, SAMPLE_PROFILES, seededRandom } from '@matchstream/testing';
 import type { Redis } from 'ioredis';
 import { ApplyEntityVectorsService } from './apply-entity-vectors.service';
-import {
-  EntityState,
-  PairScorer,
-  RankingBook,
-  RankingMaintainer,
-  splitKey,
-} from '@matchstream/ranking';
+import { EntityState, PairScorer, RankingBook, RankingMaintainer } from '@matchstream/ranking';
 import { RankingStore } from '../ranking/ranking.store';
 import type { StoredRanking } from '../ranking/ranking.store';
 import { PartitionOwnership, partitionOfSubject } from '../ownership/partition-ownership';
@@ -241,7 +241,7 @@ function upserted(
       entityType: type,
       document,
     },
-    `${type}:${id}`,
+    entityKey(type, id),
   );
 }
 
@@ -257,7 +257,7 @@ function removed(type: EntityType, id: string, version: number): ConsumedRecord 
       type: 'entity.removed',
       entityType: type,
     },
-    `${type}:${id}`,
+    entityKey(type, id),
   );
 }
 
@@ -304,9 +304,9 @@ function expectAllExact(context: ReturnType<typeof setUp>, minScore = 0): number
     for (const id of state.side(type).entities.keys()) {
       const expected = bruteForce(state, type, id, minScore);
       const stored = redis.data.get(`ranking:${type}:${id}`);
-      const onTopic = topic.get(`${type}:${id}`);
-      expect({ subject: `${type}:${id}`, served: listing(rankings.get(type, id)) }).toEqual({
-        subject: `${type}:${id}`,
+      const onTopic = topic.get(entityKey(type, id));
+      expect({ subject: entityKey(type, id), served: listing(rankings.get(type, id)) }).toEqual({
+        subject: entityKey(type, id),
         served: expected,
       });
       expect(listing(stored ? (JSON.parse(stored) as MatchRankingEvent) : null)).toEqual(expected);
@@ -346,7 +346,7 @@ function* workload(w: Workload): Generator<ConsumedRecord[]> {
   const live = new Set<string>();
   const pick = (n: number) => Math.floor(random() * n);
   const next = (type: EntityType, id: string) => {
-    const key = `${type}:${id}`;
+    const key = entityKey(type, id);
     const version = (versions.get(key) ?? 0) + 1;
     versions.set(key, version);
     if (live.has(key) && random() < 0.2) {
@@ -431,9 +431,9 @@ describe('ApplyEntityVectorsService', () => {
       for (let i = 0; i < 40; i++) {
         const id = ids[Math.floor(random() * ids.length)];
         expect({
-          subject: `${type}:${id}`,
+          subject: entityKey(type, id),
           served: listing(context.rankings.get(type, id)),
-        }).toEqual({ subject: `${type}:${id}`, served: bruteForce(context.state, type, id) });
+        }).toEqual({ subject: entityKey(type, id), served: bruteForce(context.state, type, id) });
       }
     }
   });
@@ -539,7 +539,7 @@ describe('ApplyEntityVectorsService', () => {
     published.length = 0;
     await service.process([upserted('job', 'far', 1, opposite, job)]);
 
-    expect(published.map((e) => `${e.subject.type}:${e.subject.id}`)).toEqual(['job:far']);
+    expect(published.map((e) => entityKey(e.subject.type, e.subject.id))).toEqual(['job:far']);
     expect(rankings.get('profile', 'p1')!.ids).not.toContain('far');
   });
 
@@ -629,7 +629,7 @@ describe('ApplyEntityVectorsService', () => {
     for (const event of second.published) {
       const { type, id } = event.subject;
       expect(listing(event)).toEqual(
-        listing(JSON.parse(first.topic.get(`${type}:${id}`)!) as MatchRankingEvent),
+        listing(JSON.parse(first.topic.get(entityKey(type, id))!) as MatchRankingEvent),
       );
     }
   });
@@ -674,7 +674,7 @@ describe('ApplyEntityVectorsService', () => {
     function byPartition(chunk: ConsumedRecord[]): ConsumedRecord[][] {
       const split = new Map<number, ConsumedRecord[]>();
       for (const r of chunk) {
-        const [type, id] = splitKey(r.key!);
+        const [type, id] = parseEntityKey(r.key!);
         const partition = partitionOfSubject(type, id, PARTITIONS);
         split.set(partition, [...(split.get(partition) ?? []), { ...r, partition }]);
       }
@@ -741,11 +741,11 @@ describe('ApplyEntityVectorsService', () => {
         for (const id of state.side(type).entities.keys()) {
           const expected = bruteForce(state, type, id);
           const stored = redis.data.get(`ranking:${type}:${id}`);
-          const onTopic = shared.latest.get(`${type}:${id}`);
+          const onTopic = shared.latest.get(entityKey(type, id));
           expect({
-            subject: `${type}:${id}`,
+            subject: entityKey(type, id),
             stored: listing(stored ? (JSON.parse(stored) as MatchRankingEvent) : null),
-          }).toEqual({ subject: `${type}:${id}`, stored: expected });
+          }).toEqual({ subject: entityKey(type, id), stored: expected });
           expect(listing(onTopic ? (JSON.parse(onTopic) as MatchRankingEvent) : null)).toEqual(
             expected,
           );
@@ -756,7 +756,7 @@ describe('ApplyEntityVectorsService', () => {
       // Per subject, versions never go backwards on the topic.
       const seen = new Map<string, number>();
       for (const event of shared.published) {
-        const key = `${event.subject.type}:${event.subject.id}`;
+        const key = entityKey(event.subject.type, event.subject.id);
         expect(event.subject.version).toBeGreaterThanOrEqual(seen.get(key) ?? 0);
         seen.set(key, event.subject.version);
       }

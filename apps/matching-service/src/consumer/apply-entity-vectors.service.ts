@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { TOPICS, decodeVector } from '@matchstream/contracts';
+import { TOPICS, decodeVector, entityKey, parseEntityKey } from '@matchstream/contracts';
 import type {
   EntityType,
   EntityVectorEvent,
@@ -12,7 +12,7 @@ import { DeadLetterPublisher, EventPublisher } from '@matchstream/kafka';
 import type { ConsumedRecord, DeadLetter } from '@matchstream/kafka';
 import type { MaintainedRanking } from '@matchstream/matching';
 import { MetricsService } from '@matchstream/observability';
-import { EntityState, RankingMaintainer, splitKey, subjectKey } from '@matchstream/ranking';
+import { EntityState, RankingMaintainer } from '@matchstream/ranking';
 import type { ApplyOutcome } from '@matchstream/ranking';
 import { MATCHING_SERVICE_CONFIG } from '../matching-service.config';
 import type { MatchingServiceConfig } from '../matching-service.config';
@@ -94,7 +94,7 @@ export class ApplyEntityVectorsService {
       if ('letter' in decoded) continue;
       const { event } = decoded;
       if (this.applyToState(event) === 'applied')
-        changed.add(subjectKey(event.entityType, event.entityId));
+        changed.add(entityKey(event.entityType, event.entityId));
     }
     this.maintainer.apply(changed);
     this.markApplied(records);
@@ -111,7 +111,7 @@ export class ApplyEntityVectorsService {
       const holds = (type: EntityType, id: string) => this.ownership.holds(type, id);
       const dropped = this.maintainer.rescope(holds);
       for (const p of lost) this.summarised.delete(p);
-      this.rankings.forget((key) => holds(...splitKey(key)));
+      this.rankings.forget((key) => holds(...parseEntityKey(key)));
       const created = this.maintainer.fillMissing();
       this.metrics.ownedPartitions.set(partitions.length);
       this.logger.log(
@@ -141,7 +141,7 @@ export class ApplyEntityVectorsService {
     if (unsummarised.length) {
       const wanted = new Set(unsummarised);
       loaded = await this.rankings.load((key) =>
-        wanted.has(this.ownership.partitionOf(...splitKey(key))),
+        wanted.has(this.ownership.partitionOf(...parseEntityKey(key))),
       );
     }
     // Summaries kept in memory may describe rankings Redis lost (it restarted empty); those just
@@ -246,7 +246,7 @@ export class ApplyEntityVectorsService {
       outcomes[outcome]++;
       if (outcome !== 'applied') continue;
       const removed = event.type === 'entity.removed';
-      causes.set(subjectKey(event.entityType, event.entityId), {
+      causes.set(entityKey(event.entityType, event.entityId), {
         trigger: removed ? 'subject-removed' : 'subject-changed',
         causationEventId: event.sourceEventId,
         occurredAt: event.occurredAt,
@@ -308,7 +308,7 @@ export class ApplyEntityVectorsService {
     const toStore: MatchRankingEvent[] = [];
     const stopSearch = this.metrics.timeStage('search');
     for (const [key, cause] of this.unsettled) {
-      const [type, id] = splitKey(key);
+      const [type, id] = parseEntityKey(key);
       if (!this.ownership.holds(type, id)) continue;
       const entity = this.state.side(type).entities.get(id);
       const previous = this.rankings.get(type, id);
@@ -351,7 +351,7 @@ export class ApplyEntityVectorsService {
     );
     const toMessages = (events: MatchEvent[]) =>
       events.map((e) => ({
-        key: `${e.subject.type}:${e.subject.id}`,
+        key: entityKey(e.subject.type, e.subject.id),
         value: serialised.get(e)!,
         headers: { 'x-event-id': e.eventId, 'x-causation-id': e.causationEventId },
       }));

@@ -1,3 +1,4 @@
+import { entityKey } from '@matchstream/contracts';
 import { Partitioners } from 'kafkajs';
 import type { EntityType } from '@matchstream/contracts';
 
@@ -17,7 +18,7 @@ export function partitionOfSubject(type: EntityType, id: string, partitions: num
   return partitioner({
     topic: 'entity-vectors',
     partitionMetadata: PARTITION_METADATA(partitions),
-    message: { key: `${type}:${id}`, value: null },
+    message: { key: entityKey(type, id), value: null },
   });
 }
 

@@ -1,3 +1,4 @@
+import { entityKey, parseEntityKey } from '@matchstream/contracts';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationShutdown } from '@nestjs/common';
@@ -5,7 +6,7 @@ import type { MatchRankingEvent } from '@matchstream/contracts';
 import type { MaintainedRanking } from '@matchstream/matching';
 import { MetricsService } from '@matchstream/observability';
 import { ApplyEntityVectorsService } from '../consumer/apply-entity-vectors.service';
-import { EntityState, RankingMaintainer, splitKey } from '@matchstream/ranking';
+import { EntityState, RankingMaintainer } from '@matchstream/ranking';
 import { MATCHING_SERVICE_CONFIG } from '../matching-service.config';
 import type { MatchingServiceConfig } from '../matching-service.config';
 import { RankingStore } from './ranking.store';
@@ -103,7 +104,7 @@ export class ConsistencyAuditor implements OnApplicationShutdown {
         await yieldToEventLoop();
       }
       const orphanKeys = [...this.rankings.keys()].filter((key) => {
-        const [type, id] = splitKey(key);
+        const [type, id] = parseEntityKey(key);
         return !this.state.side(type).entities.has(id);
       });
       const orphans = orphanKeys.length;
@@ -135,7 +136,7 @@ export class ConsistencyAuditor implements OnApplicationShutdown {
   }
 
   private async check(key: string, fresh: MaintainedRanking | null): Promise<RankingDifference[]> {
-    const [type, id] = splitKey(key);
+    const [type, id] = parseEntityKey(key);
     const expected: Listing = (fresh?.entries ?? [])
       .slice(0, this.maintainer.book.k)
       .map((e) => [e.id, e.score]);
@@ -160,7 +161,7 @@ export class ConsistencyAuditor implements OnApplicationShutdown {
     const all: string[] = [];
     for (const type of ['profile', 'job'] as const)
       for (const id of this.state.side(type).entities.keys())
-        if (this.ownership.publishes(type, id)) all.push(`${type}:${id}`);
+        if (this.ownership.publishes(type, id)) all.push(entityKey(type, id));
     if (size >= all.length) return all;
     // A partial Fisher-Yates shuffle: the first `size` are a uniform sample.
     for (let i = 0; i < size; i++) {

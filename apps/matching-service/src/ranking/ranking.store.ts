@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { matchRankingEvent } from '@matchstream/contracts';
+import { matchRankingEvent, entityKey } from '@matchstream/contracts';
 import type { EntityType, MatchRankingEvent } from '@matchstream/contracts';
 import { RetriableError } from '@matchstream/errors';
 import { REDIS } from '@matchstream/redis';
@@ -38,7 +38,7 @@ export class RankingStore {
   ) {}
 
   get(type: EntityType, id: string): StoredRanking | undefined {
-    return this.summaries.get(`${type}:${id}`);
+    return this.summaries.get(entityKey(type, id));
   }
 
   get size(): number {
@@ -69,7 +69,7 @@ export class RankingStore {
     const failed = results?.find(([error]) => error);
     if (!results || failed)
       throw failed?.[0] ?? new RetriableError('redis', 'Redis discarded the transaction');
-    for (const s of removed) this.summaries.delete(`${s.type}:${s.id}`);
+    for (const s of removed) this.summaries.delete(entityKey(s.type, s.id));
     for (const { ranking } of saved) this.remember(ranking);
   }
 
@@ -134,7 +134,7 @@ export class RankingStore {
 
   private remember(ranking: MatchRankingEvent): void {
     const { type, id, version } = ranking.subject;
-    this.summaries.set(`${type}:${id}`, {
+    this.summaries.set(entityKey(type, id), {
       version,
       ids: ranking.matches.map((m) => m.counterpartId),
       scores: ranking.matches.map((m) => m.score),

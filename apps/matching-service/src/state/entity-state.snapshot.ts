@@ -1,8 +1,9 @@
+import { parseEntityKey } from '@matchstream/contracts';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HnswIndexOptions } from '@matchstream/vector-index';
 import { HnswVectorIndex } from '@matchstream/vector-index';
-import { EntityState, STATE_FORMAT, otherSide, splitKey } from '@matchstream/ranking';
+import { EntityState, STATE_FORMAT, otherSide } from '@matchstream/ranking';
 import type { SerialisedEntityState, SerialisedRanking } from '@matchstream/ranking';
 import {
   LATEST_FILE,
@@ -246,7 +247,7 @@ function assertIndexHolds(
  */
 function sharingIds(saved: SnapshotRankings, state: EntityState): SnapshotRankings {
   for (const ranking of saved.rankings) {
-    const [type] = splitKey(ranking[0]);
+    const [type] = parseEntityKey(ranking[0]);
     const index = state.side(otherSide(type)).index;
     const ids = ranking[1];
     for (let i = 0; i < ids.length; i++) ids[i] = index.idOf(ids[i]) ?? ids[i];
