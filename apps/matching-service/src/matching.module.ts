@@ -95,7 +95,6 @@ function indexOptions(config: MatchingServiceConfig, embedder: TransformersEmbed
       inject: [EntityState, MATCHING_SERVICE_CONFIG],
       useFactory: (state: EntityState, config: MatchingServiceConfig) =>
         new MatchEngine(state, {
-          topK: config.MATCH_TOP_K,
           candidatePool: config.MATCH_CANDIDATE_POOL,
           weights: weightsOf(config),
         }),

@@ -42,11 +42,7 @@ describe('MatchEngine', () => {
   }));
   for (const p of profiles) state.upsertProfile({ ...p, version: 1, modelId: 'm' }, p.vector);
   for (const j of jobs) state.upsertJob({ ...j, version: 1, modelId: 'm' }, j.vector);
-  const engine = new MatchEngine(state, {
-    topK: 5,
-    candidatePool: 20,
-    weights: DEFAULT_WEIGHTS,
-  });
+  const engine = new MatchEngine(state, { candidatePool: 20, weights: DEFAULT_WEIGHTS });
 
   /** Brute force: every eligible pair scored, the pool taken by similarity, ranked by score. */
   function bruteForce(
@@ -76,7 +72,11 @@ describe('MatchEngine', () => {
     let compared = 0;
     for (const job of jobs) {
       const expected = bruteForce(job, profiles);
-      const actual = engine.rankCandidatesForJob(job.id);
+      const actual = engine.rank(
+        { type: 'job', fields: state.jobs.get(job.id)!.document },
+        state.jobIndex.getVector(job.id)!,
+        5,
+      );
       expect(actual.map((m) => m.counterpartId)).toEqual(expected.map((e) => e.id));
       actual.forEach((m, i) => expect(m.score).toBeCloseTo(expected[i].score, 5));
       compared += actual.length;
@@ -86,7 +86,11 @@ describe('MatchEngine', () => {
 
   it('ranks jobs for a profile over the jobs that can pass its constraints', () => {
     for (const profile of profiles.slice(0, 30)) {
-      const ranked = engine.rankJobsForProfile(profile.id);
+      const ranked = engine.rank(
+        { type: 'profile', fields: state.profiles.get(profile.id)!.document },
+        state.profileIndex.getVector(profile.id)!,
+        5,
+      );
       for (const m of ranked) {
         const job = jobs.find((j) => j.id === m.counterpartId)!;
         expect(isEligible(job.document, profile.document)).toBe(true);
@@ -94,6 +98,24 @@ describe('MatchEngine', () => {
       const eligibleCount = jobs.filter((j) => isEligible(j.document, profile.document)).length;
       expect(ranked).toHaveLength(Math.min(5, eligibleCount));
     }
+  });
+  it('keeps only counterparts the extra filter passes, for a query that is not indexed', () => {
+    const remoteOnly = (c: { remotePolicy?: string }) => c.remotePolicy === 'remote';
+    let kept = 0;
+    for (const profile of profiles.slice(0, 30)) {
+      const query = randomVector(random);
+      const ranked = engine.rank({ type: 'profile', fields: profile.document }, query, 5, (c) =>
+        remoteOnly(c as { remotePolicy?: string }),
+      );
+      const expected = jobs.filter(
+        (j) => isEligible(j.document, profile.document) && remoteOnly(j.document),
+      ).length;
+      expect(ranked).toHaveLength(Math.min(5, expected));
+      for (const m of ranked)
+        expect(jobs.find((j) => j.id === m.counterpartId)!.document.remotePolicy).toBe('remote');
+      kept += ranked.length;
+    }
+    expect(kept).toBeGreaterThan(0);
   });
 });
 
@@ -144,16 +166,12 @@ describe('MatchEngine and the maintained rankings', () => {
         );
       }
     }
-    const engine = new MatchEngine(state, {
-      topK: 10,
-      candidatePool: 10,
-      weights: DEFAULT_WEIGHTS,
-    });
+    const engine = new MatchEngine(state, { candidatePool: 10, weights: DEFAULT_WEIGHTS });
     let compared = 0;
     for (let i = 0; i < 40; i++) {
       const subject = state.jobIndex.getVector(`j${i}`)!;
-      for (const scored of engine.scoredPool('job', `j${i}`)) {
-        const counterpart = state.profileIndex.getVector(scored.id)!;
+      for (const scored of engine.rank({ type: 'job', fields: jobDocument }, subject, 10)) {
+        const counterpart = state.profileIndex.getVector(scored.counterpartId)!;
         const expected = scorePair(
           jobDocument,
           profileDocument,

@@ -1,6 +1,6 @@
-import type { EntityType, RankedMatch } from '@matchstream/contracts';
+import type { RankedMatch } from '@matchstream/contracts';
 import {
-  compareScored,
+  compareEntries,
   isEligible,
   scorePair,
   skillMatcherFor,
@@ -15,19 +15,23 @@ import type {
   ScoringWeights,
 } from '@matchstream/matching';
 import type { HnswVectorIndex, VectorHit } from '@matchstream/vector-index';
+import { otherSide } from '@matchstream/ranking';
 import type { EntityState } from '@matchstream/ranking';
 
 export interface MatchEngineOptions {
-  topK: number;
   candidatePool: number;
   weights: ScoringWeights;
 }
 
+/** A subject of either side as search takes it: its match fields, indexed or not. */
+export type SearchSubject =
+  { type: 'job'; fields: JobLike } | { type: 'profile'; fields: ProfileLike };
+
 /**
- * Ad-hoc search (POST /v1/search): the nearest eligible neighbours by embedding from the HNSW index
- * (hard constraints applied inside the search), re-ranked by the hybrid score. Approximate and
- * bounded by MATCH_CANDIDATE_POOL; the published rankings are exact and maintained elsewhere
- * (@matchstream/ranking).
+ * Ad-hoc search (POST /v1/search): the nearest eligible counterparts by embedding from the HNSW
+ * index (hard constraints applied inside the search), re-ranked by the hybrid score. Approximate
+ * and bounded by MATCH_CANDIDATE_POOL; the published rankings are exact and maintained elsewhere
+ * (@matchstream/ranking). One path for both sides: a job's candidates and a profile's jobs.
  */
 export class MatchEngine {
   constructor(
@@ -35,147 +39,63 @@ export class MatchEngine {
     private readonly options: MatchEngineOptions,
   ) {}
 
-  get topK(): number {
-    return this.options.topK;
-  }
-
-  get candidatePool(): number {
-    return this.options.candidatePool;
-  }
-
-  rankCandidatesForJob(jobId: string, k = this.options.topK): RankedMatch[] {
-    return toRankedMatches(this.scoredPool('job', jobId), k);
-  }
-
-  rankJobsForProfile(profileId: string, k = this.options.topK): RankedMatch[] {
-    return toRankedMatches(this.scoredPool('profile', profileId), k);
-  }
-
-  /**
-   * An indexed subject's candidate pool (the nearest eligible counterparts, at least `topK`),
-   * scored, best first; empty when the subject is unknown.
-   */
-  scoredPool(type: EntityType, id: string): ScoredCounterpart[] {
-    const size = Math.max(this.options.topK, this.options.candidatePool);
-    if (type === 'job') {
-      const job = this.state.jobs.get(id);
-      const vector = this.state.jobIndex.getVector(id);
-      return job && vector ? this.scoredCandidatesForJob(job.document, vector, size) : [];
-    }
-    const profile = this.state.profiles.get(id);
-    const vector = this.state.profileIndex.getVector(id);
-    return profile && vector ? this.scoredJobsForProfile(profile.document, vector, size) : [];
-  }
-
-  /** Also used by ad-hoc search, with a job-shaped query that is not in the index. */
-  candidatesForJob(
-    job: JobLike,
+  /** The subject's top `k` counterparts (that also pass `extraFilter`), best first. */
+  rank(
+    subject: SearchSubject,
     vector: Float32Array,
     k: number,
-    extraFilter?: (p: ProfileFields) => boolean,
+    extraFilter?: (counterpart: JobFields | ProfileFields) => boolean,
   ): RankedMatch[] {
     return toRankedMatches(
-      this.scoredCandidatesForJob(
-        job,
-        vector,
-        Math.max(k, this.options.candidatePool),
-        extraFilter,
-      ),
+      this.scored(subject, vector, Math.max(k, this.options.candidatePool), extraFilter),
       k,
     );
   }
 
-  jobsForProfile(
-    profile: ProfileLike,
-    vector: Float32Array,
-    k: number,
-    extraFilter?: (j: JobFields) => boolean,
-  ): RankedMatch[] {
-    return toRankedMatches(
-      this.scoredJobsForProfile(
-        profile,
-        vector,
-        Math.max(k, this.options.candidatePool),
-        extraFilter,
-      ),
-      k,
-    );
-  }
-
-  private scoredCandidatesForJob(
-    job: JobLike,
+  private scored(
+    subject: SearchSubject,
     vector: Float32Array,
     poolSize: number,
-    extraFilter?: (p: ProfileFields) => boolean,
+    extraFilter?: (counterpart: JobFields | ProfileFields) => boolean,
   ): ScoredCounterpart[] {
+    const counterparts = this.state.side(otherSide(subject.type));
+    const pair = (counterpart: JobFields | ProfileFields): [JobLike, ProfileLike] =>
+      subject.type === 'job'
+        ? [subject.fields, counterpart as ProfileFields]
+        : [counterpart as JobFields, subject.fields];
     const hits = nearestEligible(
-      this.state.profileIndex,
-      this.state.profileCategories.candidatesFor(job.categories),
+      counterparts.index,
+      counterparts.categories.candidatesFor(subject.fields.categories),
       vector,
       poolSize,
       (id) => {
-        const profile = this.state.profiles.get(id);
+        const counterpart = counterparts.entities.get(id);
         return (
-          profile !== undefined &&
-          isEligible(job, profile.document) &&
-          (!extraFilter || extraFilter(profile.document))
+          counterpart !== undefined &&
+          isEligible(...pair(counterpart.document)) &&
+          (!extraFilter || extraFilter(counterpart.document))
         );
       },
     );
-    const scored = hits.map((hit): ScoredCounterpart => {
-      const profile = this.state.profiles.get(hit.id)!;
-      return {
-        id: hit.id,
-        version: profile.version,
-        ...scorePair(
-          job,
-          profile.document,
-          similarityOf(this.state.profileIndex, vector, hit),
-          this.options.weights,
-          skillMatcherFor(profile.document),
-        ),
-      };
-    });
-    return scored.sort(compareScored);
-  }
-
-  private scoredJobsForProfile(
-    profile: ProfileLike,
-    vector: Float32Array,
-    poolSize: number,
-    extraFilter?: (j: JobFields) => boolean,
-  ): ScoredCounterpart[] {
-    const hits = nearestEligible(
-      this.state.jobIndex,
-      this.state.jobCategories.candidatesFor(profile.categories),
-      vector,
-      poolSize,
-      (id) => {
-        const job = this.state.jobs.get(id);
-        return (
-          job !== undefined &&
-          isEligible(job.document, profile) &&
-          (!extraFilter || extraFilter(job.document))
-        );
-      },
-    );
-    // One matcher for the pool: the profile is asked about every posting's skills.
-    const matcher = skillMatcherFor(profile);
-    const scored = hits.map((hit): ScoredCounterpart => {
-      const job = this.state.jobs.get(hit.id)!;
-      return {
-        id: hit.id,
-        version: job.version,
-        ...scorePair(
-          job.document,
-          profile,
-          similarityOf(this.state.jobIndex, vector, hit),
-          this.options.weights,
-          matcher,
-        ),
-      };
-    });
-    return scored.sort(compareScored);
+    // A profile subject is asked about every posting's skills: one matcher for the pool.
+    const subjectMatcher = subject.type === 'profile' ? skillMatcherFor(subject.fields) : null;
+    return hits
+      .map((hit): ScoredCounterpart => {
+        const counterpart = counterparts.entities.get(hit.id)!;
+        const [job, profile] = pair(counterpart.document);
+        return {
+          id: hit.id,
+          version: counterpart.version,
+          ...scorePair(
+            job,
+            profile,
+            similarityOf(counterparts.index, vector, hit),
+            this.options.weights,
+            subjectMatcher ?? skillMatcherFor(profile),
+          ),
+        };
+      })
+      .sort(compareEntries);
   }
 }
 
@@ -190,8 +110,8 @@ function similarityOf(index: HnswVectorIndex, query: Float32Array, hit: VectorHi
 }
 
 /**
- * Candidate sets up to this size are searched exactly (about 0.3 µs per candidate here, so 20,000
- * cost well under a millisecond); larger ones go through the HNSW graph with the filter.
+ * Candidate sets up to this size are searched exactly (well under a millisecond: the search
+ * section of bench/results/README.md); larger ones go through the HNSW graph with the filter.
  */
 const EXACT_CANDIDATE_LIMIT = 20000;
 

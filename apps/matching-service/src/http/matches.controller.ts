@@ -12,7 +12,7 @@ import type { EntityType, MatchRankingEvent, RankedMatch } from '@matchstream/co
 import { publicProfileFields } from '@matchstream/matching';
 import type { JobFields, JobLike, ProfileFields, ProfileLike } from '@matchstream/matching';
 import { TransformersEmbedder } from '@matchstream/embedding';
-import { EntityState } from '@matchstream/ranking';
+import { EntityState, otherSide } from '@matchstream/ranking';
 import { MatchEngine } from './match-engine';
 import { RankingStore } from '../ranking/ranking.store';
 import { entityIdParam, searchRequest } from './search.request';
@@ -93,18 +93,26 @@ export class MatchesController {
         (d.location !== undefined && filters.countries.includes(d.location.country))) &&
       (!filters.workModes || modes.some((m) => filters.workModes!.includes(m as never))) &&
       (!filters.categories || d.categories.some((c) => filters.categories!.includes(c)));
-    const keepProfile = (p: ProfileFields) => keep(p, p.workModes);
-    const keepJob = (j: JobFields) => keep(j, [j.remotePolicy]);
+    const keepCounterpart = (c: JobFields | ProfileFields) =>
+      'remotePolicy' in c ? keep(c, [c.remotePolicy]) : keep(c, c.workModes);
+    // A search for profiles is a job's (or a job-shaped text's), and the other way round.
+    const subjectType: EntityType = request.target === 'profiles' ? 'job' : 'profile';
 
     if (request.entityId !== undefined) {
-      const ranked =
-        request.target === 'profiles'
-          ? this.rankFor('job', request.entityId, (job, v) =>
-              this.engine.candidatesForJob(job as JobLike, v, request.k, keepProfile),
-            )
-          : this.rankFor('profile', request.entityId, (p, v) =>
-              this.engine.jobsForProfile(p as ProfileLike, v, request.k, keepJob),
-            );
+      const subject = this.state.side(subjectType);
+      const entity = subject.entities.get(request.entityId);
+      const vector = subject.index.getVector(request.entityId);
+      if (!entity || !vector)
+        throw new NotFoundException(`unknown ${subjectType} ${request.entityId}`);
+      const fields = entity.document;
+      const ranked = this.engine.rank(
+        subjectType === 'job'
+          ? { type: 'job', fields: fields as JobLike }
+          : { type: 'profile', fields: fields as ProfileLike },
+        vector,
+        request.k,
+        keepCounterpart,
+      );
       return {
         hits: ranked.map((m) => ({
           id: m.counterpartId,
@@ -117,18 +125,13 @@ export class MatchesController {
     // Embedded as the model expects its side: a query for profiles (as jobs are), a passage for
     // jobs (as profiles are).
     const { queryPrefix, passagePrefix } = this.embedder.spec;
-    const prefix = request.target === 'profiles' ? queryPrefix : passagePrefix;
+    const prefix = subjectType === 'job' ? queryPrefix : passagePrefix;
     const [query] = await this.embedder.embed([`${prefix}${request.text!}`]);
-    const hits =
-      request.target === 'profiles'
-        ? this.state.profileIndex.search(query.vector, request.k, (id) => {
-            const p = this.state.profiles.get(id);
-            return p !== undefined && keepProfile(p.document);
-          })
-        : this.state.jobIndex.search(query.vector, request.k, (id) => {
-            const j = this.state.jobs.get(id);
-            return j !== undefined && keepJob(j.document);
-          });
+    const counterparts = this.state.side(otherSide(subjectType));
+    const hits = counterparts.index.search(query.vector, request.k, (id) => {
+      const counterpart = counterparts.entities.get(id);
+      return counterpart !== undefined && keepCounterpart(counterpart.document);
+    });
     return {
       hits: hits.map((h) => ({
         id: h.id,
@@ -136,17 +139,6 @@ export class MatchesController {
         similarity: round(h.similarity),
       })),
     };
-  }
-
-  private rankFor(
-    type: 'job' | 'profile',
-    id: string,
-    rank: (fields: JobFields | ProfileFields, vector: Float32Array) => RankedMatch[],
-  ): RankedMatch[] {
-    const entity = type === 'job' ? this.state.jobs.get(id) : this.state.profiles.get(id);
-    const vector = (type === 'job' ? this.state.jobIndex : this.state.profileIndex).getVector(id);
-    if (!entity || !vector) throw new NotFoundException(`unknown ${type} ${id}`);
-    return rank(entity.document, vector);
   }
 
   private async stored(type: EntityType, id: string): Promise<MatchRankingEvent | undefined> {
