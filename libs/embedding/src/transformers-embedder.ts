@@ -30,6 +30,9 @@ const TOKEN_COUNT_CACHE_SIZE = 100_000;
 /** What the worker thread is started with; one worker per distinct value. */
 type WorkerData = Pick<EmbedderOptions, 'modelId' | 'modelPath' | 'cacheDir'> & { pooling: string };
 
+/** What an embedder embeds with: the registry's entry with the budget in force as maxTokens. */
+export type EmbedderSpec = EmbeddingModelSpec;
+
 /** Written by scripts/model/fetch.sh next to the model files. */
 interface ModelManifest {
   pooling: 'mean' | 'cls';
@@ -169,7 +172,7 @@ export class TransformersEmbedder {
    * The model's registry entry (prefixes), with the fetched files' own token limit, pooling and
    * dimension. A model the registry does not know is embedded without prefixes.
    */
-  get spec(): EmbeddingModelSpec {
+  get spec(): EmbedderSpec {
     const { modelId } = this.options;
     const known = KNOWN_EMBEDDING_MODELS.includes(modelId) ? embeddingModelSpec(modelId) : null;
     return {

@@ -1,0 +1,143 @@
+/**
+ * The choice `npm run bench:quality` makes from its measurements: each configuration's P@10 on
+ * every labelled set beside BM25's on that set, the worst ratio across sets, and the default as the
+ * configuration with the best worst case among those that beat BM25 on every set. Also each
+ * configuration's calibrated floor on the match score. Pure functions of the measured figures, so
+ * the rule is tested without a model.
+ */
+import type { Interval } from './ranking-metrics';
+
+export interface SetFigure {
+  set: string;
+  p10: number;
+  p10Interval: Interval;
+}
+
+export interface ConfigSetComparison extends SetFigure {
+  bm25: number;
+  /** P@10 / BM25's P@10 on the same set. */
+  ratio: number;
+}
+
+export interface ConfigComparison {
+  name: string;
+  perSet: ConfigSetComparison[];
+  /** The lowest ratio to BM25 across sets: what the default is chosen by. */
+  worstRatio: number;
+  worstSet: string;
+  /** Ahead of BM25's point estimate on every set: only such a configuration can be the default. */
+  beatsBm25Everywhere: boolean;
+}
+
+export interface DefaultChoice {
+  /** Null when no configuration beats BM25 on every set. */
+  chosen: string | null;
+  /** The eligible configuration with the next best worst case, if any. */
+  runnerUp: string | null;
+  /**
+   * Whether the runner-up's P@10 falls inside the chosen one's 95% interval on some set: then the
+   * order of the two is not established by this run, and the report says so.
+   */
+  marginInsideInterval: boolean;
+  reason: string;
+}
+
+export function compareConfig(
+  name: string,
+  figures: readonly SetFigure[],
+  bm25BySet: ReadonlyMap<string, number>,
+): ConfigComparison {
+  if (figures.length === 0) throw new Error(`${name}: no set measured`);
+  const perSet = figures.map((f) => {
+    const bm25 = bm25BySet.get(f.set);
+    if (bm25 === undefined) throw new Error(`${name}: no BM25 figure for ${f.set}`);
+    return { ...f, bm25, ratio: f.p10 / bm25 };
+  });
+  const worst = perSet.reduce((a, b) => (b.ratio < a.ratio ? b : a));
+  return {
+    name,
+    perSet,
+    worstRatio: worst.ratio,
+    worstSet: worst.set,
+    beatsBm25Everywhere: perSet.every((s) => s.p10 > s.bm25),
+  };
+}
+
+/** Ties in the worst ratio keep the earlier configuration (the list's order is the preference). */
+export function chooseDefault(comparisons: readonly ConfigComparison[]): DefaultChoice {
+  const eligible = comparisons
+    .map((c, order) => ({ c, order }))
+    .filter(({ c }) => c.beatsBm25Everywhere)
+    .sort((a, b) => b.c.worstRatio - a.c.worstRatio || a.order - b.order)
+    .map(({ c }) => c);
+  if (eligible.length === 0) {
+    return {
+      chosen: null,
+      runnerUp: null,
+      marginInsideInterval: false,
+      reason: 'no configuration beats BM25 on every set',
+    };
+  }
+  const [best, next] = eligible;
+  const inside =
+    next !== undefined &&
+    best.perSet.some((s) => {
+      const other = next.perSet.find((o) => o.set === s.set);
+      return other !== undefined && other.p10 >= s.p10Interval.low;
+    });
+  const lead = next
+    ? `; next ${next.name} at ${next.worstRatio.toFixed(3)}${inside ? ' (inside the 95% interval on at least one set: not a measured lead there)' : ''}`
+    : '';
+  return {
+    chosen: best.name,
+    runnerUp: next?.name ?? null,
+    marginInsideInterval: inside,
+    reason: `best worst-case ratio to BM25 (${best.worstRatio.toFixed(3)} on ${best.worstSet}) among configurations ahead of BM25 on every set${lead}`,
+  };
+}
+
+/**
+ * The share of relevant pairs a calibrated floor leaves below it: the floor sits at this quantile
+ * of the hybrid scores of relevant pairs (a job with a resume of a category its label maps to),
+ * the mean over the labelled sets. Held constant across models, it gives a floor of the same
+ * meaning for each (bench/results/README.md says how it was chosen).
+ */
+export const FLOOR_QUANTILE = 0.25;
+
+/**
+ * A model's floor from each set's relevant-pair quantiles (0.01 … 0.99, as the quality run
+ * reports them): the mean over sets of the FLOOR_QUANTILE, rounded down to 0.01 so that it never
+ * cuts more than the measured share.
+ */
+export function calibratedFloor(
+  quantilesPerSet: readonly (readonly number[])[],
+  quantile = FLOOR_QUANTILE,
+): number {
+  if (quantilesPerSet.length === 0) throw new Error('no set to calibrate on');
+  const index = Math.round(quantile * 100) - 1;
+  if (index < 0 || index > 98) throw new Error(`quantile ${quantile} is outside 0.01 … 0.99`);
+  const values = quantilesPerSet.map((q) => {
+    if (q.length !== 99) throw new Error(`expected 99 quantiles, got ${q.length}`);
+    return q[index];
+  });
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return Math.floor(mean * 100 + 1e-9) / 100;
+}
+
+export interface FloorEffect {
+  floor: number;
+  /** Mean matches a job keeps among its top 10 at this floor. */
+  meanKeptPerJob: number;
+  /** Share of jobs left with no match. */
+  jobsLeftEmpty: number;
+}
+
+/** What a floor does to each job's top 10 (scores best first). */
+export function floorEffect(top10: readonly (readonly number[])[], floor: number): FloorEffect {
+  const kept = top10.map((list) => list.filter((s) => s >= floor).length);
+  return {
+    floor,
+    meanKeptPerJob: kept.reduce((a, b) => a + b, 0) / Math.max(1, kept.length),
+    jobsLeftEmpty: kept.filter((k) => k === 0).length / Math.max(1, kept.length),
+  };
+}
