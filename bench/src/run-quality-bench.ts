@@ -28,6 +28,7 @@ import type { QualityConfig } from './quality/quality-configs';
 import { renderQualityMarkdown } from './quality/quality-report';
 import type { ConfigResults, QualityResults, SetResults } from './quality/quality-report';
 import {
+  FLOOR_ALLOWANCE,
   FLOOR_QUANTILE,
   calibratedFloor,
   chooseDefault,
@@ -182,7 +183,12 @@ async function main(): Promise<number> {
           ...(kept as Omit<QualityResult, 'top10Scores' | 'sample'>),
         };
       }),
-      floor: { quantile: FLOOR_QUANTILE, minScore: floor, perSet: floorEffects },
+      floor: {
+        quantile: FLOOR_QUANTILE,
+        allowance: FLOOR_ALLOWANCE,
+        minScore: floor,
+        perSet: floorEffects,
+      },
       sample,
       throughput: rounds.length
         ? rounds.reduce((a, b) => (b.documentsPerCpuSecond > a.documentsPerCpuSecond ? b : a))

@@ -24,7 +24,12 @@ export interface ConfigResults {
   scoringComparisons: ConfigComparison[];
   perSet: (Omit<QualityResult, 'top10Scores' | 'sample'> & { set: string })[];
   /** The floor calibrated for this configuration, and what it keeps on each set. */
-  floor: { quantile: number; minScore: number; perSet: (FloorEffect & { set: string })[] };
+  floor: {
+    quantile: number;
+    allowance: number;
+    minScore: number;
+    perSet: (FloorEffect & { set: string })[];
+  };
   /** The demo's sample ranked, with how many of each job's candidates the floor keeps. */
   sample: (SampleRanking & { keptAtFloor: number })[];
   /** Null when the run measured no throughput (--rounds 0). */
@@ -147,8 +152,9 @@ export function renderQualityMarkdown(r: QualityResults): string {
     '',
     `Each configuration's floor is the ${r.configs[0]?.floor.quantile ?? '—'} quantile of the ` +
       'hybrid scores of relevant pairs (every job with every resume its label maps to), the mean ' +
-      "over sets, rounded down to 0.01. Kept per job: among each job's top 10; empty: share of " +
-      'jobs with no match left. Sample: eligible candidates the floor keeps for each demo job.',
+      `over sets, less ${r.configs[0]?.floor.allowance ?? '—'}, rounded down to 0.01. Kept per ` +
+      "job: among each job's top 10; empty: share of jobs with no match left. Sample: eligible " +
+      'candidates the floor keeps for each demo job.',
     '',
     `| Configuration | Floor | ${setNames.map((n) => `${n} kept per job / empty`).join(' | ')} | Demo sample kept (of eligible) |`,
     `|---|---|${setNames.map(() => '---').join('|')}|---|`,

@@ -41,10 +41,11 @@ describe('quality summary', () => {
     expect(chooseDefault([c]).chosen).toBeNull();
   });
 
-  it('calibrates a floor as the mean of the sets’ quantiles, rounded down', () => {
+  it('calibrates a floor as the mean of the sets’ quantiles less the allowance, rounded down', () => {
     const ramp = (offset: number) => Array.from({ length: 99 }, (_, i) => offset + i / 1000);
-    // 0.25 quantile: index 24 → 0.524 and 0.624; mean 0.574 → 0.57.
-    expect(calibratedFloor([ramp(0.5), ramp(0.6)], 0.25)).toBe(0.57);
+    // 0.25 quantile: index 24 → 0.524 and 0.624; mean 0.574, less 0.1 → 0.47.
+    expect(calibratedFloor([ramp(0.5), ramp(0.6)], 0.25, 0.1)).toBe(0.47);
+    expect(calibratedFloor([ramp(0.5), ramp(0.6)], 0.25, 0)).toBe(0.57);
     expect(() => calibratedFloor([[0.5]])).toThrow(/99 quantiles/);
     expect(() => calibratedFloor([])).toThrow(/no set/);
   });
