@@ -35,6 +35,10 @@ const E5 = 'intfloat/e5-small-v2';
 /** bge's retrieval instruction, as its model card gives it (the registry may leave it out). */
 export const BGE_INSTRUCTION = 'Represent this sentence for searching relevant passages: ';
 
+/**
+ * In order of preference where measurement does not separate configurations (quality-summary.ts):
+ * fewer tokens per input and no instruction first.
+ */
 export const QUALITY_CONFIGS: readonly QualityConfig[] = [
   {
     name: 'bge-512-noinstr',

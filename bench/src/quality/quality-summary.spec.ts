@@ -26,14 +26,23 @@ describe('quality summary', () => {
     expect(choice.runnerUp).toBeNull();
   });
 
-  it('picks by the worst case and says when the lead is inside the interval', () => {
-    const first = compareConfig('first', [fig('a', 0.3, 0.05), fig('b', 0.6, 0.05)], bm25);
+  it('picks by the worst case when the lead is outside the interval', () => {
+    const first = compareConfig('first', [fig('a', 0.3), fig('b', 0.65)], bm25);
     const second = compareConfig('second', [fig('a', 0.29), fig('b', 0.58)], bm25);
     const choice = chooseDefault([second, first]);
     expect(choice.chosen).toBe('first');
     expect(choice.runnerUp).toBe('second');
+    expect(choice.marginInsideInterval).toBe(false);
+  });
+
+  it('keeps the configuration listed first when the leader’s margin is inside its interval', () => {
+    const listedFirst = compareConfig('simple', [fig('a', 0.3), fig('b', 0.6)], bm25);
+    const leader = compareConfig('leader', [fig('a', 0.31, 0.05), fig('b', 0.61, 0.05)], bm25);
+    const choice = chooseDefault([listedFirst, leader]);
+    expect(choice.chosen).toBe('simple');
+    expect(choice.runnerUp).toBe('leader');
     expect(choice.marginInsideInterval).toBe(true);
-    expect(choice.reason).toMatch(/not a measured lead/);
+    expect(choice.reason).toMatch(/not a measured difference/);
   });
 
   it('has no default when nothing beats BM25 everywhere', () => {

@@ -63,13 +63,14 @@ export function compareConfig(
   };
 }
 
-/** Ties in the worst ratio keep the earlier configuration (the list's order is the preference). */
+/**
+ * The eligible configuration with the best worst ratio leads; but a margin inside its 95% interval
+ * is no evidence, so every eligible configuration whose P@10 lies inside the leader's interval on
+ * every set counts as tied with it, and of those the one listed first is chosen (the list's order
+ * is the preference where measurement does not separate: cheaper and simpler first).
+ */
 export function chooseDefault(comparisons: readonly ConfigComparison[]): DefaultChoice {
-  const eligible = comparisons
-    .map((c, order) => ({ c, order }))
-    .filter(({ c }) => c.beatsBm25Everywhere)
-    .sort((a, b) => b.c.worstRatio - a.c.worstRatio || a.order - b.order)
-    .map(({ c }) => c);
+  const eligible = comparisons.filter((c) => c.beatsBm25Everywhere);
   if (eligible.length === 0) {
     return {
       chosen: null,
@@ -78,21 +79,30 @@ export function chooseDefault(comparisons: readonly ConfigComparison[]): Default
       reason: 'no configuration beats BM25 on every set',
     };
   }
-  const [best, next] = eligible;
-  const inside =
-    next !== undefined &&
-    best.perSet.some((s) => {
-      const other = next.perSet.find((o) => o.set === s.set);
+  const byWorst = [...eligible].sort((a, b) => b.worstRatio - a.worstRatio);
+  const leader = byWorst[0];
+  const insideLeader = (c: ConfigComparison) =>
+    leader.perSet.every((s) => {
+      const other = c.perSet.find((o) => o.set === s.set);
       return other !== undefined && other.p10 >= s.p10Interval.low;
     });
-  const lead = next
-    ? `; next ${next.name} at ${next.worstRatio.toFixed(3)}${inside ? ' (inside the 95% interval on at least one set: not a measured lead there)' : ''}`
-    : '';
+  const chosen = eligible.find((c) => c === leader || insideLeader(c)) ?? leader;
+  const runnerUp = chosen === leader ? (byWorst[1] ?? null) : leader;
+  const inside = runnerUp !== null && insideLeader(runnerUp);
+  const worst = (c: ConfigComparison) => `${c.worstRatio.toFixed(3)} on ${c.worstSet}`;
+  const reason =
+    chosen === leader
+      ? `best worst-case ratio to BM25 (${worst(chosen)}) among configurations ahead of BM25 on every set` +
+        (runnerUp
+          ? `; next ${runnerUp.name} at ${worst(runnerUp)}${inside ? ', inside the 95% interval on every set: not a measured lead' : ''}`
+          : '')
+      : `${leader.name} has the best worst-case ratio (${worst(leader)}), ${chosen.name} ${worst(chosen)}: ` +
+        `inside ${leader.name}'s 95% interval on every set, so not a measured difference; ${chosen.name} is listed first`;
   return {
-    chosen: best.name,
-    runnerUp: next?.name ?? null,
+    chosen: chosen.name,
+    runnerUp: runnerUp?.name ?? null,
     marginInsideInterval: inside,
-    reason: `best worst-case ratio to BM25 (${best.worstRatio.toFixed(3)} on ${best.worstSet}) among configurations ahead of BM25 on every set${lead}`,
+    reason,
   };
 }
 
