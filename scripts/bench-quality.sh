@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Match quality on the labelled dev set (bench/src/run-quality-bench.ts): fetches the models the
-# compared configurations use, builds, and ranks. Needs no broker or Redis. Arguments go to the
+# Match quality on every labelled dev set found (bench/src/run-quality-bench.ts; QUALITY_DATA_DIRS
+# overrides): fetches the models the compared configurations use, builds, ranks, and picks the
+# default by the worst ratio to BM25 across sets. Needs no broker or Redis. Arguments go to the
 # benchmark (npm run bench:quality -- --help). Results: bench/results/quality-<timestamp>.{json,md}.
 source "$(dirname "$0")/lib/common.sh"
 for model in Xenova/all-MiniLM-L6-v2 Xenova/bge-small-en-v1.5 intfloat/e5-small-v2; do

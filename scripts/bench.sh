@@ -16,7 +16,7 @@ if [[ " $* " == *" --help "* || " $* " == *" -h "* ]]; then
 fi
 
 bash "$MS_ROOT/scripts/redis/ensure.sh"
-bash "$MS_ROOT/scripts/model/fetch.sh" "${EMBEDDING_MODEL_ID:-intfloat/e5-small-v2}"
+bash "$MS_ROOT/scripts/model/fetch.sh" "${EMBEDDING_MODEL_ID:-Xenova/bge-small-en-v1.5}"
 MS_RUN_DIR="$MS_RUN_DIR" bash "$MS_ROOT/scripts/kafka/stop.sh" --purge >/dev/null
 if port_open "$KAFKA_PORT"; then die "port $KAFKA_PORT is taken; set BENCH_KAFKA_PORT to a free one"; fi
 trap 'MS_RUN_DIR="$MS_RUN_DIR" bash "$MS_ROOT/scripts/kafka/stop.sh" --purge' EXIT

@@ -4,6 +4,6 @@
 source "$(dirname "$0")/lib/common.sh"
 bash "$MS_ROOT/scripts/redis/ensure.sh"
 bash "$MS_ROOT/scripts/kafka/start.sh"
-bash "$MS_ROOT/scripts/model/fetch.sh" "${EMBEDDING_MODEL_ID:-intfloat/e5-small-v2}"
+bash "$MS_ROOT/scripts/model/fetch.sh" "${EMBEDDING_MODEL_ID:-Xenova/bge-small-en-v1.5}"
 log "building"
 (cd "$MS_ROOT" && npm run --silent build)

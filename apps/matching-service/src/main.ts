@@ -26,6 +26,9 @@ export { replicaGroupOf };
 export async function startMatchingService(config: MatchingServiceConfig) {
   const app = await createServiceApp(AppModule.forRoot(config), config);
   app.get(MetricsService).identifyInstance(config.MATCHING_INSTANCE_ID);
+  new Logger('matching').log(
+    `model ${config.EMBEDDING_MODEL_ID}; minimum match score ${config.MATCH_MIN_SCORE} (${config.matchMinScoreSource})`,
+  );
   const replicaGroup = replicaGroupOf(config);
   attachKafkaConsumer(app, {
     groupId: replicaGroup,

@@ -7,6 +7,7 @@ import {
   infrastructureEnv,
   loadConfig,
 } from '@matchstream/config';
+import { KNOWN_EMBEDDING_MODELS, embeddingModelSpec } from '@matchstream/embedding';
 import { z } from 'zod';
 
 const schema = z
@@ -30,10 +31,12 @@ const schema = z
     /** Eligible neighbours re-ranked by the hybrid score; larger finds more skill-strong pairs. */
     MATCH_CANDIDATE_POOL: envInt(50, 1, 1000),
     /**
-     * Pairs scoring below it are no match (the hybrid score is 0..1). Tied to the model: similarity
-     * ranges differ between models, so measure again (npm run bench:quality) after a switch.
+     * Pairs scoring below it are no match (the hybrid score is 0..1). Unset: the floor calibrated
+     * for EMBEDDING_MODEL_ID in the model registry, the model whose vectors this index holds (any
+     * other model's are dead-lettered), since similarity ranges differ between models. Resolved
+     * once by loadMatchingServiceConfig, so everything downstream reads one number.
      */
-    MATCH_MIN_SCORE: envNumber(0.75, 0, 1),
+    MATCH_MIN_SCORE: z.coerce.number().min(0).max(1).optional(),
     /**
      * Entries kept beyond the top K in each maintained ranking, so that a counterpart leaving it
      * is replaced without scanning the other side again.
@@ -79,13 +82,32 @@ const schema = z
           1,
       ) < 1e-6,
     { message: 'MATCH_WEIGHT_* must sum to 1', path: ['MATCH_WEIGHT_SIMILARITY'] },
+  )
+  .refine(
+    (c) => c.MATCH_MIN_SCORE !== undefined || KNOWN_EMBEDDING_MODELS.includes(c.EMBEDDING_MODEL_ID),
+    {
+      message: 'the model registry has no calibrated floor for this model: set MATCH_MIN_SCORE',
+      path: ['MATCH_MIN_SCORE'],
+    },
   );
 
-export type MatchingServiceConfig = z.infer<typeof schema>;
+/** The config as the service reads it: MATCH_MIN_SCORE resolved to one number. */
+export type MatchingServiceConfig = Omit<z.infer<typeof schema>, 'MATCH_MIN_SCORE'> & {
+  MATCH_MIN_SCORE: number;
+  /** Where MATCH_MIN_SCORE came from, for the start-up log. */
+  matchMinScoreSource: 'MATCH_MIN_SCORE' | 'model registry';
+};
 export const MATCHING_SERVICE_CONFIG = Symbol('MATCHING_SERVICE_CONFIG');
 
 export function loadMatchingServiceConfig(
   env: Record<string, string | undefined> = process.env,
 ): MatchingServiceConfig {
-  return loadConfig(schema as unknown as z.ZodObject, env) as MatchingServiceConfig;
+  const parsed = loadConfig(schema as unknown as z.ZodObject, env) as z.infer<typeof schema>;
+  return {
+    ...parsed,
+    MATCH_MIN_SCORE:
+      parsed.MATCH_MIN_SCORE ?? embeddingModelSpec(parsed.EMBEDDING_MODEL_ID).minScore,
+    matchMinScoreSource:
+      parsed.MATCH_MIN_SCORE === undefined ? 'model registry' : 'MATCH_MIN_SCORE',
+  };
 }

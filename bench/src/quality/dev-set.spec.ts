@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { devJobToPayload, devSetDir, loadDevSet, resumeToProfile } from './dev-set';
+import { devJobToPayload, devSetDirs, devSetName, loadDevSet, resumeToProfile } from './dev-set';
 import { baselines } from './quality-run';
 
 // A tiny, invented set in the data set's format (bench/src/quality/fixtures/tiny-dev-set).
@@ -17,9 +17,17 @@ describe('dev set', () => {
     expect(loadDevSet(join(FIXTURE, 'nowhere'))).toBeNull();
   });
 
-  it('is found beside the repository unless QUALITY_DATA_DIR says otherwise', () => {
-    expect(devSetDir({ QUALITY_DATA_DIR: FIXTURE })).toBe(FIXTURE);
-    expect(devSetDir({})).toMatch(/shared[\\/]data[\\/]quality-dev$/);
+  it('takes the folders QUALITY_DATA_DIRS or QUALITY_DATA_DIR name, in order', () => {
+    expect(devSetDirs({ QUALITY_DATA_DIRS: `${FIXTURE}, ${FIXTURE}/b` })).toEqual([
+      FIXTURE,
+      join(FIXTURE, 'b'),
+    ]);
+    expect(devSetDirs({ QUALITY_DATA_DIR: FIXTURE })).toEqual([FIXTURE]);
+    expect(devSetName(FIXTURE)).toBe('tiny-dev-set');
+  });
+
+  it('otherwise finds every quality-* folder of the shared data above the repository', () => {
+    for (const dir of devSetDirs({})) expect(dir).toMatch(/shared[\\/]data[\\/]quality-[^\\/]+$/);
   });
 
   it('maps a resume to a profile: opening title as headline, the rest as summary', () => {

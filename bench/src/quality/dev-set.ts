@@ -1,6 +1,7 @@
 /**
- * The labelled development set (`quality-dev`: resumes, jobs, label mapping) and how its records
- * become the project's payloads, so the benchmark ranks them through the real code path.
+ * The labelled development sets (`quality-dev`, `quality-dev2`, …: resumes, jobs, label mapping, one
+ * format) and how their records become the project's payloads, so the benchmark ranks them through
+ * the real code path.
  *
  * Mapping (the set is prose only; nothing is invented that would enter the canonical text):
  * - resume → profile: `headline` is the resume's opening words up to its first section heading
@@ -15,8 +16,8 @@
  *   under the contract's item limit; company "(not given)" where the source has none; remote, so
  *   location never filters.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { LIMITS, jobPayload, profilePayload } from '@matchstream/contracts';
 import type { JobPayload, ProfilePayload, Seniority } from '@matchstream/contracts';
 
@@ -44,16 +45,43 @@ export interface DevSet {
 }
 
 /**
- * QUALITY_DATA_DIR, else `../shared/data/quality-dev` beside the repository root (the root is
- * found from this file, so it works from the sources and from dist/).
+ * The labelled sets to score, in a stable order: QUALITY_DATA_DIRS (comma-separated folders), else
+ * QUALITY_DATA_DIR (one folder), else every `quality-*` folder of the nearest `shared/data` above
+ * the repository root (the root is found from this file, so it works from the sources and from
+ * dist/; a git worktree sits one level deeper than the main checkout). Folders without a set's
+ * files are left to loadDevSet to skip.
  */
-export function devSetDir(env: Record<string, string | undefined> = process.env): string {
-  if (env.QUALITY_DATA_DIR) return resolve(env.QUALITY_DATA_DIR);
+export function devSetDirs(env: Record<string, string | undefined> = process.env): string[] {
+  if (env.QUALITY_DATA_DIRS) {
+    return env.QUALITY_DATA_DIRS.split(',')
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((d) => resolve(d));
+  }
+  if (env.QUALITY_DATA_DIR) return [resolve(env.QUALITY_DATA_DIR)];
+  const data = sharedDataDir();
+  if (!data) return [];
+  return readdirSync(data, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name.startsWith('quality-'))
+    .map((e) => join(data, e.name))
+    .sort();
+}
+
+function sharedDataDir(): string | null {
   let root = __dirname;
   while (!existsSync(join(root, 'package.json')) && resolve(root, '..') !== root) {
     root = resolve(root, '..');
   }
-  return resolve(root, '..', 'shared', 'data', 'quality-dev');
+  for (let dir = resolve(root, '..'); ; dir = resolve(dir, '..')) {
+    const candidate = join(dir, 'shared', 'data');
+    if (existsSync(candidate)) return candidate;
+    if (resolve(dir, '..') === dir) return null;
+  }
+}
+
+/** A set's name in reports: its folder's. */
+export function devSetName(dir: string): string {
+  return basename(dir);
 }
 
 export const DEV_SET_FILES = ['resumes.jsonl', 'jobs.jsonl', 'mapping.json'] as const;

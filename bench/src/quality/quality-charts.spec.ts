@@ -17,7 +17,13 @@ const set: SetFigures = {
   baseline: { bm25: figures(0.25), random: { p10: 0.125, ndcg10: 0.125, mrr: 0.125 } },
   configs: [
     {
-      config: { name: 'e5-small', modelId: 'intfloat/e5-small-v2', maxChunks: 1, note: '' },
+      config: {
+        name: 'e5-small',
+        modelId: 'intfloat/e5-small-v2',
+        maxChunks: 1,
+        maxTokens: 256,
+        note: '',
+      },
       scorings: [
         { name: 'dense', figures: figures(0.5) },
         { name: 'hybrid', figures: figures(0.75) },
@@ -44,10 +50,19 @@ describe('quality charts', () => {
     );
     expect(chart.svg.match(/fill-opacity/g)).toHaveLength(4);
     const results = {
-      dataSet: { dir: '/data/quality/dev', resumes: 1, jobs: 1, labels: 1 },
-      baseline: set.baseline,
-      configs: set.configs,
+      sets: [
+        { name: 'quality-dev', baseline: set.baseline },
+        { name: 'quality-dev2', baseline: set.baseline },
+      ],
+      configs: set.configs.map((c) => ({
+        config: c.config,
+        perSet: [{ set: 'quality-dev2', scorings: c.scorings }],
+      })),
     } as unknown as QualityResults;
-    expect(qualityCharts(results).map((c) => c.name)).toEqual(['p10-dev']);
+    const charts = qualityCharts(results);
+    expect(charts.map((c) => c.name)).toEqual(['p10-quality-dev', 'p10-quality-dev2']);
+    // A configuration appears on the sets it was measured on only.
+    expect(charts[0].svg.match(/fill-opacity/g)).toHaveLength(2);
+    expect(charts[1].svg.match(/fill-opacity/g)).toHaveLength(4);
   });
 });

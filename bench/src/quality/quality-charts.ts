@@ -1,15 +1,14 @@
-import { basename } from 'node:path';
 import type { ChartFile } from '../charts/chart-files';
 import { intervalChart } from '../charts/interval-chart';
 import type { IntervalDatum } from '../charts/interval-chart';
 import type { QualityResults } from './quality-report';
-import type { BaselineResult, ConfigResult } from './quality-run';
+import type { BaselineResult, QualityResult } from './quality-run';
 
 /** What one data set's P@10 chart needs: its baselines and each configuration's scorings. */
 export interface SetFigures {
   set: string;
   baseline: BaselineResult;
-  configs: readonly Pick<ConfigResult, 'config' | 'scorings'>[];
+  configs: readonly Pick<QualityResult, 'config' | 'scorings'>[];
 }
 
 /**
@@ -50,9 +49,18 @@ export function p10Chart(s: SetFigures): ChartFile {
   };
 }
 
-/** The quality report's charts: one P@10 chart per data set. */
+/** The quality report's charts: one P@10 chart per data set, every configuration measured on it. */
 export function qualityCharts(r: QualityResults): ChartFile[] {
-  return [p10Chart({ set: basename(r.dataSet.dir), baseline: r.baseline, configs: r.configs })];
+  return r.sets.map((set) =>
+    p10Chart({
+      set: set.name,
+      baseline: set.baseline,
+      configs: r.configs.flatMap((c) => {
+        const onSet = c.perSet.find((p) => p.set === set.name);
+        return onSet ? [{ config: c.config, scorings: onSet.scorings }] : [];
+      }),
+    }),
+  );
 }
 
 function bounds(interval: { low: number; high: number }): { low: number; high: number } {

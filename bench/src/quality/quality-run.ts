@@ -14,17 +14,23 @@ import {
   profileSections,
   roleOf,
 } from '@matchstream/embedding';
-import type { EmbeddingModelSpec, EntitySections } from '@matchstream/embedding';
-import { DEFAULT_WEIGHTS, isEligible, scorePair, skillMatcherFor } from '@matchstream/matching';
+import type { EmbedderSpec, EmbeddingModelSpec, EntitySections } from '@matchstream/embedding';
+import {
+  DEFAULT_WEIGHTS,
+  isEligible,
+  scorePair,
+  skillMatcherFor,
+  toJobFields,
+} from '@matchstream/matching';
 import { SAMPLE_JOBS, SAMPLE_PROFILES } from '@matchstream/testing';
-import type { ScoringOptions } from '@matchstream/matching';
+import type { JobFields, ScoringOptions, ScoringWeights } from '@matchstream/matching';
 import { HnswVectorIndex } from '@matchstream/vector-index';
 import { Bm25Index } from './bm25';
 import { devJobToPayload, resumeToProfile } from './dev-set';
 import type { DevSet } from './dev-set';
 import { TOP_K, evaluate } from './evaluate';
 import type { JudgedJob, QualityFigures } from './evaluate';
-import type { QualityConfig } from './quality-configs';
+import type { JobSectionVariant, QualityConfig } from './quality-configs';
 import { expectedRandom } from './random-baseline';
 import { BOOTSTRAP_SEED, macroAverage, mulberry32 } from './ranking-metrics';
 import { VectorFileCache } from './vector-file-cache';
@@ -65,13 +71,6 @@ export interface FloorRow {
   jobsLeftEmpty: number;
 }
 
-export interface ConfigResult extends QualityResult {
-  /** The round with the most documents per CPU-second (other work only ever slows a round). */
-  throughput: ThroughputResult;
-  throughputRounds: number[];
-  cpuThroughputRounds: number[];
-}
-
 export interface QualityResult {
   config: QualityConfig;
   spec: Pick<EmbeddingModelSpec, 'maxTokens' | 'pooling' | 'queryPrefix' | 'passagePrefix'>;
@@ -90,6 +89,16 @@ export interface QualityResult {
    * drawn at random (mostly unrelated), as percentiles: where a floor would cut.
    */
   scoreDistribution: Record<'relevantTop10' | 'irrelevantTop10' | 'randomPairs', Percentiles>;
+  /**
+   * Hybrid scores (as shipped) of every relevant pair (each job with every resume of a category
+   * its label maps to), at the quantiles 0.01 … 0.99: what a per-model floor is calibrated on.
+   */
+  relevantPairQuantiles: number[];
+  /**
+   * Each job's top 10 hybrid scores (as shipped), best first: the parent measures what a floor
+   * keeps. Dropped from the written report (it is per job).
+   */
+  top10Scores?: number[][];
 }
 
 export interface Percentiles {
@@ -113,15 +122,37 @@ export interface BaselineResult {
 interface Prepared {
   profiles: ProfilePayload[];
   jobs: JobPayload[];
+  /** The jobs as the matching service keeps them (scores agree to the bit, and cost less). */
+  jobFields: JobFields[];
   relevant: boolean[][];
   relevantTotals: number[];
 }
 
-/** The hybrid score as shipped, and with skills named in postings' prose counted in it. */
-const HYBRID_VARIANTS: readonly { name: string; options: ScoringOptions }[] = [
-  { name: 'hybrid', options: { skillsFromText: 'explain' } },
-  { name: 'hybrid, prose skills scored', options: { skillsFromText: 'score' } },
+/**
+ * The hybrid score as shipped, and the weight levers the dev sets can see. Their postings list no
+ * skills and every pair passes the same constraints with the same seniority and location terms, so
+ * the only weight that can reorder a job's candidates is the one on skills named in prose.
+ */
+const HYBRID_VARIANTS: readonly {
+  name: string;
+  options: ScoringOptions;
+  weights: ScoringWeights;
+}[] = [
+  { name: 'hybrid', options: { skillsFromText: 'explain' }, weights: DEFAULT_WEIGHTS },
+  {
+    name: 'hybrid, prose skills scored',
+    options: { skillsFromText: 'score' },
+    weights: DEFAULT_WEIGHTS,
+  },
+  {
+    name: 'hybrid, prose skills scored at 0.10',
+    options: { skillsFromText: 'score' },
+    weights: { ...DEFAULT_WEIGHTS, similarity: 0.7, requiredSkills: 0.1 },
+  },
 ];
+
+/** The scoring whose figures the side-by-side comparison and the default's choice use. */
+export const SHIPPED_SCORING = 'hybrid';
 
 const preparedSets = new WeakMap<DevSet, Prepared>();
 
@@ -137,6 +168,7 @@ function prepare(set: DevSet): Prepared {
   const prepared = {
     profiles,
     jobs,
+    jobFields: jobs.map(toJobFields),
     relevant,
     relevantTotals: relevant.map((r) => r.filter(Boolean).length),
   };
@@ -178,7 +210,7 @@ async function withModel<T>(
   options: RunOptions,
   work: (context: {
     embedder: TransformersEmbedder;
-    spec: EmbeddingModelSpec;
+    spec: EmbedderSpec;
     entities: EntitySections[];
     inputsOf: (list: readonly EntitySections[]) => Promise<string[][]>;
   }) => Promise<T>,
@@ -192,11 +224,14 @@ async function withModel<T>(
     maxTokens: config.maxTokens,
   });
   const spec = { ...embedder.spec, queryPrefix: config.queryPrefix ?? embedder.spec.queryPrefix };
+  if (spec.maxTokens !== config.maxTokens) {
+    throw new Error(`${config.name}: budget ${config.maxTokens} exceeds the model's`);
+  }
   await embedder.load();
   try {
     const entities: EntitySections[] = [
       ...profiles.map((p) => ({ role: roleOf('profile'), sections: profileSections(p) })),
-      ...jobs.map((j) => ({ role: roleOf('job'), sections: jobSections(j) })),
+      ...jobs.map((j) => ({ role: roleOf('job'), sections: jobSectionsOf(j, config.jobSections) })),
     ];
     const inputsOf = (list: readonly EntitySections[]) =>
       embeddingInputs(list, {
@@ -225,7 +260,7 @@ export function configurationQuality(
   config: QualityConfig,
   options: RunOptions,
 ): Promise<QualityResult> {
-  const { profiles, jobs, relevant, relevantTotals } = prepare(set);
+  const { profiles, jobs, jobFields, relevant, relevantTotals } = prepare(set);
   return withModel(set, config, options, async ({ embedder, spec, entities, inputsOf }) => {
     const inputs = await inputsOf(entities);
     const cache = new VectorFileCache(options.vectorCacheDir, config.modelId);
@@ -242,7 +277,7 @@ export function configurationQuality(
       }
     }
     const chunkVectors = inputs.map((list) => list.map((t) => cache.get(t)!));
-    const sample = await rankSamples(inputsOf, embedder, cache);
+    const sample = await rankSamples(inputsOf, embedder, cache, config.jobSections);
     const vectors = chunkVectors.map(poolChunkVectors);
     const profileVectors = vectors.slice(0, profiles.length);
     const jobVectors = vectors.slice(profiles.length);
@@ -261,7 +296,17 @@ export function configurationQuality(
       const j = Math.floor(random() * jobs.length);
       const i = Math.floor(random() * profiles.length);
       const similarity = dot(jobVectors[j], profileVectors[i]);
-      return scorePair(jobs[j], profiles[i], similarity, DEFAULT_WEIGHTS, matchers[i]).score;
+      return scorePair(jobFields[j], profiles[i], similarity, DEFAULT_WEIGHTS, matchers[i]).score;
+    });
+    const relevantPairScores: number[] = [];
+    jobs.forEach((_, j) => {
+      relevant[j].forEach((isRelevant, i) => {
+        if (!isRelevant) return;
+        const similarity = dot(jobVectors[j], profileVectors[i]);
+        relevantPairScores.push(
+          scorePair(jobFields[j], profiles[i], similarity, DEFAULT_WEIGHTS, matchers[i]).score,
+        );
+      });
     });
 
     const dense: JudgedJob[] = [];
@@ -271,7 +316,7 @@ export function configurationQuality(
       hybrid[v.name] = [];
       topHybrid[v.name] = [];
     }
-    jobs.forEach((job, j) => {
+    jobs.forEach((_, j) => {
       const hits = index.search(jobVectors[j], profiles.length);
       const order = hits.map((h) => Number(h.id));
       dense.push({
@@ -284,10 +329,10 @@ export function configurationQuality(
         const pool = hits.slice(0, options.candidatePool).map((h) => {
           const i = Number(h.id);
           const scored = scorePair(
-            job,
+            jobFields[j],
             profiles[i],
             h.similarity,
-            DEFAULT_WEIGHTS,
+            variant.weights,
             matchers[i],
             variant.options,
           );
@@ -346,6 +391,8 @@ export function configurationQuality(
         ),
         randomPairs: percentiles(randomPairScores),
       },
+      relevantPairQuantiles: quantiles(relevantPairScores),
+      top10Scores: topHybrid[SHIPPED_SCORING].map((list) => list.map((t) => t.score)),
       topScores: Object.fromEntries(
         HYBRID_VARIANTS.map((v) => {
           const all = topHybrid[v.name].flat();
@@ -366,12 +413,13 @@ async function rankSamples(
   inputsOf: (list: readonly EntitySections[]) => Promise<string[][]>,
   embedder: TransformersEmbedder,
   cache: VectorFileCache,
+  variant: JobSectionVariant | undefined,
 ): Promise<SampleRanking[]> {
   const profiles = SAMPLE_PROFILES.map((s) => ({ id: s.id, doc: profilePayload.parse(s.payload) }));
   const jobs = SAMPLE_JOBS.map((s) => ({ id: s.id, doc: jobPayload.parse(s.payload) }));
   const inputs = await inputsOf([
     ...profiles.map((p) => ({ role: roleOf('profile'), sections: profileSections(p.doc) })),
-    ...jobs.map((j) => ({ role: roleOf('job'), sections: jobSections(j.doc) })),
+    ...jobs.map((j) => ({ role: roleOf('job'), sections: jobSectionsOf(j.doc, variant) })),
   ]);
   const missing = [...new Set(inputs.flat().filter((t) => !cache.get(t)))];
   const results = await embedder.embed(missing);
@@ -473,6 +521,27 @@ function floorTable(top: { score: number; relevant: boolean }[][]): FloorRow[] {
   });
 }
 
+/** libs/embedding's job sections, or a variant of them measured against it (quality-configs.ts). */
+export function jobSectionsOf(job: JobPayload, variant: JobSectionVariant = 'shipped'): string[] {
+  const sections = jobSections(job);
+  switch (variant) {
+    case 'shipped':
+      return sections;
+    case 'plain-title':
+      return [job.title, ...sections.slice(1)];
+    case 'description-first': {
+      const requirements = new Set(job.requirements);
+      const isTail = (s: string) => s.startsWith('Categories: ');
+      const head = sections.filter(
+        (s) => !requirements.has(s) && s !== job.description && !isTail(s),
+      );
+      return [...head, job.description, ...job.requirements, ...sections.filter(isTail)].filter(
+        (s) => s.trim().length > 0,
+      );
+    }
+  }
+}
+
 function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
@@ -490,6 +559,16 @@ function percentiles(values: number[]): Percentiles {
   const at = (p: number) =>
     sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : 0;
   return { p5: at(0.05), p25: at(0.25), p50: at(0.5), p75: at(0.75), p95: at(0.95) };
+}
+
+/** The values at the quantiles 0.01 … 0.99, lowest first. */
+function quantiles(values: number[]): number[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Array.from({ length: 99 }, (_, q) =>
+    sorted.length
+      ? sorted[Math.min(sorted.length - 1, Math.floor(((q + 1) / 100) * sorted.length))]
+      : 0,
+  );
 }
 
 function median(values: number[]): number {

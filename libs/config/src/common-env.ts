@@ -67,11 +67,12 @@ export function kafkaSaslFromConfig(config: {
 }
 
 /**
- * The model the services embed with unless EMBEDDING_MODEL_ID says otherwise: the best measured
- * trade-off of quality and throughput (npm run bench:quality; bench/results/README.md). The shell
- * scripts, docker-compose.yml and the tests name the same id.
+ * The model the services embed with unless EMBEDDING_MODEL_ID says otherwise: the measured
+ * configuration with the best worst-case ratio to BM25 across the labelled sets (npm run
+ * bench:quality; bench/results/README.md). Its token budget, instructions and match-score floor
+ * are its registry entry's. The shell scripts, docker-compose.yml and the tests name the same id.
  */
-export const DEFAULT_EMBEDDING_MODEL_ID = 'intfloat/e5-small-v2';
+export const DEFAULT_EMBEDDING_MODEL_ID = 'Xenova/bge-small-en-v1.5';
 
 /** The local embedding model: every service that embeds text reads the same variables. */
 export const embeddingModelEnv = {
@@ -91,11 +92,11 @@ export const embeddingModelEnv = {
    */
   EMBEDDING_MAX_CHUNKS: envInt(1, 1, 16),
   /**
-   * Token budget of one model input when lower than the model's own (0: the model's). 256 keeps a
-   * 512-token model's throughput within reach of a 256-token one at no measured loss of quality
-   * (bench/results/README.md).
+   * Token budget of one model input, at most the model's own. 0 (the default): the model's budget
+   * in the registry (libs/embedding/src/embedding-models.json), chosen per model by
+   * npm run bench:quality (bench/results/README.md).
    */
-  EMBEDDING_MAX_TOKENS: envInt(256, 0, 8192),
+  EMBEDDING_MAX_TOKENS: envInt(0, 0, 8192),
 } as const;
 
 /** What the shared infrastructure wiring reads from a service's config. */

@@ -78,6 +78,19 @@ describe('embedding model registry', () => {
     expect(() => embeddingModelSpec('nope/model')).toThrow(/unknown embedding model/);
   });
 
+  it('gives every model a budget within its limit and a floor on the match score', () => {
+    for (const id of KNOWN_EMBEDDING_MODELS) {
+      const spec = embeddingModelSpec(id);
+      expect(spec.budgetTokens).toBeGreaterThan(0);
+      expect(spec.budgetTokens).toBeLessThanOrEqual(spec.maxTokens);
+      expect(spec.minScore).toBeGreaterThan(0);
+      expect(spec.minScore).toBeLessThan(1);
+    }
+    // bge read its whole 512 tokens in training; the others' budgets are their cut at 256.
+    expect(embeddingModelSpec('Xenova/bge-small-en-v1.5').budgetTokens).toBe(512);
+    expect(embeddingModelSpec('Xenova/all-MiniLM-L6-v2').budgetTokens).toBe(256);
+  });
+
   it('embeds jobs as queries and profiles as passages', () => {
     expect(roleOf('job')).toBe('query');
     expect(roleOf('profile')).toBe('passage');

@@ -13,8 +13,19 @@ export interface EmbeddingModelSpec {
   dimension: number;
   /** Token budget of one model input, [CLS] and [SEP] included. */
   maxTokens: number;
+  /**
+   * The budget used unless EMBEDDING_MAX_TOKENS sets one: per model, because models differ in the
+   * length they were trained on and in what a longer cut buys (bench/results/README.md).
+   */
+  budgetTokens: number;
+  /**
+   * The match-score floor used unless MATCH_MIN_SCORE sets one, calibrated per model on the
+   * labelled sets (the same quantile of relevant pairs' scores for every model), so that a switch
+   * of model keeps rankings' size and meaning (bench/results/README.md).
+   */
+  minScore: number;
   pooling: 'mean' | 'cls';
-  /** Prepended to every job text (the query side). */
+  /** Prepended to every job text (the query side); empty where the instruction measured no help. */
   queryPrefix: string;
   /** Prepended to every profile text (the passage side). */
   passagePrefix: string;
@@ -36,6 +47,14 @@ export function embeddingModelSpec(modelId: string): EmbeddingModelSpec {
   }
   if (entry.pooling !== 'mean' && entry.pooling !== 'cls') {
     throw new Error(`embedding model ${modelId}: unknown pooling ${entry.pooling}`);
+  }
+  if (!(entry.budgetTokens > 0 && entry.budgetTokens <= entry.maxTokens)) {
+    throw new Error(
+      `embedding model ${modelId}: budget ${entry.budgetTokens} outside 1 … maxTokens`,
+    );
+  }
+  if (!(entry.minScore >= 0 && entry.minScore <= 1)) {
+    throw new Error(`embedding model ${modelId}: minScore ${entry.minScore} outside 0 … 1`);
   }
   return { ...entry, id: modelId, pooling: entry.pooling };
 }

@@ -18,8 +18,9 @@ export interface EmbedderOptions {
    */
   inferenceBatchSize?: number;
   /**
-   * Token budget of one input, when lower than the model's: a shorter cut trades the end of long
-   * texts for throughput (attention costs grow faster than linearly with length).
+   * Token budget of one input (at most the model's): a shorter cut trades the end of long texts
+   * for throughput (attention costs grow faster than linearly with length). Unset: the registry's
+   * per-model budget, or the model's whole limit for a model the registry does not know.
    */
   maxTokens?: number;
 }
@@ -30,6 +31,12 @@ const TOKEN_COUNT_CACHE_SIZE = 100_000;
 
 /** What the worker thread is started with; one worker per distinct value. */
 type WorkerData = Pick<EmbedderOptions, 'modelId' | 'modelPath' | 'cacheDir'> & { pooling: string };
+
+/**
+ * What an embedder embeds with: the registry's entry with the budget in force as maxTokens (the
+ * registry's default budget and match-score floor are the services' business, not the model's).
+ */
+export type EmbedderSpec = Omit<EmbeddingModelSpec, 'budgetTokens' | 'minScore'>;
 
 /** Written by scripts/model/fetch.sh next to the model files. */
 interface ModelManifest {
@@ -170,7 +177,7 @@ export class TransformersEmbedder {
    * The model's registry entry (prefixes), with the fetched files' own token limit, pooling and
    * dimension. A model the registry does not know is embedded without prefixes.
    */
-  get spec(): EmbeddingModelSpec {
+  get spec(): EmbedderSpec {
     const { modelId } = this.options;
     const known = KNOWN_EMBEDDING_MODELS.includes(modelId) ? embeddingModelSpec(modelId) : null;
     return {
@@ -190,7 +197,11 @@ export class TransformersEmbedder {
 
   /** Token budget of one text, [CLS] and [SEP] included. */
   get maxTokens(): number {
-    return Math.min(this.manifest.maxTokens, this.options.maxTokens ?? Infinity);
+    const { modelId, maxTokens } = this.options;
+    const budget = KNOWN_EMBEDDING_MODELS.includes(modelId)
+      ? embeddingModelSpec(modelId).budgetTokens
+      : Infinity;
+    return Math.min(this.manifest.maxTokens, maxTokens ?? budget);
   }
 
   get isLoaded(): boolean {

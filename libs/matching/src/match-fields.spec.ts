@@ -94,7 +94,7 @@ describe('match fields', () => {
         }
       }
     }
-    expect(compared).toBe(20 * 18 * 3);
+    expect(compared).toBe(SAMPLE_JOBS.length * 4 * (SAMPLE_PROFILES.length * 3) * 3);
   });
 
   it('answer skill look-ups as a matcher over the whole text does', () => {

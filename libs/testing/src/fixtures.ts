@@ -346,6 +346,126 @@ export const SAMPLE_PROFILES: readonly SampleEntity<ProfilePayloadInput>[] = dee
       categories: ['mobile', 'software-engineering'],
     },
   },
+  // Second and third fits for the ML platform and frontend jobs, so that the demo shows a ranking
+  // (several eligible candidates in a meaningful order), not one candidate per job.
+  {
+    id: 'profile-data-engineer',
+    payload: {
+      name: 'Dana Whitcombe',
+      headline: 'Data engineer building batch and streaming pipelines in Python and Spark',
+      summary:
+        'Six years moving data for analytics and product teams: Kafka ingestion, Spark jobs, ' +
+        'warehouse models in dbt and the on-call that comes with them.',
+      lookingFor: 'A remote data platform team.',
+      experience: [
+        {
+          company: 'Larkspur Logistics',
+          title: 'Senior Data Engineer',
+          startDate: '2021-03',
+          description:
+            'Rebuilt shipment tracking ingestion on Kafka and Spark Structured Streaming; ' +
+            'moved nightly reports to dbt on Snowflake.',
+        },
+        {
+          company: 'Pinecrest Media',
+          title: 'Data Engineer',
+          startDate: '2018-06',
+          endDate: '2021-02',
+          description: 'Batch ETL in Python and SQL for audience analytics.',
+        },
+      ],
+      skills: ['Python', 'Kafka', 'Spark', 'SQL', 'dbt', 'Snowflake'],
+      seniority: 'senior',
+      location: { city: 'Chicago', region: 'Illinois', country: 'US' },
+      workModes: ['remote'],
+      workAuthorization: ['US'],
+      categories: ['data-engineering', 'software-engineering'],
+    },
+  },
+  {
+    id: 'profile-ml-engineer',
+    payload: {
+      name: 'Rafael Quintero',
+      headline: 'Machine learning engineer training and serving recommendation models',
+      summary:
+        'I take models from notebooks to production: PyTorch training, feature pipelines on ' +
+        'Kafka and low-latency model serving behind REST and gRPC.',
+      experience: [
+        {
+          company: 'Tumbleweed Commerce',
+          title: 'Machine Learning Engineer',
+          startDate: '2022-01',
+          description:
+            'Shipped the product recommender: PyTorch training jobs and a model serving layer ' +
+            'with canary releases.',
+        },
+      ],
+      skills: ['Python', 'PyTorch', 'Kafka', 'Model serving', 'Docker', 'SQL'],
+      seniority: 'mid',
+      location: { city: 'Denver', region: 'Colorado', country: 'US' },
+      workModes: ['remote', 'hybrid'],
+      workAuthorization: ['US'],
+      categories: ['machine-learning'],
+    },
+  },
+  {
+    id: 'profile-frontend-lead',
+    payload: {
+      name: 'Imogen Thackeray',
+      headline: 'Senior frontend engineer leading React and TypeScript product teams',
+      summary:
+        'Nine years on the web platform; I lead small frontend teams, own design systems and ' +
+        'care about accessibility audits and fast first paint.',
+      lookingFor: 'A senior frontend role in education or health.',
+      experience: [
+        {
+          company: 'Brackenfield Learning',
+          title: 'Senior Frontend Engineer',
+          startDate: '2019-09',
+          description:
+            'Led the React and TypeScript rewrite of the course player; WCAG 2.1 AA across the ' +
+            'product.',
+        },
+        {
+          company: 'Oldgate Studio',
+          title: 'Frontend Developer',
+          startDate: '2015-04',
+          endDate: '2019-08',
+          description: 'Client web apps in JavaScript, CSS and Angular.',
+        },
+      ],
+      skills: ['React', 'TypeScript', 'CSS', 'Next.js', 'Accessibility', 'JavaScript'],
+      seniority: 'senior',
+      location: { city: 'Manchester', country: 'GB' },
+      workModes: ['remote', 'hybrid'],
+      workAuthorization: ['GB'],
+      categories: ['frontend', 'software-engineering'],
+    },
+  },
+  {
+    id: 'profile-fullstack',
+    payload: {
+      name: 'Otieno Barasa',
+      headline: 'Full-stack developer working in React, Node.js and PostgreSQL',
+      summary:
+        'Three years building internal tools end to end: React front ends, Node.js APIs and ' +
+        'PostgreSQL schemas.',
+      experience: [
+        {
+          company: 'Mvule Cooperative Bank',
+          title: 'Full-stack Developer',
+          startDate: '2022-02',
+          description: 'Loan officer tools: React screens over a Node.js and PostgreSQL API.',
+        },
+      ],
+      skills: ['JavaScript', 'React', 'Node.js', 'PostgreSQL', 'HTML'],
+      seniority: 'junior',
+      location: { city: 'Mombasa', country: 'KE' },
+      workModes: ['remote'],
+      workAuthorization: ['KE'],
+      categories: ['frontend', 'backend'],
+    },
+  },
 ]);
 
 // ---------------------------------------------------------------------------------------------
