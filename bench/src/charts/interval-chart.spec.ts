@@ -86,4 +86,20 @@ describe('intervalChart', () => {
     expect(centres[0]).toBeCloseTo(label('only one'), 1);
     expect((centres[1] + centres[2]) / 2).toBeCloseTo(label('both'), 1);
   });
+
+  it('cuts group labels to their group width, so long neighbours never overlap', () => {
+    const many: IntervalDatum[] = Array.from({ length: 12 }, (_, i) => ({
+      group: `bge-512-noinstr-variant-${i}-with-a-long-name`,
+      series: 'hybrid',
+      value: 0.5,
+    }));
+    const wide = intervalChart({ title: 't', yLabel: 'y', data: many, width: 960 });
+    const labels = [...wide.matchAll(/>(bge-[^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(labels).toHaveLength(12);
+    for (const label of labels) {
+      expect(label.endsWith('…')).toBe(true);
+      // A group is under 70 px wide here: ten characters of about 7 px at most.
+      expect(label.length).toBeLessThanOrEqual(10);
+    }
+  });
 });

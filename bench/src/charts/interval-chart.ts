@@ -23,6 +23,8 @@ export interface IntervalChartSpec {
 }
 
 const MAX_GROUP_LABEL = 22;
+/** Width of one label character at the chart's font size, in pixels (a generous average). */
+const CHAR_WIDTH = 7;
 
 /**
  * Grouped bars with interval whiskers: groups along x in the order they first appear (a data
@@ -88,9 +90,11 @@ export function intervalChart(spec: IntervalChartSpec): string {
       );
     })
     .join('');
+  // A label no wider than its group, so that neighbours never overlap.
+  const labelChars = Math.max(4, Math.min(MAX_GROUP_LABEL, Math.floor((x(1) - x(0)) / CHAR_WIDTH)));
   const groupLabels = groups
     .map((g, i) =>
-      text(x(i + 0.5), f.bottom + 18, shorten(g, MAX_GROUP_LABEL), { 'text-anchor': 'middle' }),
+      text(x(i + 0.5), f.bottom + 18, shorten(g, labelChars), { 'text-anchor': 'middle' }),
     )
     .join('');
   return chartDocument(
