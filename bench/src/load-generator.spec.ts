@@ -1,3 +1,4 @@
+import { seededRandom } from '@matchstream/testing';
 import {
   jobPayload,
   jobUpsertedEvent as jobEventSchema,
@@ -10,15 +11,14 @@ import {
   Rng,
   emitAtRate,
   jobUpsertedEvent,
-  mulberry32,
   profileUpsertedEvent,
 } from './load-generator';
 
-describe('mulberry32 and Rng', () => {
+describe('seededRandom and Rng', () => {
   it('is deterministic for a seed and differs between seeds', () => {
-    const a = mulberry32(42);
-    const b = mulberry32(42);
-    const c = mulberry32(43);
+    const a = seededRandom(42);
+    const b = seededRandom(42);
+    const c = seededRandom(43);
     const seqA = Array.from({ length: 5 }, a);
     expect(Array.from({ length: 5 }, b)).toEqual(seqA);
     expect(Array.from({ length: 5 }, c)).not.toEqual(seqA);

@@ -23,9 +23,6 @@ import type {
 // ---------------------------------------------------------------------------------------------
 // Random numbers.
 
-/** mulberry32: a tiny 32-bit PRNG with a full 2^32 period; plenty for synthetic data. */
-export const mulberry32 = seededRandom;
-
 /** FNV-1a over the parts' text: turns (seed, kind, index) into one 32-bit seed. */
 export function hashSeed(...parts: Array<string | number>): number {
   let h = 0x811c9dc5;
@@ -43,7 +40,7 @@ export class Rng {
   constructor(readonly next: () => number) {}
 
   static seeded(...parts: Array<string | number>): Rng {
-    return new Rng(mulberry32(hashSeed(...parts)));
+    return new Rng(seededRandom(hashSeed(...parts)));
   }
 
   /** Integer in [min, max], both inclusive. */

@@ -32,7 +32,8 @@ import { TOP_K, evaluate } from './evaluate';
 import type { JudgedJob, QualityFigures } from './evaluate';
 import type { JobSectionVariant, QualityConfig } from './quality-configs';
 import { expectedRandom } from './random-baseline';
-import { BOOTSTRAP_SEED, macroAverage, mulberry32 } from './ranking-metrics';
+import { seededRandom } from '@matchstream/testing';
+import { BOOTSTRAP_SEED, macroAverage } from './ranking-metrics';
 import { VectorFileCache } from './vector-file-cache';
 
 export interface RunOptions {
@@ -291,7 +292,7 @@ export function configurationQuality(
     });
     profileVectors.forEach((v, i) => index.upsert(String(i), v));
     const matchers = profiles.map(skillMatcherFor);
-    const random = mulberry32(BOOTSTRAP_SEED);
+    const random = seededRandom(BOOTSTRAP_SEED);
     const randomPairScores = Array.from({ length: RANDOM_PAIRS }, () => {
       const j = Math.floor(random() * jobs.length);
       const i = Math.floor(random() * profiles.length);

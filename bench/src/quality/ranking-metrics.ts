@@ -6,6 +6,7 @@
  * that label's jobs), so a label with many jobs weighs no more than a small one; its 95% interval
  * is a bootstrap over jobs resampled with replacement within each label (as the set's baseline.py).
  */
+import { seededRandom } from '@matchstream/testing';
 
 /** Share of the first k ranked items that are relevant (k in the denominator, as baseline.py). */
 export function precisionAtK(relevance: readonly boolean[], k: number): number {
@@ -64,7 +65,7 @@ export function bootstrapMacroInterval(
   replicates = BOOTSTRAP_REPLICATES,
   seed = BOOTSTRAP_SEED,
 ): Interval {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const labels = [...values.values()];
   const stats: number[] = [];
   for (let r = 0; r < replicates; r++) {
@@ -80,18 +81,6 @@ export function bootstrapMacroInterval(
   return {
     low: stats[Math.floor(0.025 * replicates)],
     high: stats[Math.floor(0.975 * replicates) - 1],
-  };
-}
-
-/** A small, fast, seedable generator of uniform numbers in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

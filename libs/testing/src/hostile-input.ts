@@ -1,17 +1,5 @@
 import { profileUpserted } from './fixtures';
 
-/** A small seeded PRNG (mulberry32): fuzz cases are reproducible from their seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export const HOSTILE_STRINGS = [
   "'; DROP TABLE profiles; --",
   '<script>alert(1)</script>',

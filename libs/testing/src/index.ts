@@ -1,3 +1,4 @@
 export * from './fixtures';
 export * from './hostile-input';
+export * from './seeded-random';
 export * from './service-process';

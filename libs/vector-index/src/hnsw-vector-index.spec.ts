@@ -1,3 +1,4 @@
+import { seededRandom } from '@matchstream/testing';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,19 +8,7 @@ import type { HnswIndexOptions, VectorHit } from '@matchstream/vector-index';
 
 // Bound once: under jest each `Math.x` lookup goes through the vm context's global object, which
 // made generating four million values take seconds instead of a few hundred milliseconds.
-const { cos, imul, log, max, PI, sqrt } = Math;
-
-/** Small seeded PRNG so every run sees the same vectors. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = imul(t ^ (t >>> 15), t | 1);
-    t ^= t + imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const { cos, log, max, PI, sqrt } = Math;
 
 function gaussian(rand: () => number): number {
   const u = max(rand(), 1e-12);
@@ -152,7 +141,7 @@ describe('HnswVectorIndex: entries', () => {
 
   it('grows beyond the initial capacity by the growth factor', () => {
     const index = new HnswVectorIndex({ ...small, initialCapacity: 2 });
-    const rand = mulberry32(7);
+    const rand = seededRandom(7);
     const vectors = Array.from({ length: 50 }, () => randomUnit(8, rand));
     vectors.forEach((v, i) => index.upsert(`g${i}`, v));
     expect(index.size).toBe(50);
@@ -165,7 +154,7 @@ describe('HnswVectorIndex: entries', () => {
   });
 
   it('stays consistent with a reference model under random churn and replays', () => {
-    const rand = mulberry32(42);
+    const rand = seededRandom(42);
     const index = new HnswVectorIndex({ ...small, initialCapacity: 8 });
     const model = new Map<string, Float32Array>();
     for (let step = 0; step < 600; step++) {
@@ -241,7 +230,7 @@ describe('HnswVectorIndex: search on 10,000 clustered 384-d vectors', () => {
   let index: HnswVectorIndex;
 
   beforeAll(() => {
-    const rand = mulberry32(20240611);
+    const rand = seededRandom(20240611);
     const centres = Array.from({ length: 50 }, () => randomUnit(dim, rand));
     const pick = (): Float32Array => centres[Math.floor(rand() * centres.length)];
     for (let i = 0; i < count; i++) data.push([`doc-${i}`, nearCentre(pick(), noise, rand)]);
@@ -371,7 +360,7 @@ describe('HnswVectorIndex: snapshots', () => {
     efConstruction: 100,
     efSearch: 40,
   };
-  const rand = mulberry32(99);
+  const rand = seededRandom(99);
   const vectors = Array.from({ length: 300 }, () => randomUnit(32, rand));
   const queries = Array.from({ length: 20 }, () => randomUnit(32, rand));
   const even = (id: string): boolean => Number(id.slice(1)) % 2 === 0;

@@ -1,18 +1,7 @@
+import { seededRandom } from '@matchstream/testing';
 import { dotProduct } from './dot-product';
 import { HnswVectorIndex } from './hnsw-vector-index';
 import { VectorStore } from './vector-store';
-
-/** Deterministic, so a failure replays. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Maker = (random: () => number, d: number) => Float32Array;
 
@@ -43,7 +32,7 @@ describe('VectorStore.approximate (the SIMD scan filter)', () => {
   it.each([4, 8, 12, 16, 20, 60, 384])(
     'stays within its margin of dotProduct at dimension %i, for every kind of vector, scanned and gathered',
     (d) => {
-      const random = mulberry32(d);
+      const random = seededRandom(d);
       const kinds = Object.values(KINDS);
       const count = 300;
       const store = new VectorStore(d, 4);
@@ -78,7 +67,7 @@ describe('VectorStore.approximate (the SIMD scan filter)', () => {
 
   it('is tight enough to filter: the margin is far below the gaps between real similarities', () => {
     const store = new VectorStore(384, 1);
-    const v = KINDS.normalised(mulberry32(1), 384);
+    const v = KINDS.normalised(seededRandom(1), 384);
     store.set(0, v);
     expect(store.approximate(v, 1).margin).toBeLessThan(1e-4);
   });
@@ -86,7 +75,7 @@ describe('VectorStore.approximate (the SIMD scan filter)', () => {
   it('is exact (margin 0) where the kernel cannot run: a dimension not a multiple of 4', () => {
     const store = new VectorStore(7, 2);
     expect(store.accelerated).toBe(false);
-    const random = mulberry32(7);
+    const random = seededRandom(7);
     const a = KINDS.uniform(random, 7);
     const b = KINDS.uniform(random, 7);
     store.set(0, a);
@@ -97,7 +86,7 @@ describe('VectorStore.approximate (the SIMD scan filter)', () => {
   });
 
   it('keeps vectors in place as it grows', () => {
-    const random = mulberry32(3);
+    const random = seededRandom(3);
     const store = new VectorStore(16, 2);
     const vectors = Array.from({ length: 100 }, () => KINDS.uniform(random, 16));
     vectors.forEach((v, slot) => {
@@ -113,7 +102,7 @@ describe('HnswVectorIndex.approximate', () => {
 
   it('covers every slot in use (free ones say so through idAt), or the given ids in their order', () => {
     const index = new HnswVectorIndex(options);
-    const random = mulberry32(11);
+    const random = seededRandom(11);
     for (let i = 0; i < 20; i++) index.upsert(`e${i}`, KINDS.normalised(random, 8));
     index.delete('e3');
     const query = index.getVector('e0')!;
