@@ -8,7 +8,7 @@ import {
 } from '@matchstream/contracts';
 import type { EntityType, MatchRankingEvent } from '@matchstream/contracts';
 import type { ConsumedRecord, DeadLetterPublisher, EventPublisher } from '@matchstream/kafka';
-import { DEFAULT_WEIGHTS, compareScored, isEligible, scorePair } from '@matchstream/matching';
+import { DEFAULT_WEIGHTS, compareEntries, isEligible, scorePair } from '@matchstream/matching';
 import type { JobFields, ProfileFields } from '@matchstream/matching';
 import { MetricsService } from '@matchstream/observability';
 import { dotProduct } from '@matchstream/vector-index';
@@ -284,7 +284,7 @@ function bruteForce(state: EntityState, type: EntityType, id: string, minScore =
     return score >= minScore ? [{ id: counterpart.id, score }] : [];
   });
   return scored
-    .sort(compareScored)
+    .sort(compareEntries)
     .slice(0, TOP_K)
     .map((s) => [s.id, s.score]);
 }
