@@ -72,6 +72,34 @@ const op = {
  * The inner product of the query at local `q` with the vector at local `p` (`stride` bytes at
  * local `stride`), left on the stack as an f32. Locals from `scratch`: i (i32), a0..a3 (v128).
  */
+/**
+ * The four accumulators folded into one float on the stack, in the fixed tree the error bound
+ * counts: (a0 + a1) + (a2 + a3) lane-wise, then (l0 + l1) + (l2 + l3).
+ */
+function sumOfLanes(acc: readonly number[]): number[] {
+  return [
+    ...op.get(acc[0]),
+    ...op.get(acc[1]),
+    ...op.f32x4Add,
+    ...op.get(acc[2]),
+    ...op.get(acc[3]),
+    ...op.f32x4Add,
+    ...op.f32x4Add,
+    ...op.set(acc[0]),
+    ...op.get(acc[0]),
+    ...op.lane(0),
+    ...op.get(acc[0]),
+    ...op.lane(1),
+    ...op.f32Add,
+    ...op.get(acc[0]),
+    ...op.lane(2),
+    ...op.get(acc[0]),
+    ...op.lane(3),
+    ...op.f32Add,
+    ...op.f32Add,
+  ];
+}
+
 function dotBody(q: number, p: number, stride: number, scratch: number): number[] {
   const i = scratch;
   const acc = [scratch + 1, scratch + 2, scratch + 3, scratch + 4];
@@ -128,25 +156,7 @@ function dotBody(q: number, p: number, stride: number, scratch: number): number[
     ...op.br(0),
     ...op.end,
     ...op.end,
-    ...op.get(acc[0]),
-    ...op.get(acc[1]),
-    ...op.f32x4Add,
-    ...op.get(acc[2]),
-    ...op.get(acc[3]),
-    ...op.f32x4Add,
-    ...op.f32x4Add,
-    ...op.set(acc[0]),
-    ...op.get(acc[0]),
-    ...op.lane(0),
-    ...op.get(acc[0]),
-    ...op.lane(1),
-    ...op.f32Add,
-    ...op.get(acc[0]),
-    ...op.lane(2),
-    ...op.get(acc[0]),
-    ...op.lane(3),
-    ...op.f32Add,
-    ...op.f32Add,
+    ...sumOfLanes(acc),
   ];
 }
 
@@ -246,25 +256,7 @@ function sumFunction(): number[] {
     ...op.br(0),
     ...op.end,
     ...op.end,
-    ...op.get(acc[0]),
-    ...op.get(acc[1]),
-    ...op.f32x4Add,
-    ...op.get(acc[2]),
-    ...op.get(acc[3]),
-    ...op.f32x4Add,
-    ...op.f32x4Add,
-    ...op.set(acc[0]),
-    ...op.get(acc[0]),
-    ...op.lane(0),
-    ...op.get(acc[0]),
-    ...op.lane(1),
-    ...op.f32Add,
-    ...op.get(acc[0]),
-    ...op.lane(2),
-    ...op.get(acc[0]),
-    ...op.lane(3),
-    ...op.f32Add,
-    ...op.f32Add,
+    ...sumOfLanes(acc),
   ];
   return withLocals([1, I32, 4, V128], body);
 }
