@@ -18,7 +18,7 @@ import {
 import type { FileDigest, PreparedSnapshot } from './hnsw-snapshot-files';
 import { exactSearch } from './exact-search';
 import { VectorStore } from './vector-store';
-import type { Approximation } from './vector-store';
+import type { Approximation, BlockScan } from './vector-store';
 import { assertK, compareHits, toCheckedArray } from './vector';
 import type { VectorHit, VectorLike } from './vector';
 
@@ -387,6 +387,16 @@ export class HnswVectorIndex {
       if (label !== undefined) slots.push(label);
     }
     return this.store.approximate(query, slots.length, slots);
+  }
+
+  /**
+   * A blocked scan of this index's vectors (see VectorStore.blockScan): blocks of up to `queries`
+   * query vectors against a stream of slots, four queries per kernel step, for passes that rank
+   * many subjects at once. Taking one may grow the store's memory, which detaches earlier
+   * `vectorView`s of this index: take views after it. Valid until the index next changes.
+   */
+  blockScan(queries: number, streamLength: number, chunk: number): BlockScan {
+    return this.store.blockScan(queries, streamLength, chunk);
   }
 
   /** Whether `approximate` runs on the SIMD kernel. */

@@ -10,6 +10,9 @@
  * 16):
  * - `dots(query, base, first, count, stride, out)`: out[k] = <query, vector(first + k)>
  * - `gather(query, base, slots, count, stride, out)`: out[k] = <query, vector(slots[k])> (int32)
+ * - `gather4(queries, base, slots, count, stride, out)`: out[4k + i] = <query i, vector(slots[k])>
+ *   for four queries interleaved at `queries` (bytes 16j..16j+15 of query i at queries + 64j + 16i):
+ *   a blocked pass's inner step, each counterpart read once for four subjects
  * - `sum(from, bytes)`: the sum of the float32 values (a plain sequential read, for measuring
  *   the bandwidth the scans are held against)
  */
@@ -52,6 +55,7 @@ const op = {
   brIf: (depth: number) => [0x0d, ...leb(depth)],
   get: (local: number) => [0x20, ...leb(local)],
   set: (local: number) => [0x21, ...leb(local)],
+  tee: (local: number) => [0x22, ...leb(local)],
   i32: (value: number) => [0x41, ...sleb(value)],
   i32Load: [0x28, 0x02, 0x00],
   i32Add: [0x6a],
@@ -59,8 +63,9 @@ const op = {
   i32Shl: [0x74],
   i32GeU: [0x4f],
   i32GtU: [0x4b],
+  i32Ne: [0x47],
   f32Add: [0x92],
-  f32Store: [0x38, 0x02, 0x00],
+  f32Store: (offset = 0) => [0x38, 0x02, ...leb(offset)],
   v128Load: (offset: number) => [0xfd, 0x00, 0x04, ...leb(offset)],
   v128Zero: [0xfd, 0x0c, ...new Array<number>(16).fill(0)],
   f32x4Add: [0xfd, ...leb(0xe4)],
@@ -208,7 +213,7 @@ function scanFunction(gather: boolean): number[] {
     ...pointer,
     ...op.get(out),
     ...dotBody(query, p, stride, scratch),
-    ...op.f32Store,
+    ...op.f32Store(),
     ...op.get(out),
     ...op.i32(4),
     ...op.i32Add,
@@ -219,6 +224,102 @@ function scanFunction(gather: boolean): number[] {
     ...op.end,
   ];
   return withLocals(locals, body);
+}
+
+/**
+ * gather4: params queries, base, slots, count, stride, out; locals p, end, q, last (i32), then
+ * a0..a3, c (v128). Four queries against one counterpart per step: each 16 bytes of the
+ * counterpart are loaded once and multiplied into one accumulator per query. The queries are
+ * interleaved (16 bytes of each in turn), so one pointer walks them at fixed offsets. Each
+ * accumulator sums its lanes in order, then folds them as sumOfLanes does: a tree
+ * `dimension / 4 + 2` deep, inside what the margin covers. (Two accumulators per query, or two
+ * counterparts per step, ran slower here: V8 then keeps accumulators in memory.)
+ */
+function gather4Function(): number[] {
+  const [queries, base, slots, count, stride, out] = [0, 1, 2, 3, 4, 5];
+  const [p, end, q, last] = [6, 7, 8, 9];
+  const acc = [10, 11, 12, 13];
+  const c = 14;
+  const fma = (a: number, k: number) => [
+    ...op.get(a),
+    ...op.get(c),
+    ...op.get(q),
+    ...op.v128Load(16 * k),
+    ...op.f32x4Mul,
+    ...op.f32x4Add,
+    ...op.set(a),
+  ];
+  const lanes = (a: number) => [
+    ...op.get(a),
+    ...op.lane(0),
+    ...op.get(a),
+    ...op.lane(1),
+    ...op.f32Add,
+    ...op.get(a),
+    ...op.lane(2),
+    ...op.get(a),
+    ...op.lane(3),
+    ...op.f32Add,
+    ...op.f32Add,
+  ];
+  const body = [
+    ...op.get(out),
+    ...op.get(count),
+    ...op.i32(4),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...op.set(end),
+    ...op.block,
+    ...op.loop,
+    ...op.get(out),
+    ...op.get(end),
+    ...op.i32GeU,
+    ...op.brIf(1),
+    ...op.get(base),
+    ...op.get(slots),
+    ...op.i32Load,
+    ...op.get(stride),
+    ...op.i32Mul,
+    ...op.i32Add,
+    ...op.tee(p),
+    ...op.get(stride),
+    ...op.i32Add,
+    ...op.set(last),
+    ...op.get(slots),
+    ...op.i32(4),
+    ...op.i32Add,
+    ...op.set(slots),
+    ...acc.flatMap((a) => [...op.v128Zero, ...op.set(a)]),
+    ...op.get(queries),
+    ...op.set(q),
+    // The stride is a non-zero multiple of 16: at least one step.
+    ...op.loop,
+    ...op.get(p),
+    ...op.v128Load(0),
+    ...op.set(c),
+    ...acc.flatMap((a, k) => fma(a, k)),
+    ...op.get(q),
+    ...op.i32(64),
+    ...op.i32Add,
+    ...op.set(q),
+    ...op.get(p),
+    ...op.i32(16),
+    ...op.i32Add,
+    ...op.tee(p),
+    ...op.get(last),
+    ...op.i32Ne,
+    ...op.brIf(0),
+    ...op.end,
+    ...acc.flatMap((a, k) => [...op.get(out), ...lanes(a), ...op.f32Store(4 * k)]),
+    ...op.get(out),
+    ...op.i32(16),
+    ...op.i32Add,
+    ...op.set(out),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+  ];
+  return withLocals([4, I32, 5, V128], body);
 }
 
 /** sum(from, bytes): params from, bytes; locals end, a0..a3. */
@@ -279,14 +380,14 @@ function name(text: string): number[] {
 function moduleBytes(): Uint8Array<ArrayBuffer> {
   const scanType = [0x60, 6, I32, I32, I32, I32, I32, I32, 0];
   const sumType = [0x60, 2, I32, I32, 1, F32];
-  const functions = [scanFunction(false), scanFunction(true), sumFunction()];
+  const functions = [scanFunction(false), scanFunction(true), sumFunction(), gather4Function()];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, [2, ...scanType, ...sumType]),
     ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 0x00]),
-    ...section(3, [3, 0, 0, 1]),
+    ...section(3, [4, 0, 0, 1, 0]),
     ...section(7, [
-      3,
+      4,
       ...name('dots'),
       0x00,
       0,
@@ -296,6 +397,9 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
       ...name('sum'),
       0x00,
       2,
+      ...name('gather4'),
+      0x00,
+      3,
     ]),
     ...section(10, [functions.length, ...functions.flat()]),
   ]);
@@ -319,6 +423,14 @@ export interface SimdKernel {
     out: number,
   ): void;
   sum(from: number, bytes: number): number;
+  gather4(
+    queries: number,
+    base: number,
+    slots: number,
+    count: number,
+    stride: number,
+    out: number,
+  ): void;
 }
 
 /** The little of the WebAssembly API used here (the project's TypeScript libs do not declare it). */

@@ -97,6 +97,80 @@ describe('VectorStore.approximate (the SIMD scan filter)', () => {
   });
 });
 
+describe('VectorStore.blockScan (the blocked pass kernel, four queries a step)', () => {
+  it.each([4, 8, 12, 20, 60, 384])(
+    'stays within each query’s margin of dotProduct at dimension %i, for every kind of vector, any stream',
+    (d) => {
+      const random = seededRandom(100 + d);
+      const kinds = Object.values(KINDS);
+      const count = 200;
+      const store = new VectorStore(d, count);
+      const stored: Float32Array[] = [];
+      for (let slot = 0; slot < count; slot++) {
+        const v = kinds[(slot * 7) % kinds.length](random, d);
+        stored.push(v);
+        store.set(slot, v);
+      }
+      // Queries from another store's memory, as a blocked pass takes them; 10 of a block of 12.
+      const queries = Array.from({ length: 10 }, (_, q) => kinds[q % kinds.length](random, d));
+      const scan = store.blockScan(12, count, 64);
+      scan.load(queries);
+      const slots = Array.from({ length: 150 }, () => Math.floor(random() * count));
+      scan.stream(slots, slots.length);
+      for (let from = 0; from < slots.length; from += 64) {
+        const chunk = Math.min(64, slots.length - from);
+        for (let group = 0; group < 3; group++) {
+          const out = scan.dots(group, from, chunk);
+          for (let k = 0; k < chunk; k++) {
+            for (let i = 0; i < 4; i++) {
+              const q = 4 * group + i;
+              const vector = stored[slots[from + k]];
+              const exact = q < queries.length ? dotProduct(queries[q], 0, vector, 0, d) : 0;
+              const error = Math.abs(out[4 * k + i] - exact);
+              expect(error).toBeLessThanOrEqual(scan.margin(q));
+              expect(out[4 * k + i] + scan.margin(q)).toBeGreaterThanOrEqual(exact);
+            }
+          }
+        }
+      }
+    },
+  );
+
+  it('keeps the vectors and the single-query scan right when its scratch grows the memory', () => {
+    const random = seededRandom(5);
+    const store = new VectorStore(16, 8);
+    const vectors = Array.from({ length: 8 }, () => KINDS.uniform(random, 16));
+    vectors.forEach((v, slot) => store.set(slot, v));
+    const scan = store.blockScan(64, 100_000, 256);
+    vectors.forEach((v, slot) => expect(Array.from(store.at(slot))).toEqual(Array.from(v)));
+    const all = store.approximate(vectors[0], 8);
+    vectors.forEach((v, slot) =>
+      expect(
+        Math.abs(all.similarities[slot] - dotProduct(vectors[0], 0, v, 0, 16)),
+      ).toBeLessThanOrEqual(all.margin),
+    );
+    scan.load([vectors[1]]);
+    scan.stream([3], 1);
+    expect(
+      Math.abs(scan.dots(0, 0, 1)[0] - dotProduct(vectors[1], 0, vectors[3], 0, 16)),
+    ).toBeLessThanOrEqual(scan.margin(0));
+  });
+
+  it('is exact (margin 0) where the kernel cannot run', () => {
+    const random = seededRandom(9);
+    const store = new VectorStore(7, 3);
+    const vectors = Array.from({ length: 3 }, () => KINDS.uniform(random, 7));
+    vectors.forEach((v, slot) => store.set(slot, v));
+    const scan = store.blockScan(4, 3, 3);
+    scan.load([vectors[0], vectors[2]]);
+    scan.stream([2, 1, 0], 3);
+    const out = scan.dots(0, 0, 3);
+    expect(scan.margin(1)).toBe(0);
+    expect(out[4 * 1 + 1]).toBe(dotProduct(vectors[2], 0, vectors[1], 0, 7));
+    expect(out[4 * 2 + 0]).toBe(dotProduct(vectors[0], 0, vectors[0], 0, 7));
+  });
+});
+
 describe('HnswVectorIndex.approximate', () => {
   const options = { dimension: 8, initialCapacity: 4, m: 8, efConstruction: 16, efSearch: 16 };
 

@@ -36,6 +36,9 @@ export class VectorStore {
   vectors: Float32Array = new Float32Array(0);
   private out: Float32Array = new Float32Array(0);
   private slotList: Int32Array = new Int32Array(0);
+  /** Where a blocked scan's queries, stream and output live (after the slot list). */
+  private scratchAt = 0;
+  private scratchBytes = 0;
 
   constructor(
     readonly dimension: number,
@@ -59,7 +62,17 @@ export class VectorStore {
   /** Room for `capacity` slots; existing vectors stay where they are. */
   ensure(capacity: number): void {
     if (capacity <= this.capacity) return;
-    const bytes = this.vectorsAt + capacity * (this.stride + 8);
+    this.layOut(capacity, this.scratchBytes);
+  }
+
+  /**
+   * Places the vectors, the scan's output and slot list, then `scratch` bytes for a blocked scan,
+   * growing the memory when they do not fit (views are made afresh: growing detaches the old
+   * ones). Past what WebAssembly addresses, the vectors move to a plain array and the kernel is
+   * given up.
+   */
+  private layOut(capacity: number, scratch: number): void {
+    const bytes = this.vectorsAt + capacity * (this.stride + 8) + scratch;
     if (this.memory && bytes <= MAX_BYTES) {
       const pages = Math.ceil(bytes / PAGE) - this.memory.buffer.byteLength / PAGE;
       if (pages > 0) this.memory.grow(pages);
@@ -68,6 +81,8 @@ export class VectorStore {
       const outAt = this.vectorsAt + capacity * this.stride;
       this.out = new Float32Array(buffer, outAt, capacity);
       this.slotList = new Int32Array(buffer, outAt + capacity * 4, capacity);
+      this.scratchAt = outAt + capacity * 8;
+      this.scratchBytes = scratch;
     } else {
       const vectors = new Float32Array(capacity * this.dimension);
       vectors.set(this.vectors.subarray(0, this.capacity * this.dimension));
@@ -76,6 +91,7 @@ export class VectorStore {
       this.slotList = new Int32Array(capacity);
       this.memory = null;
       this.kernel = null;
+      this.scratchBytes = 0;
     }
     this.capacity = capacity;
   }
@@ -125,6 +141,29 @@ export class VectorStore {
   }
 
   /**
+   * A blocked scan over this store's vectors: up to `queries` query vectors (any store's, copied
+   * in) against a stream of up to `streamLength` slots, read in chunks of up to `chunk` slots
+   * four queries at a time. Valid until the store next changes (a growth moves the scratch).
+   */
+  blockScan(queries: number, streamLength: number, chunk: number): BlockScan {
+    const rows = Math.ceil(queries / 4) * 4;
+    const scratch = rows * this.stride + streamLength * 4 + chunk * 16;
+    if (this.memory && this.kernel) {
+      if (scratch > this.scratchBytes) this.layOut(this.capacity, scratch);
+    }
+    const { memory, kernel } = this;
+    if (!memory || !kernel) return new ExactBlockScan(this, rows, streamLength, chunk);
+    return new KernelBlockScan(this, kernel, memory, this.maxNorm, {
+      rows,
+      streamLength,
+      chunk,
+      queriesAt: this.scratchAt,
+      vectorsAt: this.vectorsAt,
+      stride: this.stride,
+    });
+  }
+
+  /**
    * Reads `bytes` of the vectors sequentially on the kernel (a sum, returned so it is not
    * optimised away): the memory bandwidth a scan is held against. Null without the kernel.
    */
@@ -132,5 +171,149 @@ export class VectorStore {
     if (!this.kernel) return null;
     const length = Math.min(bytes, this.capacity * this.stride) & ~63;
     return this.kernel.sum(this.vectorsAt, length);
+  }
+}
+
+/**
+ * Approximate similarities of a block of queries to a stream of slots (see VectorStore.blockScan):
+ * `load` the block, `stream` the slots, then `dots` chunk by chunk. Each result is within its
+ * query's `margin` of the reference (`dotProduct`), like `approximate`'s; for filtering only.
+ */
+export interface BlockScan {
+  /** Copies in up to `queries` vectors (the rest of the block reads as zero). */
+  load(queries: readonly Float32Array[]): void;
+  /** How far query q's results can be from the reference similarities. */
+  margin(q: number): number;
+  /** The slots to scan, in order (at most `streamLength`). */
+  stream(slots: ArrayLike<number>, count: number): void;
+  /**
+   * out[4·k + i] for k < count (at most `chunk`): query 4·group + i against the stream's slot
+   * from + k. A view, valid until the next call.
+   */
+  dots(group: number, from: number, count: number): Float32Array | Float64Array;
+}
+
+interface KernelLayout {
+  rows: number;
+  streamLength: number;
+  chunk: number;
+  queriesAt: number;
+  vectorsAt: number;
+  stride: number;
+}
+
+class KernelBlockScan implements BlockScan {
+  private readonly queries: Float32Array;
+  private readonly slots: Int32Array;
+  private readonly out: Float32Array;
+  private readonly margins: Float64Array;
+
+  constructor(
+    private readonly store: VectorStore,
+    private readonly kernel: SimdKernel,
+    memory: WasmMemory,
+    private readonly maxNorm: number,
+    private readonly layout: KernelLayout,
+  ) {
+    const { rows, streamLength, chunk, queriesAt, stride } = layout;
+    const buffer = memory.buffer;
+    this.queries = new Float32Array(buffer, queriesAt, (rows * stride) / 4);
+    const slotsAt = queriesAt + rows * stride;
+    this.slots = new Int32Array(buffer, slotsAt, streamLength);
+    this.out = new Float32Array(buffer, slotsAt + streamLength * 4, chunk * 4);
+    this.margins = new Float64Array(rows);
+  }
+
+  load(queries: readonly Float32Array[]): void {
+    const { dimension } = this.store;
+    if (queries.length > this.layout.rows) throw new Error('more queries than the block holds');
+    this.queries.fill(0);
+    this.margins.fill(0);
+    const { queries: block } = this;
+    queries.forEach((query, q) => {
+      // The kernel reads four queries interleaved, 4 floats of each in turn.
+      const at = (q >> 2) * 4 * dimension + (q & 3) * 4;
+      for (let i = 0; i < dimension; i += 4) {
+        const to = at + i * 4;
+        block[to] = query[i];
+        block[to + 1] = query[i + 1];
+        block[to + 2] = query[i + 2];
+        block[to + 3] = query[i + 3];
+      }
+      let squares = 0;
+      for (let i = 0; i < dimension; i++) squares += query[i] * query[i];
+      this.margins[q] = approximationMargin(
+        dimension,
+        Math.sqrt(squares) * (1 + 2 ** -40),
+        this.maxNorm,
+      );
+    });
+  }
+
+  margin(q: number): number {
+    return this.margins[q];
+  }
+
+  stream(slots: ArrayLike<number>, count: number): void {
+    if (count > this.slots.length) throw new Error('a longer stream than the scan holds');
+    for (let k = 0; k < count; k++) this.slots[k] = slots[k];
+  }
+
+  dots(group: number, from: number, count: number): Float32Array {
+    const { stride, vectorsAt } = this.layout;
+    if (count > this.layout.chunk) throw new Error('a longer chunk than the scan holds');
+    this.kernel.gather4(
+      this.queries.byteOffset + group * 4 * stride,
+      vectorsAt,
+      this.slots.byteOffset + from * 4,
+      count,
+      stride,
+      this.out.byteOffset,
+    );
+    return this.out;
+  }
+}
+
+/** Where the kernel cannot run: the reference similarities themselves (margin 0). */
+class ExactBlockScan implements BlockScan {
+  private readonly queries: Float32Array[] = [];
+  private readonly slots: Int32Array;
+  private readonly out: Float64Array;
+
+  constructor(
+    private readonly store: VectorStore,
+    private readonly rows: number,
+    streamLength: number,
+    chunk: number,
+  ) {
+    this.slots = new Int32Array(streamLength);
+    this.out = new Float64Array(chunk * 4);
+  }
+
+  load(queries: readonly Float32Array[]): void {
+    if (queries.length > this.rows) throw new Error('more queries than the block holds');
+    const zero = new Float32Array(this.store.dimension);
+    this.queries.length = 0;
+    for (let q = 0; q < this.rows; q++) this.queries.push(queries[q]?.slice() ?? zero);
+  }
+
+  margin(): number {
+    return 0;
+  }
+
+  stream(slots: ArrayLike<number>, count: number): void {
+    if (count > this.slots.length) throw new Error('a longer stream than the scan holds');
+    for (let k = 0; k < count; k++) this.slots[k] = slots[k];
+  }
+
+  dots(group: number, from: number, count: number): Float64Array {
+    for (let k = 0; k < count; k++) {
+      for (let i = 0; i < 4; i++)
+        this.out[4 * k + i] = this.store.similarityAt(
+          this.queries[4 * group + i],
+          this.slots[from + k],
+        );
+    }
+    return this.out;
   }
 }
