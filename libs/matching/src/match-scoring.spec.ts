@@ -5,6 +5,7 @@ import {
   DEFAULT_WEIGHTS,
   checkConstraints,
   isEligible,
+  locationFitAtMost,
   profileSeniority,
   scorePair,
 } from './match-scoring';
@@ -305,6 +306,9 @@ describe('scorePair', () => {
       ['another country', inOffice('onsite'), { city: 'London', country: 'GB' }, 0.5],
     ])('%s: %s', (_name, j, location, fit) => {
       expect(scorePair(j, profile({ location }), 0.5).explanation.locationFit).toBe(fit);
+      // What a blocked pass bounds the term with, knowing only whether the countries are equal.
+      const sameCountry = j.location?.country === location.country;
+      expect(locationFitAtMost(j, sameCountry)).toBeGreaterThanOrEqual(fit);
     });
   });
 });

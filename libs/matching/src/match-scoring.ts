@@ -218,6 +218,30 @@ export function pairScore(
   for (const s of job.requiredSkills) if (skills.has(s)) matchedRequired++;
   let matchedNice = 0;
   for (const s of job.niceToHaveSkills) if (skills.has(s)) matchedNice++;
+  return pairScoreOfMatches(
+    job,
+    profile,
+    similarity,
+    weights,
+    matchedRequired,
+    matchedNice,
+    seniority,
+  );
+}
+
+/**
+ * pairScore once the posting's listed skills the profile has are counted (each listed skill that
+ * `SkillMatcher.has`, repeats included): for a pass that knows the counts another way.
+ */
+export function pairScoreOfMatches(
+  job: JobLike,
+  profile: ProfileLike,
+  similarity: number,
+  weights: ScoringWeights,
+  matchedRequired: number,
+  matchedNice: number,
+  seniority: Seniority,
+): number {
   return combine(weights, {
     similarity,
     requiredCoverage: coverage(matchedRequired, job.requiredSkills.length),
@@ -334,7 +358,8 @@ function yearsFromHistory(firstMonth: number | undefined, now: Date): number {
   return (current - firstMonth) / 12;
 }
 
-function fitOfSeniority(wanted: Seniority, actual: Seniority): number {
+/** How a candidate's seniority fits the posting's (1 when equal): a term of the score. */
+export function fitOfSeniority(wanted: Seniority, actual: Seniority): number {
   const distance = Math.abs((SENIORITY_RANK.get(wanted) ?? 0) - (SENIORITY_RANK.get(actual) ?? 0));
   return Math.max(0, 1 - 0.35 * distance);
 }
@@ -346,6 +371,21 @@ function fitOfLocation(job: JobConstraintFields, profile: ProfileConstraintField
     job.location.city !== undefined &&
     profile.location.city?.toLowerCase() === job.location.city.toLowerCase();
   return sameCity ? 1 : 0.8;
+}
+
+/**
+ * The most fitOfLocation gives the posting against any candidate in its country, whatever the
+ * city (`sameCountry`), or against any candidate outside it: a pass that compares only countries
+ * bounds the location term with it. Keep it in step with fitOfLocation.
+ */
+export function locationFitAtMost(job: JobConstraintFields, sameCountry: boolean): number {
+  if (job.remotePolicy === 'remote' || !job.location) return 1;
+  return sameCountry ? 1 : 0.5;
+}
+
+/** Whether the location term depends on the candidate at all (not for remote or placeless jobs). */
+export function locationMatters(job: JobConstraintFields): boolean {
+  return job.remotePolicy !== 'remote' && job.location !== undefined;
 }
 
 const matchers = new WeakMap<ProfilePayload, SkillMatcher>();
