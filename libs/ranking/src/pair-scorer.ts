@@ -4,6 +4,7 @@ import {
   isEligible,
   pairScore,
   pairScoreBound,
+  pairScoreOfMatches,
   profileSeniority,
   scorePair,
   scoreUpperBound,
@@ -33,6 +34,14 @@ export class PairScorer {
   private readonly seniority = new WeakMap<ProfileFields, Seniority>();
 
   constructor(private readonly options: PairScorerOptions) {}
+
+  get weights(): ScoringWeights {
+    return this.options.weights;
+  }
+
+  get minScore(): number {
+    return this.options.minScore;
+  }
 
   /** The most a pair at this similarity can score. */
   upperBound(similarity: number): number {
@@ -101,6 +110,29 @@ export class PairScorer {
     return score >= this.options.minScore ? score : null;
   }
 
+  /**
+   * `score` of an eligible pair whose listed skills the profile has are already counted (as
+   * `SkillMatcher.has` answers them): the same number, without the look-ups; null below the floor.
+   */
+  scoreOfMatches(
+    job: StoredEntity<JobPayload>,
+    profile: StoredEntity<ProfilePayload>,
+    similarity: number,
+    matchedRequired: number,
+    matchedNice: number,
+  ): number | null {
+    const score = pairScoreOfMatches(
+      job.document,
+      profile.document,
+      similarity,
+      this.options.weights,
+      matchedRequired,
+      matchedNice,
+      this.seniorityOf(profile.document),
+    );
+    return score >= this.options.minScore ? score : null;
+  }
+
   /** The counterpart as a ranked match would show it: score and explanation. */
   explain(
     subjectType: EntityType,
@@ -122,7 +154,8 @@ export class PairScorer {
     };
   }
 
-  private skillsOf(profile: ProfileFields): SkillMatcher {
+  /** The skill look-ups scoring asks of this profile (the last profile's are kept). */
+  skillsOf(profile: ProfileFields): SkillMatcher {
     if (profile !== this.lastProfile || !this.lastSkills) {
       this.lastProfile = profile;
       this.lastSkills = SkillMatcher.of(profile);
@@ -130,7 +163,8 @@ export class PairScorer {
     return this.lastSkills;
   }
 
-  private seniorityOf(profile: ProfileFields): Seniority {
+  /** The profile's seniority as scoring takes it: declared, else derived once. */
+  seniorityOf(profile: ProfileFields): Seniority {
     if (profile.seniority) return profile.seniority;
     let seniority = this.seniority.get(profile);
     if (!seniority) this.seniority.set(profile, (seniority = profileSeniority(profile)));

@@ -4,6 +4,7 @@ import { admissionScore, compareEntries } from '@matchstream/matching';
 import type { MaintainedRanking, RankEntry } from '@matchstream/matching';
 import { pairSimilarity } from '@matchstream/vector-index';
 import type { Approximation } from '@matchstream/vector-index';
+import { BulkRanker } from './bulk-ranker';
 import { otherSide } from './entity-state';
 import type { EntityState, StoredEntity } from './entity-state';
 import type { PairScorer } from './pair-scorer';
@@ -186,6 +187,17 @@ export class RankingMaintainer {
     const [type, id] = parseEntityKey(key);
     const entity = this.state.side(type).entities.get(id);
     return entity ? this.pass(key, entity, true, NO_REVERSE) : null;
+  }
+
+  /**
+   * Ranks afresh every subject in scope that `which` names (all of them by default) in one
+   * blocked pass over job × profile pairs (BulkRanker), instead of one pass per subject: the same
+   * rankings bit for bit, for a bulk load or a state far behind. Returns the keys it set; the
+   * caller publishes each once.
+   */
+  rankAll(which: SubjectScope = EVERY_SUBJECT): string[] {
+    const ranker = new BulkRanker(this.state, this.scorer, this.book);
+    return ranker.rankAll((type, id) => this.scope(type, id) && which(type, id));
   }
 
   /** Creates the ranking of every subject in scope that has none (recovery); returns how many. */
