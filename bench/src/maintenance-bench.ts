@@ -7,11 +7,12 @@
  * work mode, authorisation or location (categories still apply), the heavy case for a pass, which
  * must then score more pairs, and a realistic one for the seeding below.
  *
- * Every ranking is seeded exactly, by the maintainer's own exact pass per subject (quadratic in
- * the population, but what the product holds). A ranking seeded from an approximate pool and
- * marked exhaustive when short would admit every eligible newcomer from anywhere, inflating the
- * fan-out far beyond what exact rankings see: summed over all subjects, list memberships equal
- * the total list length, so a new entity enters about K + reserve rankings on average.
+ * Every ranking is seeded exactly, by the bulk load's blocked pass (`RankingMaintainer.rankAll`:
+ * the same rankings as the maintainer's own exact pass per subject, bit for bit; its figures are
+ * part of the run, bulk-seeding.ts). A ranking seeded from an approximate pool and marked
+ * exhaustive when short would admit every eligible newcomer from anywhere, inflating the fan-out
+ * far beyond what exact rankings see: summed over all subjects, list memberships equal the total
+ * list length, so a new entity enters about K + reserve rankings on average.
  */
 import { loadavg } from 'node:os';
 import { jobPayload, profilePayload, entityKey } from '@matchstream/contracts';
@@ -19,6 +20,8 @@ import type { EntityType } from '@matchstream/contracts';
 import { DEFAULT_WEIGHTS } from '@matchstream/matching';
 import { EntityState, PairScorer, RankingBook, RankingMaintainer } from '@matchstream/ranking';
 import type { HnswVectorIndex } from '@matchstream/vector-index';
+import { compareSeeding, seedInBulk } from './bulk-seeding';
+import type { BulkSeeding, SeedingComparison } from './bulk-seeding';
 import { LoadGenerator, Rng } from './load-generator';
 import { summarize } from './stats';
 import type { Summary } from './stats';
@@ -33,6 +36,8 @@ export interface MaintenanceOptions {
   /** Real embeddings to grow the populations from; clustered random vectors when absent. */
   bases?: readonly Float32Array[];
   dimension?: number;
+  /** Also seed by one exact pass per subject, side by side with the blocked pass (small sizes). */
+  compareSeeding?: boolean;
   log?: (message: string) => void;
 }
 
@@ -52,6 +57,10 @@ export interface MaintenanceRun {
   /** Rankings whose top K changed per event: what would be published. */
   publishedPerEvent: number;
   seedSeconds: number;
+  /** The seeding itself: the bulk load's blocked pass over every pair. */
+  bulk: BulkSeeding;
+  /** With compareSeeding: one pass per subject against the blocked pass, on the same state. */
+  seeding?: SeedingComparison;
   /** One exact pass's scan of the other side's vectors, the old way and the kernel's. */
   scan: ScanFigures;
   /** One-minute load average at the end of the run (two cores shared: read figures beside it). */
@@ -163,17 +172,20 @@ export function runMaintenance(options: MaintenanceOptions): MaintenanceRun {
     upsert('profile', i, 1);
     upsert('job', i, 1);
   }
-  log(`  ${perSide} per side indexed; seeding exact rankings`);
-  seedExactly(state, maintainer, log);
+  log(`  ${perSide} per side indexed; seeding exact rankings in one blocked pass`);
+  const bulk = seedInBulk(state, maintainer);
   const seedSeconds = (performance.now() - seedStart) / 1000;
+  const seeding = options.compareSeeding ? compareSeeding(state, maintainer) : undefined;
   const queries = [...state.profiles.keys()]
     .slice(0, 20)
     .map((id) => state.profileIndex.getVector(id)!);
   const scan = measureScans(state.jobIndex, queries);
   log(
-    `  seeded in ${seedSeconds.toFixed(1)} s; scan per pair: js ${scan.jsNsPerPair.toFixed(0)} ns, ` +
-      `kernel ${scan.kernelNsPerPair.toFixed(0)} ns, floor ${scan.floorNsPerPair.toFixed(0)} ns ` +
-      `(${scan.bandwidthGBs.toFixed(1)} GB/s); measuring ${options.events} events`,
+    `  seeded in ${bulk.seconds.toFixed(1)} s (${bulk.nsPerPair.toFixed(1)} ns per pair, ` +
+      `${bulk.rescored} of ${bulk.pairs} pairs rescored); scan per pair: js ` +
+      `${scan.jsNsPerPair.toFixed(0)} ns, kernel ${scan.kernelNsPerPair.toFixed(0)} ns, floor ` +
+      `${scan.floorNsPerPair.toFixed(0)} ns (${scan.bandwidthGBs.toFixed(1)} GB/s); measuring ` +
+      `${options.events} events`,
   );
 
   const rng = Rng.seeded(options.seed, 'maintenance', perSide);
@@ -243,38 +255,12 @@ export function runMaintenance(options: MaintenanceOptions): MaintenanceRun {
     depth: book.depth,
     publishedPerEvent: republished / options.events,
     seedSeconds,
+    bulk,
+    seeding,
     scan,
     loadAverage: loadavg()[0],
     vectors: options.bases?.length ? 'real-grown' : 'clustered-synthetic',
   };
-}
-
-/**
- * Every subject's exact ranking, as `fillMissing` makes them, with progress and an estimate of
- * the time left in the log (quadratic in the population: at 100k per side it takes hours here).
- */
-function seedExactly(
-  state: EntityState,
-  maintainer: RankingMaintainer,
-  log: (message: string) => void,
-): void {
-  const total = state.profiles.size + state.jobs.size;
-  const started = performance.now();
-  let done = 0;
-  let reported = started;
-  for (const type of ['profile', 'job'] as const) {
-    for (const id of state.side(type).entities.keys()) {
-      const key = entityKey(type, id);
-      maintainer.book.set(key, maintainer.rank(key)!);
-      done++;
-      const now = performance.now();
-      if (now - reported > 30_000) {
-        reported = now;
-        const left = ((now - started) / done) * (total - done);
-        log(`  seeded ${done} of ${total} rankings; about ${(left / 60_000).toFixed(0)} min left`);
-      }
-    }
-  }
 }
 
 /** The i-th vector of the populations: grown from real embeddings, or clustered random ones. */

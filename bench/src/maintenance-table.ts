@@ -31,3 +31,49 @@ export function maintenanceTable(runs: readonly MaintenanceRun[]): string[] {
     ),
   ];
 }
+
+/**
+ * The seeding's blocked pass (the bulk load's core) against the bandwidth of the same run: ns per
+ * pair over N × N pairs, the kernel alone, and the floor (one sequential read of a pair's
+ * counterpart vector, what a pass per subject cannot beat): above 100%, the block's reuse of
+ * each vector beats reading it per pair.
+ */
+export function bulkTable(runs: readonly MaintenanceRun[]): string[] {
+  const of = (floor: number, ns: number) => `${((100 * floor) / ns).toFixed(0)}%`;
+  const duration = (seconds: number) =>
+    seconds < 120
+      ? `${seconds.toFixed(1)} s`
+      : seconds < 7200
+        ? `${(seconds / 60).toFixed(1)} min`
+        : `${(seconds / 3600).toFixed(1)} h`;
+  return [
+    '| per side | pairs (N × N) | computed (categories) | rescored exactly | pass | ns/pair (of floor) | pairs/s | kernel alone ns/pair (of floor) | floor ns/pair | 1M per side (N² from here: at most) |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...runs.map(({ bulk: b, scan }) => {
+      const floor = scan.floorNsPerPair;
+      return (
+        `| ${b.perSide.toLocaleString('en')} | ${b.pairs.toExponential(2)} | ` +
+        `${((100 * b.computed) / b.pairs).toFixed(0)}% | ${((100 * b.rescored) / b.pairs).toFixed(2)}% | ` +
+        `${duration(b.seconds)} | ${b.nsPerPair.toFixed(1)} (${of(floor, b.nsPerPair)}) | ` +
+        `${(1e9 / b.nsPerPair).toExponential(2)} | ${b.kernelNsPerPair.toFixed(1)} (${of(floor, b.kernelNsPerPair)}) | ` +
+        `${floor.toFixed(0)} | ≤ ${duration(b.extrapolatedSeconds1M)} |`
+      );
+    }),
+  ];
+}
+
+/** Seeding one exact pass per subject against the blocked pass, side by side on one state. */
+export function seedingTable(runs: readonly MaintenanceRun[]): string[] {
+  return [
+    '| per side | one pass per subject | blocked pass | speed-up | rankings identical |',
+    '|---|---|---|---|---|',
+    ...runs.flatMap(({ seeding: s }) =>
+      s
+        ? [
+            `| ${s.perSide.toLocaleString('en')} | ${s.singleSeconds.toFixed(1)} s | ` +
+              `${s.bulkSeconds.toFixed(1)} s | ${s.speedUp.toFixed(1)}× | ${s.identical ? 'yes' : 'NO'} |`,
+          ]
+        : [],
+    ),
+  ];
+}

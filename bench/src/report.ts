@@ -209,8 +209,8 @@ export function renderMarkdown(r: BenchResults): string {
         'itself): what one entity event costs, from applying it to the state to the explained top K ' +
         'of every ranking it changed, both directions, exact. Populations grown from the embedded ' +
         'profiles; half the events are new entities, three tenths updates, a fifth removals. ' +
-        "Rankings are seeded exactly, by the maintainer's own pass per subject (see " +
-        'bench/src/maintenance-bench.ts).',
+        'Rankings are seeded exactly, by the bulk blocked pass (the same rankings as the ' +
+        "maintainer's own pass per subject; see bench/src/bulk-seeding.ts).",
       '',
       ...maintenanceTable(r.maintenance),
       '',

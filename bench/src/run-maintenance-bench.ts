@@ -1,20 +1,24 @@
 /**
  * `npm run bench:maintenance`: the ranking maintenance section alone (no broker), at 10k entities
- * per side by default (1M more with `--full`; exact seeding of large sizes takes hours), its populations grown from real
- * embeddings (embedded once and cached: maintenance-bases.ts). `npm run bench` runs the same
- * section in a child process, with the embeddings its pipeline run made.
+ * per side by default (100k and 1M more with `--full`), its populations grown from real
+ * embeddings (embedded once and cached: maintenance-bases.ts), their rankings seeded by the bulk
+ * load's blocked pass (measured: bulk-seeding.ts), which a small run also holds side by side
+ * against one pass per subject. `npm run bench` runs the same section in a child process, with
+ * the embeddings its pipeline run made.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { maintenanceBases } from './maintenance-bases';
 import { runMaintenance } from './maintenance-bench';
-import { maintenanceTable, scanTable } from './maintenance-table';
+import { bulkTable, maintenanceTable, scanTable, seedingTable } from './maintenance-table';
 
 const USAGE = `Usage: npm run bench:maintenance -- [options]
 
-  --sizes A,B        entities per side (default 10000; 100000 seeds for hours, see bench/results/README.md)
-  --full             also 1000000 per side (needs many GiB and a long seeding)
+  --sizes A,B        entities per side (default 10000)
+  --full             also 100000 and 1000000 per side (1M needs many GiB and hours)
+  --compare-size N   seed N per side both ways, one pass per subject and the blocked pass, side by
+                     side (default 2000; 0 skips it)
   --events N         measured events per size (default 400)
   --top-k K          MATCH_TOP_K (default 10)
   --reserve R        MATCH_RANKING_RESERVE (default 10)
@@ -30,6 +34,7 @@ async function main(): Promise<number> {
     options: {
       sizes: { type: 'string', default: '10000' },
       full: { type: 'boolean', default: false },
+      'compare-size': { type: 'string', default: '2000' },
       synthetic: { type: 'boolean', default: false },
       events: { type: 'string', default: '400' },
       'top-k': { type: 'string', default: '10' },
@@ -58,22 +63,37 @@ async function main(): Promise<number> {
     );
   }
   const sizes = values.sizes.split(',').map(Number);
-  if (values.full && !sizes.includes(1_000_000)) sizes.push(1_000_000);
-  const runs = sizes.map((perSide) => {
+  if (values.full) for (const n of [100_000, 1_000_000]) if (!sizes.includes(n)) sizes.push(n);
+  const run = (perSide: number, events: number, compareSeeding: boolean) => {
     log(`ranking maintenance at ${perSide} per side (load average ${loadavg()[0].toFixed(2)})…`);
     return runMaintenance({
       perSide,
-      events: Number(values.events),
+      events,
       seed: Number(values.seed),
       topK: Number(values['top-k']),
       reserve: Number(values.reserve),
       bases,
       dimension,
+      compareSeeding,
       log,
     });
-  });
+  };
+  const compareSize = Number(values['compare-size']);
+  // Small, few events: it is there for the seeding, measured both ways on one state.
+  const compared = compareSize > 0 ? [run(compareSize, 20, true)] : [];
+  const runs = sizes.map((perSide) => run(perSide, Number(values.events), false));
   if (values.json) writeFileSync(values.json, JSON.stringify(runs, null, 2));
-  console.log([...maintenanceTable(runs), '', ...scanTable(runs)].join('\n'));
+  console.log(
+    [
+      ...maintenanceTable(runs),
+      '',
+      ...scanTable(runs),
+      '',
+      ...bulkTable([...compared, ...runs]),
+      '',
+      ...seedingTable(compared),
+    ].join('\n'),
+  );
   return 0;
 }
 

@@ -5,6 +5,7 @@ import type { MaintainedRanking, RankEntry } from '@matchstream/matching';
 import { pairSimilarity } from '@matchstream/vector-index';
 import type { Approximation } from '@matchstream/vector-index';
 import { BulkRanker } from './bulk-ranker';
+import type { BulkPassStats } from './bulk-ranker';
 import { otherSide } from './entity-state';
 import type { EntityState, StoredEntity } from './entity-state';
 import type { PairScorer } from './pair-scorer';
@@ -197,8 +198,13 @@ export class RankingMaintainer {
    */
   rankAll(which: SubjectScope = EVERY_SUBJECT): string[] {
     const ranker = new BulkRanker(this.state, this.scorer, this.book);
-    return ranker.rankAll((type, id) => this.scope(type, id) && which(type, id));
+    const keys = ranker.rankAll((type, id) => this.scope(type, id) && which(type, id));
+    this.lastBulkPass = ranker.lastPass;
+    return keys;
   }
+
+  /** What the last `rankAll` did (pairs computed, rescored, rankings set); null before one. */
+  lastBulkPass: BulkPassStats | null = null;
 
   /** Creates the ranking of every subject in scope that has none (recovery); returns how many. */
   fillMissing(): number {
