@@ -1,9 +1,9 @@
 import { entityKey } from '@matchstream/contracts';
 import type { EntityType, JobPayload, ProfilePayload } from '@matchstream/contracts';
 import type { MaintainedRanking, RankEntry } from '@matchstream/matching';
-import type { HnswVectorIndex } from '@matchstream/vector-index';
+import type { BoundedRow, BoundedScan, HnswVectorIndex } from '@matchstream/vector-index';
 import type { EntityState, StoredEntity } from './entity-state';
-import { PairBounds } from './pair-bounds';
+import { BOUND_ROUNDING, PairBounds } from './pair-bounds';
 import type { PairScorer } from './pair-scorer';
 import type { RankingBook } from './ranking-book';
 import type { SubjectScope } from './ranking-maintainer';
@@ -88,6 +88,24 @@ export class BulkRanker {
   }
 }
 
+/** A row no pair passes: its terms are -Infinity. */
+const NO_ROW: BoundedRow = {
+  bitsA: [0, 0, 0, 0],
+  extraA: 0,
+  capA: 0,
+  unitA: 0,
+  bitsB: [0, 0, 0, 0],
+  extraB: 0,
+  capB: 0,
+  unitB: 0,
+  same: -Infinity,
+  other: -Infinity,
+  threshold: Infinity,
+  mask: 0,
+  code: 0,
+  key: -1,
+};
+
 /** One blocked pass over job × profile pairs (see BulkRanker). */
 class Pass {
   private readonly bounds: PairBounds;
@@ -113,25 +131,21 @@ class Pass {
   }
 
   run(): void {
-    const order = this.jobOrder();
-    const streams = new Streams(this.profiles, this.profileTop);
     // Taken before any view of the profiles' vectors: it may grow their memory.
-    const scan = this.profileIndex.blockScan(BLOCK, this.profiles.length, CHUNK);
-    const stream = new Int32Array(this.profiles.length);
-    const slots = new Int32Array(this.profiles.length);
-    for (let first = 0; first < order.length; first += BLOCK) {
-      const block = order.subarray(first, Math.min(first + BLOCK, order.length));
-      let anyWanted = false;
-      for (const a of block) anyWanted ||= this.jobTop.threshold[a] !== Infinity;
-      const length = streams.fill(
-        stream,
-        [...new Set(Array.from(block, (a) => this.jobs[a].document.categories))],
-        !anyWanted,
+    const bounded = this.profileIndex.boundedScan(BLOCK, this.profiles.length, CHUNK);
+    if (bounded) {
+      this.bounds.writeColumns(bounded, this.profileSlots);
+      this.profileTop.keepThresholdsIn(bounded.thresholds);
+      this.inBlocks((block, vectors, stream, length) =>
+        this.boundedBlock(bounded, block, vectors, stream, length),
       );
-      if (length === 0) continue;
+      return;
+    }
+    const scan = this.profileIndex.blockScan(BLOCK, this.profiles.length, CHUNK);
+    const slots = new Int32Array(this.profiles.length);
+    this.inBlocks((block, vectors, stream, length) => {
       for (let k = 0; k < length; k++) slots[k] = this.profileSlots[stream[k]];
       scan.stream(slots, length);
-      const vectors = Array.from(block, (a) => this.jobIndex.vectorView(this.jobs[a].id)!);
       scan.load(vectors);
       for (let from = 0; from < length; from += CHUNK) {
         const count = Math.min(CHUNK, length - from);
@@ -143,7 +157,79 @@ class Pass {
           }
         }
       }
+    });
+  }
+
+  /**
+   * Every block of jobs with the profiles it can meet (see jobOrder and Streams): `stream` holds
+   * the profiles' numbers, the first `length` of them; `vectors` the block's vectors.
+   */
+  private inBlocks(
+    each: (block: Int32Array, vectors: Float32Array[], stream: Int32Array, length: number) => void,
+  ): void {
+    const order = this.jobOrder();
+    const streams = new Streams(this.profiles, this.profileTop);
+    const stream = new Int32Array(this.profiles.length);
+    for (let first = 0; first < order.length; first += BLOCK) {
+      const block = order.subarray(first, Math.min(first + BLOCK, order.length));
+      let anyWanted = false;
+      for (const a of block) anyWanted ||= this.jobTop.threshold[a] !== Infinity;
+      const length = streams.fill(
+        stream,
+        [...new Set(Array.from(block, (a) => this.jobs[a].document.categories))],
+        !anyWanted,
+      );
+      if (length === 0) continue;
+      const vectors = Array.from(block, (a) => this.jobIndex.vectorView(this.jobs[a].id)!);
+      each(block, vectors, stream, length);
       this.stats.pairs += block.length * length;
+    }
+  }
+
+  /** One block on the kernel's bound (PairBounds' rows and columns): only its survivors come back. */
+  private boundedBlock(
+    scan: BoundedScan,
+    block: Int32Array,
+    vectors: Float32Array[],
+    stream: Int32Array,
+    length: number,
+  ): void {
+    const { bounds } = this;
+    const threshold = this.jobTop.threshold;
+    scan.stream(stream, length);
+    scan.load(vectors);
+    const rows = Math.ceil(block.length / 4) * 4;
+    for (let q = 0; q < rows; q++) {
+      // Rows past the block's end are zero vectors; an impossible bound keeps them out.
+      scan.setRow(q, q < block.length ? bounds.row(block[q]) : NO_ROW);
+    }
+    const weight = this.scorer.weights.similarity;
+    const floor = this.scorer.minScore;
+    const quick = this.scorer.upperBound(0);
+    const jobs = Array.from(block, (a) => bounds.job(a));
+    const profileThreshold = this.profileTop.threshold;
+    for (let from = 0; from < length; from += CHUNK) {
+      const count = Math.min(CHUNK, length - from);
+      for (let group = 0; 4 * group < block.length; group++) {
+        for (let i = 0; i < 4 && 4 * group + i < block.length; i++)
+          scan.setRowThreshold(4 * group + i, threshold[block[4 * group + i]]);
+        const kept = scan.scan(group, from, count, weight, floor, quick, BOUND_ROUNDING);
+        for (let j = 0; j < kept; j++) {
+          const code = scan.survivors[2 * j];
+          const q = 4 * group + (code & 3);
+          if (q >= block.length) continue;
+          const a = block[q];
+          const b = stream[from + (code >> 2)];
+          const widened = scan.survivorDots[2 * j + 1] + scan.margin(q);
+          // The kernel held the pair against thresholds as they were when the call began; those
+          // its earlier survivors raised since may dismiss it now, before the exact work.
+          let atLeast = threshold[a] < profileThreshold[b] ? threshold[a] : profileThreshold[b];
+          if (atLeast < floor) atLeast = floor;
+          const similarity = widened > 1 ? 1 : widened < 0 ? 0 : widened;
+          if (weight * similarity + bounds.othersOf(jobs[q], b) < atLeast) continue;
+          this.rescore(a, b, vectors[q], widened);
+        }
+      }
     }
   }
 
@@ -162,6 +248,7 @@ class Pass {
     count: number,
   ): void {
     const { bounds } = this;
+    const job = bounds.job(a);
     const jobThreshold = this.jobTop.threshold;
     const profileThreshold = this.profileTop.threshold;
     const floor = this.scorer.minScore;
@@ -177,8 +264,8 @@ class Pass {
       const widened = tile[4 * k + i] + margin;
       const similarity = widened > 1 ? 1 : widened < 0 ? 0 : widened;
       if (weight * similarity + others < atLeast) continue;
-      if (!bounds.mayShareCategory(a, b)) continue;
-      if (weight * similarity + bounds.others(a, b) < atLeast) continue;
+      if (!bounds.meets(job, b)) continue;
+      if (weight * similarity + bounds.othersOf(job, b) < atLeast) continue;
       this.rescore(a, b, vector, widened);
     }
   }
@@ -292,7 +379,7 @@ class Streams {
  * cannot enter); Infinity for subjects not being ranked.
  */
 class TopLists {
-  readonly threshold: Float64Array;
+  threshold: Float64Array;
   wanted = 0;
   private readonly counterparts: Int32Array;
   private readonly scores: Float64Array;
@@ -316,6 +403,12 @@ class TopLists {
     );
     this.idRank = new Int32Array(others.length);
     byId.forEach((c, rank) => (this.idRank[c] = rank));
+  }
+
+  /** Keeps the thresholds in `into` from now on (where a kernel reads them). */
+  keepThresholdsIn(into: Float64Array): void {
+    into.set(this.threshold);
+    this.threshold = into;
   }
 
   want(s: number, wanted: boolean): void {

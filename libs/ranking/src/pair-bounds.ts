@@ -1,6 +1,7 @@
 import { SENIORITIES } from '@matchstream/contracts';
 import type { JobPayload, ProfilePayload } from '@matchstream/contracts';
 import { fitOfSeniority, locationFitAtMost, locationMatters } from '@matchstream/matching';
+import type { BoundedRow, BoundedScan } from '@matchstream/vector-index';
 import type { StoredEntity } from './entity-state';
 import type { PairScorer } from './pair-scorer';
 
@@ -13,7 +14,8 @@ const SKILL_BITS = 32 * SKILL_WORDS;
 /** Categories by bit; beyond 32 they share bits (a shared bit may be no shared category). */
 const CATEGORY_BITS = 32;
 /** What scoreUpperBound adds for the rounding of each contribution and of their sum. */
-const ROUNDING = 0.0005;
+export const BOUND_ROUNDING = 0.0005;
+const ROUNDING = BOUND_ROUNDING;
 
 /**
  * An upper bound of every term of a pair's hybrid score but similarity, from a few numbers per
@@ -139,41 +141,155 @@ export class PairBounds {
 
   /** At least every term of the score of job a and profile b but similarity (see the class). */
   others(a: number, b: number): number {
+    return this.othersOf(this.job(a), b);
+  }
+
+  /**
+   * The job's numbers for a run of pairs (read once, not per pair): its skill bits and what a
+   * match is worth, its seniority row, its country and location terms.
+   */
+  job(a: number): JobTerms {
+    const at = a * SKILL_WORDS;
+    const { required, nice } = this;
+    return {
+      categories: this.jobCategories[a],
+      required0: required.bits[at],
+      required1: required.bits[at + 1],
+      required2: required.bits[at + 2],
+      required3: required.bits[at + 3],
+      requiredExtra: required.extra[a],
+      requiredCap: required.cap[a],
+      requiredUnit: required.unit[a],
+      nice0: nice.bits[at],
+      nice1: nice.bits[at + 1],
+      nice2: nice.bits[at + 2],
+      nice3: nice.bits[at + 3],
+      niceExtra: nice.extra[a],
+      niceCap: nice.cap[a],
+      niceUnit: nice.unit[a],
+      seniorityRow: this.jobSeniority[a] * 8,
+      country: this.jobCountry[a],
+      locationSame: this.locationSame[a],
+      locationOther: this.locationOther[a],
+    };
+  }
+
+  /** `others` for the job's numbers (job(a)) and profile b. */
+  othersOf(job: JobTerms, b: number): number {
+    const { skills } = this;
     const at = b * SKILL_WORDS;
-    const country = this.jobCountry[a];
+    const s0 = skills[at];
+    const s1 = skills[at + 1];
+    const s2 = skills[at + 2];
+    const s3 = skills[at + 3];
+    let required =
+      popcount(s0 & job.required0) +
+      popcount(s1 & job.required1) +
+      popcount(s2 & job.required2) +
+      popcount(s3 & job.required3) +
+      job.requiredExtra;
+    if (required > job.requiredCap) required = job.requiredCap;
+    let nice =
+      popcount(s0 & job.nice0) +
+      popcount(s1 & job.nice1) +
+      popcount(s2 & job.nice2) +
+      popcount(s3 & job.nice3) +
+      job.niceExtra;
+    if (nice > job.niceCap) nice = job.niceCap;
+    const country = job.country;
     return (
-      this.required.term(a, this.skills, at) +
-      this.nice.term(a, this.skills, at) +
-      this.seniorityTerm[this.jobSeniority[a] * 8 + this.profileSeniority[b]] +
-      (country < 0 || country === this.profileCountry[b]
-        ? this.locationSame[a]
-        : this.locationOther[a]) +
+      required * job.requiredUnit +
+      nice * job.niceUnit +
+      this.seniorityTerm[job.seniorityRow + this.profileSeniority[b]] +
+      (country < 0 || country === this.profileCountry[b] ? job.locationSame : job.locationOther) +
       ROUNDING
     );
   }
+
+  /**
+   * The same bound for the kernel (VectorStore.boundedScan, which adds the terms in the same
+   * order): job a as a row, its threshold left to the caller.
+   */
+  row(a: number): BoundedRow {
+    const job = this.job(a);
+    return {
+      bitsA: [job.required0, job.required1, job.required2, job.required3],
+      extraA: job.requiredExtra,
+      capA: job.requiredCap,
+      unitA: job.requiredUnit,
+      bitsB: [job.nice0, job.nice1, job.nice2, job.nice3],
+      extraB: job.niceExtra,
+      capB: job.niceCap,
+      unitB: job.niceUnit,
+      same: job.locationSame,
+      other: job.locationOther,
+      threshold: -Infinity,
+      mask: job.categories,
+      code: job.seniorityRow,
+      key: job.country,
+    };
+  }
+
+  /** Every profile as the kernel's column (its number in this pass), and the seniority table. */
+  writeColumns(scan: BoundedScan, slots: Int32Array): void {
+    for (let b = 0; b < slots.length; b++) {
+      const at = b * SKILL_WORDS;
+      scan.setColumn(
+        b,
+        this.skills.subarray(at, at + SKILL_WORDS),
+        this.profileCategories[b],
+        this.profileSeniority[b],
+        this.profileCountry[b],
+        slots[b],
+      );
+    }
+    scan.table.set(this.seniorityTerm);
+  }
+
+  /** mayShareCategory for the job's numbers (job(a)) and profile b. */
+  meets(job: JobTerms, b: number): boolean {
+    const profile = this.profileCategories[b];
+    return job.categories === 0 || profile === 0 || (job.categories & profile) !== 0;
+  }
+}
+
+/** One job's numbers in PairBounds, read once for a run of its pairs. */
+export interface JobTerms {
+  readonly categories: number;
+  readonly required0: number;
+  readonly required1: number;
+  readonly required2: number;
+  readonly required3: number;
+  readonly requiredExtra: number;
+  readonly requiredCap: number;
+  readonly requiredUnit: number;
+  readonly nice0: number;
+  readonly nice1: number;
+  readonly nice2: number;
+  readonly nice3: number;
+  readonly niceExtra: number;
+  readonly niceCap: number;
+  readonly niceUnit: number;
+  readonly seniorityRow: number;
+  readonly country: number;
+  readonly locationSame: number;
+  readonly locationOther: number;
 }
 
 /** One skills list per posting as bits (see PairBounds), with what each match is worth. */
 class SkillList {
   constructor(
     /** SKILL_WORDS words a posting. */
-    private readonly bits: Int32Array,
+    readonly bits: Int32Array,
     /** Listed skills no bit stands for, or that share one with another listed skill. */
-    private readonly extra: Int32Array,
+    readonly extra: Int32Array,
     /** The most matches that count: the list's length (1 for an empty list, which counts whole). */
-    private readonly cap: Int32Array,
+    readonly cap: Int32Array,
     /** The term's weight over `cap`. */
-    private readonly unit: Float64Array,
+    readonly unit: Float64Array,
     /** 1 where every listed skill has a bit of its own (or none is listed). */
     private readonly exactly: Uint8Array,
   ) {}
-
-  /** At least the term for posting a and the profile whose skill words start at `at`. */
-  term(a: number, skills: Int32Array, at: number): number {
-    const matched = this.shared(a, skills, at) + this.extra[a];
-    const cap = this.cap[a];
-    return (matched < cap ? matched : cap) * this.unit[a];
-  }
 
   /** The posting's listed skills among the profile's bits (each tracked one once). */
   shared(a: number, skills: Int32Array, at: number): number {

@@ -18,7 +18,7 @@ import {
 import type { FileDigest, PreparedSnapshot } from './hnsw-snapshot-files';
 import { exactSearch } from './exact-search';
 import { VectorStore } from './vector-store';
-import type { Approximation, BlockScan } from './vector-store';
+import type { Approximation, BlockScan, BoundedScan } from './vector-store';
 import { assertK, compareHits, toCheckedArray } from './vector';
 import type { VectorHit, VectorLike } from './vector';
 
@@ -397,6 +397,14 @@ export class HnswVectorIndex {
    */
   blockScan(queries: number, streamLength: number, chunk: number): BlockScan {
     return this.store.blockScan(queries, streamLength, chunk);
+  }
+
+  /**
+   * A blocked scan that bounds each pair's score in the kernel (see VectorStore.boundedScan);
+   * null where the kernel cannot run. Like blockScan, it may detach earlier `vectorView`s.
+   */
+  boundedScan(queries: number, columns: number, chunk: number): BoundedScan | null {
+    return this.store.boundedScan(queries, columns, chunk);
   }
 
   /** Whether `approximate` runs on the SIMD kernel. */

@@ -4,5 +4,5 @@ export { exactSearch } from './exact-search';
 export { recallAtK } from './recall';
 export type { VectorHit, VectorLike } from './vector';
 export { dotProduct, pairSimilarity } from './dot-product';
-export type { Approximation, BlockScan } from './vector-store';
+export type { Approximation, BlockScan, BoundedRow, BoundedScan } from './vector-store';
 export { approximationMargin } from './simd-kernel';

@@ -17,61 +17,7 @@
  *   the bandwidth the scans are held against)
  */
 
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-
-/** Unsigned LEB128. */
-function leb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (value !== 0);
-  return out;
-}
-
-/** Signed LEB128 (i32.const takes its operand signed: 64 needs two bytes). */
-function sleb(value: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = value & 0x7f;
-    value >>= 7;
-    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-const op = {
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  end: [0x0b],
-  br: (depth: number) => [0x0c, ...leb(depth)],
-  brIf: (depth: number) => [0x0d, ...leb(depth)],
-  get: (local: number) => [0x20, ...leb(local)],
-  set: (local: number) => [0x21, ...leb(local)],
-  tee: (local: number) => [0x22, ...leb(local)],
-  i32: (value: number) => [0x41, ...sleb(value)],
-  i32Load: [0x28, 0x02, 0x00],
-  i32Add: [0x6a],
-  i32Mul: [0x6c],
-  i32Shl: [0x74],
-  i32GeU: [0x4f],
-  i32GtU: [0x4b],
-  i32Ne: [0x47],
-  f32Add: [0x92],
-  f32Store: (offset = 0) => [0x38, 0x02, ...leb(offset)],
-  v128Load: (offset: number) => [0xfd, 0x00, 0x04, ...leb(offset)],
-  v128Zero: [0xfd, 0x0c, ...new Array<number>(16).fill(0)],
-  f32x4Add: [0xfd, ...leb(0xe4)],
-  f32x4Mul: [0xfd, ...leb(0xe6)],
-  lane: (lane: number) => [0xfd, 0x1f, lane],
-};
+import { F32, F64, I32, I64, V128, name, op, section, withLocals } from './wasm-bytes';
 
 /**
  * The inner product of the query at local `q` with the vector at local `p` (`stride` bytes at
@@ -227,29 +173,62 @@ function scanFunction(gather: boolean): number[] {
 }
 
 /**
- * gather4: params queries, base, slots, count, stride, out; locals p, end, q, last (i32), then
- * a0..a3, c (v128). Four queries against one counterpart per step: each 16 bytes of the
- * counterpart are loaded once and multiplied into one accumulator per query. The queries are
- * interleaved (16 bytes of each in turn), so one pointer walks them at fixed offsets. Each
- * accumulator sums its lanes in order, then folds them as sumOfLanes does: a tree
- * `dimension / 4 + 2` deep, inside what the margin covers. (Two accumulators per query, or two
- * counterparts per step, ran slower here: V8 then keeps accumulators in memory.)
+ * The step both blocked functions take per counterpart: its inner products with four queries,
+ * interleaved at local `queries` (16 bytes of each in turn, so one pointer walks them at fixed
+ * offsets), the counterpart's vector at local `p` (`stride` bytes at local `stride`, a non-zero
+ * multiple of 16). Each 16 bytes of the counterpart are loaded once and multiplied into one
+ * accumulator per query, which sums its lanes in order; `lanesOf` then folds them as sumOfLanes
+ * does: a tree `dimension / 4 + 2` deep, inside what the margin covers. (Two accumulators per
+ * query, or two counterparts per step, ran slower here: V8 then keeps accumulators in memory.)
+ * Locals q, last (i32) and c (v128) are scratch; `p` is left past the vector.
  */
-function gather4Function(): number[] {
-  const [queries, base, slots, count, stride, out] = [0, 1, 2, 3, 4, 5];
-  const [p, end, q, last] = [6, 7, 8, 9];
-  const acc = [10, 11, 12, 13];
-  const c = 14;
-  const fma = (a: number, k: number) => [
-    ...op.get(a),
-    ...op.get(c),
+function fourDots(
+  queries: number,
+  p: number,
+  stride: number,
+  [q, last]: readonly number[],
+  acc: readonly number[],
+  c: number,
+): number[] {
+  return [
+    ...op.get(p),
+    ...op.get(stride),
+    ...op.i32Add,
+    ...op.set(last),
+    ...acc.flatMap((a) => [...op.v128Zero, ...op.set(a)]),
+    ...op.get(queries),
+    ...op.set(q),
+    ...op.loop,
+    ...op.get(p),
+    ...op.v128Load(0),
+    ...op.set(c),
+    ...acc.flatMap((a, k) => [
+      ...op.get(a),
+      ...op.get(c),
+      ...op.get(q),
+      ...op.v128Load(16 * k),
+      ...op.f32x4Mul,
+      ...op.f32x4Add,
+      ...op.set(a),
+    ]),
     ...op.get(q),
-    ...op.v128Load(16 * k),
-    ...op.f32x4Mul,
-    ...op.f32x4Add,
-    ...op.set(a),
+    ...op.i32(64),
+    ...op.i32Add,
+    ...op.set(q),
+    ...op.get(p),
+    ...op.i32(16),
+    ...op.i32Add,
+    ...op.tee(p),
+    ...op.get(last),
+    ...op.i32Ne,
+    ...op.brIf(0),
+    ...op.end,
   ];
-  const lanes = (a: number) => [
+}
+
+/** One accumulator of fourDots as a float on the stack: (l0 + l1) + (l2 + l3). */
+function lanesOf(a: number): number[] {
+  return [
     ...op.get(a),
     ...op.lane(0),
     ...op.get(a),
@@ -262,6 +241,14 @@ function gather4Function(): number[] {
     ...op.f32Add,
     ...op.f32Add,
   ];
+}
+
+/** gather4: params queries, base, slots, count, stride, out; locals p, end, q, last, a0..a3, c. */
+function gather4Function(): number[] {
+  const [queries, base, slots, count, stride, out] = [0, 1, 2, 3, 4, 5];
+  const [p, end, q, last] = [6, 7, 8, 9];
+  const acc = [10, 11, 12, 13];
+  const c = 14;
   const body = [
     ...op.get(out),
     ...op.get(count),
@@ -281,36 +268,13 @@ function gather4Function(): number[] {
     ...op.get(stride),
     ...op.i32Mul,
     ...op.i32Add,
-    ...op.tee(p),
-    ...op.get(stride),
-    ...op.i32Add,
-    ...op.set(last),
+    ...op.set(p),
     ...op.get(slots),
     ...op.i32(4),
     ...op.i32Add,
     ...op.set(slots),
-    ...acc.flatMap((a) => [...op.v128Zero, ...op.set(a)]),
-    ...op.get(queries),
-    ...op.set(q),
-    // The stride is a non-zero multiple of 16: at least one step.
-    ...op.loop,
-    ...op.get(p),
-    ...op.v128Load(0),
-    ...op.set(c),
-    ...acc.flatMap((a, k) => fma(a, k)),
-    ...op.get(q),
-    ...op.i32(64),
-    ...op.i32Add,
-    ...op.set(q),
-    ...op.get(p),
-    ...op.i32(16),
-    ...op.i32Add,
-    ...op.tee(p),
-    ...op.get(last),
-    ...op.i32Ne,
-    ...op.brIf(0),
-    ...op.end,
-    ...acc.flatMap((a, k) => [...op.get(out), ...lanes(a), ...op.f32Store(4 * k)]),
+    ...fourDots(queries, p, stride, [q, last], acc, c),
+    ...acc.flatMap((a, k) => [...op.get(out), ...lanesOf(a), ...op.f32Store(4 * k)]),
     ...op.get(out),
     ...op.i32(16),
     ...op.i32Add,
@@ -320,6 +284,267 @@ function gather4Function(): number[] {
     ...op.end,
   ];
   return withLocals([4, I32, 5, V128], body);
+}
+
+/**
+ * Byte layout of the bounded scan's records (see `bounded` and VectorStore's BoundedScan). A row
+ * (query) record: sets A and B of 128 bits (two i64 each), then per set its extra count and cap
+ * (i32) and unit (f64), the key term's two values, the row's threshold and margin (f64), its
+ * mask, code and key (i32). A column (counterpart) record: its 128 bits; its mask, code, key and
+ * slot (i32); its threshold lives apart (f64 by column), for the caller to raise as it goes.
+ */
+export const BOUNDED_ROW = {
+  bytes: 128,
+  bitsA: 0,
+  bitsB: 16,
+  extraA: 32,
+  capA: 36,
+  extraB: 40,
+  capB: 44,
+  unitA: 48,
+  unitB: 56,
+  same: 64,
+  other: 72,
+  threshold: 80,
+  margin: 88,
+  mask: 96,
+  code: 100,
+  key: 104,
+} as const;
+export const BOUNDED_COLUMN = {
+  bytes: 32,
+  bits: 0,
+  mask: 16,
+  code: 20,
+  key: 24,
+  slot: 28,
+} as const;
+
+/**
+ * bounded(queries, base, stride, stream, count, columns, thresholds, rows, table, out, weight,
+ * floor, quick, rounding) -> survivors: fourDots for the four rows at `rows` and each column
+ * `stream[k]` (k < count), then for each row i the pair's bound at s = clamp(dot + margin_i, 0, 1):
+ *   weight·s + min(popcnt(bits ∧ bitsA_i) + extraA_i, capA_i)·unitA_i
+ *            + min(popcnt(bits ∧ bitsB_i) + extraB_i, capB_i)·unitB_i
+ *            + table[code_i + code] + (key_i < 0 or key_i = key ? same_i : other_i) + rounding,
+ * the terms added in that order (as the caller's own copy of the bound adds them). The pair is
+ * written to `out` (i32 4k + i, then the dot as f32) unless weight·s + quick, or the bound, is
+ * below max(min(threshold_i, thresholds[column]), floor), or both masks are set and share no bit.
+ * Returns how many pairs were written.
+ */
+function boundedFunction(): number[] {
+  const [queries, base, stride, stream, count, columns, thresholds, rows, table, out] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+  ];
+  const [weight, floor, quick, rounding] = [10, 11, 12, 13];
+  const [at, end, p, q, last, column, n, k, mask, code, key, matched, own] = [
+    14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26,
+  ];
+  const [low, high] = [27, 28];
+  const [theirs, atLeast, similarity] = [29, 30, 31];
+  const dot = 32;
+  const acc = [33, 34, 35, 36];
+  const c = 37;
+  const R = BOUNDED_ROW;
+  const C = BOUNDED_COLUMN;
+  const field = (row: number, offset: number) => [...op.get(rows), ...op.i32LoadAt(row + offset)];
+  const number = (row: number, offset: number) => [...op.get(rows), ...op.f64LoadAt(row + offset)];
+  // min(popcnt(bits ∧ set) + extra, cap) · unit, on the stack.
+  const setTerm = (row: number, bits: number, extra: number, cap: number, unit: number) => [
+    ...op.get(low),
+    ...op.get(rows),
+    ...op.i64LoadAt(row + bits),
+    ...op.i64And,
+    ...op.i64Popcnt,
+    ...op.get(high),
+    ...op.get(rows),
+    ...op.i64LoadAt(row + bits + 8),
+    ...op.i64And,
+    ...op.i64Popcnt,
+    ...op.i64Add,
+    ...op.i32WrapI64,
+    ...field(row, extra),
+    ...op.i32Add,
+    ...op.tee(matched),
+    ...field(row, cap),
+    ...op.get(matched),
+    ...field(row, cap),
+    ...op.i32LtS,
+    ...op.select,
+    ...op.f64ConvertI32S,
+    ...number(row, unit),
+    ...op.f64Mul,
+  ];
+  const perRow = (i: number) => {
+    const row = i * R.bytes;
+    return [
+      ...op.block,
+      ...lanesOf(acc[i]),
+      ...op.set(dot),
+      // s = clamp(dot + margin, 0, 1)
+      ...op.f64(1),
+      ...op.get(dot),
+      ...op.f64PromoteF32,
+      ...number(row, R.margin),
+      ...op.f64Add,
+      ...op.f64(0),
+      ...op.f64Max,
+      ...op.f64Min,
+      ...op.set(similarity),
+      ...number(row, R.threshold),
+      ...op.get(theirs),
+      ...op.f64Min,
+      ...op.get(floor),
+      ...op.f64Max,
+      ...op.set(atLeast),
+      ...op.get(weight),
+      ...op.get(similarity),
+      ...op.f64Mul,
+      ...op.get(quick),
+      ...op.f64Add,
+      ...op.get(atLeast),
+      ...op.f64Lt,
+      ...op.brIf(0),
+      // Both masks set and disjoint: (own ≠ 0) ∧ (mask ≠ 0) ∧ (own ∧ mask = 0).
+      ...field(row, R.mask),
+      ...op.tee(own),
+      ...op.i32Eqz,
+      ...op.get(mask),
+      ...op.i32Eqz,
+      ...op.i32Or,
+      ...op.get(own),
+      ...op.get(mask),
+      ...op.i32And,
+      ...op.i32Or,
+      ...op.i32Eqz,
+      ...op.brIf(0),
+      ...op.get(weight),
+      ...op.get(similarity),
+      ...op.f64Mul,
+      ...setTerm(row, R.bitsA, R.extraA, R.capA, R.unitA),
+      ...setTerm(row, R.bitsB, R.extraB, R.capB, R.unitB),
+      ...op.f64Add,
+      ...op.get(table),
+      ...field(row, R.code),
+      ...op.get(code),
+      ...op.i32Add,
+      ...op.i32(3),
+      ...op.i32Shl,
+      ...op.i32Add,
+      ...op.f64LoadAt(0),
+      ...op.f64Add,
+      ...number(row, R.same),
+      ...number(row, R.other),
+      ...field(row, R.key),
+      ...op.i32(0),
+      ...op.i32LtS,
+      ...field(row, R.key),
+      ...op.get(key),
+      ...op.i32Eq,
+      ...op.i32Or,
+      ...op.select,
+      ...op.f64Add,
+      ...op.get(rounding),
+      ...op.f64Add,
+      ...op.f64Add,
+      ...op.get(atLeast),
+      ...op.f64Lt,
+      ...op.brIf(0),
+      ...op.get(n),
+      ...op.get(k),
+      ...op.i32(2),
+      ...op.i32Shl,
+      ...op.i32(i),
+      ...op.i32Add,
+      ...op.i32Store(0),
+      ...op.get(n),
+      ...op.get(dot),
+      ...op.f32Store(4),
+      ...op.get(n),
+      ...op.i32(8),
+      ...op.i32Add,
+      ...op.set(n),
+      ...op.end,
+    ];
+  };
+  const body = [
+    ...op.get(stream),
+    ...op.get(count),
+    ...op.i32(2),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...op.set(end),
+    ...op.get(stream),
+    ...op.set(at),
+    ...op.get(out),
+    ...op.set(n),
+    ...op.i32(0),
+    ...op.set(k),
+    ...op.block,
+    ...op.loop,
+    ...op.get(at),
+    ...op.get(end),
+    ...op.i32GeU,
+    ...op.brIf(1),
+    // The column's record, then its vector.
+    ...op.get(at),
+    ...op.i32Load,
+    ...op.tee(column),
+    ...op.i32(5),
+    ...op.i32Shl,
+    ...op.get(columns),
+    ...op.i32Add,
+    ...op.set(column),
+    ...op.get(base),
+    ...op.get(column),
+    ...op.i32LoadAt(C.slot),
+    ...op.get(stride),
+    ...op.i32Mul,
+    ...op.i32Add,
+    ...op.set(p),
+    ...fourDots(queries, p, stride, [q, last], acc, c),
+    ...op.get(thresholds),
+    ...op.get(at),
+    ...op.i32Load,
+    ...op.i32(3),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...op.f64LoadAt(0),
+    ...op.set(theirs),
+    ...op.get(column),
+    ...op.i64LoadAt(C.bits),
+    ...op.set(low),
+    ...op.get(column),
+    ...op.i64LoadAt(C.bits + 8),
+    ...op.set(high),
+    ...op.get(column),
+    ...op.i32LoadAt(C.mask),
+    ...op.set(mask),
+    ...op.get(column),
+    ...op.i32LoadAt(C.code),
+    ...op.set(code),
+    ...op.get(column),
+    ...op.i32LoadAt(C.key),
+    ...op.set(key),
+    ...[0, 1, 2, 3].flatMap(perRow),
+    ...op.get(at),
+    ...op.i32(4),
+    ...op.i32Add,
+    ...op.set(at),
+    ...op.get(k),
+    ...op.i32(1),
+    ...op.i32Add,
+    ...op.set(k),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+    ...op.get(n),
+    ...op.get(out),
+    ...op.i32Sub,
+    ...op.i32(3),
+    ...op.i32ShrU,
+  ];
+  return withLocals([13, I32, 2, I64, 3, F64, 1, F32, 5, V128], body);
 }
 
 /** sum(from, bytes): params from, bytes; locals end, a0..a3. */
@@ -362,32 +587,24 @@ function sumFunction(): number[] {
   return withLocals([1, I32, 4, V128], body);
 }
 
-function withLocals(groups: number[], body: number[]): number[] {
-  const declared = [...leb(groups.length / 2), ...groups];
-  const code = [...declared, ...body, ...op.end];
-  return [...leb(code.length), ...code];
-}
-
-function section(id: number, content: number[]): number[] {
-  return [id, ...leb(content.length), ...content];
-}
-
-function name(text: string): number[] {
-  const bytes = [...Buffer.from(text, 'utf8')];
-  return [...leb(bytes.length), ...bytes];
-}
-
 function moduleBytes(): Uint8Array<ArrayBuffer> {
   const scanType = [0x60, 6, I32, I32, I32, I32, I32, I32, 0];
   const sumType = [0x60, 2, I32, I32, 1, F32];
-  const functions = [scanFunction(false), scanFunction(true), sumFunction(), gather4Function()];
+  const boundedType = [0x60, 14, ...new Array<number>(10).fill(I32), F64, F64, F64, F64, 1, I32];
+  const functions = [
+    scanFunction(false),
+    scanFunction(true),
+    sumFunction(),
+    gather4Function(),
+    boundedFunction(),
+  ];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [2, ...scanType, ...sumType]),
+    ...section(1, [3, ...scanType, ...sumType, ...boundedType]),
     ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 0x00]),
-    ...section(3, [4, 0, 0, 1, 0]),
+    ...section(3, [5, 0, 0, 1, 0, 2]),
     ...section(7, [
-      4,
+      5,
       ...name('dots'),
       0x00,
       0,
@@ -400,6 +617,9 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
       ...name('gather4'),
       0x00,
       3,
+      ...name('bounded'),
+      0x00,
+      4,
     ]),
     ...section(10, [functions.length, ...functions.flat()]),
   ]);
@@ -431,6 +651,22 @@ export interface SimdKernel {
     stride: number,
     out: number,
   ): void;
+  bounded(
+    queries: number,
+    base: number,
+    stride: number,
+    stream: number,
+    count: number,
+    columns: number,
+    thresholds: number,
+    rows: number,
+    table: number,
+    out: number,
+    weight: number,
+    floor: number,
+    quick: number,
+    rounding: number,
+  ): number;
 }
 
 /** The little of the WebAssembly API used here (the project's TypeScript libs do not declare it). */

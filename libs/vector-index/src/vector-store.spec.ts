@@ -2,6 +2,7 @@ import { seededRandom } from '@matchstream/testing';
 import { dotProduct } from './dot-product';
 import { HnswVectorIndex } from './hnsw-vector-index';
 import { VectorStore } from './vector-store';
+import type { BoundedRow } from './vector-store';
 
 type Maker = (random: () => number, d: number) => Float32Array;
 
@@ -168,6 +169,122 @@ describe('VectorStore.blockScan (the blocked pass kernel, four queries a step)',
     expect(scan.margin(1)).toBe(0);
     expect(out[4 * 1 + 1]).toBe(dotProduct(vectors[2], 0, vectors[1], 0, 7));
     expect(out[4 * 2 + 0]).toBe(dotProduct(vectors[0], 0, vectors[0], 0, 7));
+  });
+});
+
+describe('VectorStore.boundedScan (pairs bounded in the kernel)', () => {
+  const popcount = (x: number) => {
+    let n = 0;
+    for (let v = x >>> 0; v; v >>>= 1) n += v & 1;
+    return n;
+  };
+
+  it.each([8, 36, 384])(
+    'keeps exactly the pairs its documented bound keeps, with the dots of the plain blocked scan (dimension %i)',
+    (d) => {
+      const random = seededRandom(200 + d);
+      const columns = 300;
+      // Two stores with the same vectors: scans of one store share its scratch.
+      const store = new VectorStore(d, columns);
+      const twin = new VectorStore(d, columns);
+      for (let slot = 0; slot < columns; slot++) {
+        const v = KINDS.normalised(random, d);
+        store.set(slot, v);
+        twin.set(slot, v);
+      }
+      const word = () => (random() < 0.3 ? 0 : Math.floor(random() * 2 ** 32) | 0);
+      const bounded = store.boundedScan(8, columns, 64)!;
+      const plain = twin.blockScan(8, columns, 64);
+      const queries = Array.from({ length: 7 }, () => KINDS.normalised(random, d));
+      bounded.load(queries);
+      plain.load(queries);
+      const rows: BoundedRow[] = queries.map(() => ({
+        bitsA: [word(), word(), 0, word()],
+        extraA: Math.floor(random() * 2),
+        capA: 1 + Math.floor(random() * 6),
+        unitA: random() * 0.1,
+        bitsB: [word(), 0, word(), word()],
+        extraB: Math.floor(random() * 2),
+        capB: 1 + Math.floor(random() * 3),
+        unitB: random() * 0.05,
+        same: random() * 0.05,
+        other: random() * 0.03,
+        threshold: random() < 0.2 ? -Infinity : 0.3 + random() * 0.5,
+        mask: random() < 0.3 ? 0 : 1 << Math.floor(random() * 5),
+        code: 8 * Math.floor(random() * 6),
+        key: random() < 0.4 ? -1 : Math.floor(random() * 3),
+      }));
+      rows.forEach((row, q) => bounded.setRow(q, row));
+      for (let t = 0; t < 64; t++) bounded.table[t] = random() * 0.1;
+      const column = Array.from({ length: columns }, (_, c) => ({
+        bits: [word(), word(), word(), word()],
+        mask: random() < 0.3 ? 0 : 1 << Math.floor(random() * 5),
+        code: Math.floor(random() * 6),
+        key: Math.floor(random() * 3),
+        slot: columns - 1 - c,
+      }));
+      column.forEach((col, c) => {
+        bounded.setColumn(c, col.bits, col.mask, col.code, col.key, col.slot);
+        bounded.thresholds[c] = random() < 0.2 ? Infinity : 0.3 + random() * 0.5;
+      });
+      const stream = Array.from({ length: 200 }, () => Math.floor(random() * columns));
+      bounded.stream(stream, stream.length);
+      plain.stream(
+        stream.map((c) => column[c].slot),
+        stream.length,
+      );
+      const [weight, floor, quick, rounding] = [0.55, 0.1, 0.4505, 0.0005];
+      let kept = 0;
+      for (let from = 0; from < stream.length; from += 64) {
+        const count = Math.min(64, stream.length - from);
+        for (let group = 0; group < 2; group++) {
+          const dots = Array.from(plain.dots(group, from, count));
+          const expected: [number, number][] = [];
+          for (let k = 0; k < count; k++) {
+            const col = column[stream[from + k]];
+            for (let i = 0; i < 4; i++) {
+              const q = 4 * group + i;
+              const row = rows[q];
+              if (!row) continue;
+              const s = Math.min(1, Math.max(0, dots[4 * k + i] + bounded.margin(q)));
+              const atLeast = Math.max(
+                Math.min(row.threshold, bounded.thresholds[stream[from + k]]),
+                floor,
+              );
+              if (weight * s + quick < atLeast) continue;
+              if (row.mask !== 0 && col.mask !== 0 && (row.mask & col.mask) === 0) continue;
+              const set = (bits: ArrayLike<number>, extra: number, cap: number, unit: number) => {
+                let n = extra;
+                for (let w = 0; w < 4; w++) n += popcount(bits[w] & col.bits[w]);
+                return Math.min(n, cap) * unit;
+              };
+              const others =
+                set(row.bitsA, row.extraA, row.capA, row.unitA) +
+                set(row.bitsB, row.extraB, row.capB, row.unitB) +
+                bounded.table[row.code + col.code] +
+                (row.key < 0 || row.key === col.key ? row.same : row.other) +
+                rounding;
+              if (weight * s + others < atLeast) continue;
+              expected.push([4 * k + i, dots[4 * k + i]]);
+            }
+          }
+          const n = bounded.scan(group, from, count, weight, floor, quick, rounding);
+          const got = Array.from({ length: n }, (_, j): [number, number] => [
+            bounded.survivors[2 * j],
+            bounded.survivorDots[2 * j + 1],
+          ]);
+          // Rows of the padding (the block's eighth query is zero) are the caller's to drop.
+          expect(got.filter(([code]) => 4 * group + (code & 3) < queries.length)).toEqual(expected);
+          kept += expected.length;
+        }
+      }
+      expect(kept).toBeGreaterThan(20);
+      expect(kept).toBeLessThan(1400 * 0.9);
+    },
+  );
+
+  it('is null where the kernel cannot run', () => {
+    expect(new VectorStore(7, 2).boundedScan(4, 2, 2)).toBeNull();
   });
 });
 

@@ -1,5 +1,11 @@
 import { dotProduct } from './dot-product';
-import { approximationMargin, simdKernel, wasmMemory } from './simd-kernel';
+import {
+  BOUNDED_COLUMN,
+  BOUNDED_ROW,
+  approximationMargin,
+  simdKernel,
+  wasmMemory,
+} from './simd-kernel';
 import type { SimdKernel, WasmMemory } from './simd-kernel';
 
 /**
@@ -72,7 +78,7 @@ export class VectorStore {
    * given up.
    */
   private layOut(capacity: number, scratch: number): void {
-    const bytes = this.vectorsAt + capacity * (this.stride + 8) + scratch;
+    const bytes = this.vectorsAt + capacity * (this.stride + 8) + 64 + scratch;
     if (this.memory && bytes <= MAX_BYTES) {
       const pages = Math.ceil(bytes / PAGE) - this.memory.buffer.byteLength / PAGE;
       if (pages > 0) this.memory.grow(pages);
@@ -81,7 +87,7 @@ export class VectorStore {
       const outAt = this.vectorsAt + capacity * this.stride;
       this.out = new Float32Array(buffer, outAt, capacity);
       this.slotList = new Int32Array(buffer, outAt + capacity * 4, capacity);
-      this.scratchAt = outAt + capacity * 8;
+      this.scratchAt = Math.ceil((outAt + capacity * 8) / 64) * 64;
       this.scratchBytes = scratch;
     } else {
       const vectors = new Float32Array(capacity * this.dimension);
@@ -147,20 +153,48 @@ export class VectorStore {
    */
   blockScan(queries: number, streamLength: number, chunk: number): BlockScan {
     const rows = Math.ceil(queries / 4) * 4;
-    const scratch = rows * this.stride + streamLength * 4 + chunk * 16;
-    if (this.memory && this.kernel) {
-      if (scratch > this.scratchBytes) this.layOut(this.capacity, scratch);
-    }
+    const layout = this.reserve(rows, streamLength, chunk, 0);
     const { memory, kernel } = this;
-    if (!memory || !kernel) return new ExactBlockScan(this, rows, streamLength, chunk);
-    return new KernelBlockScan(this, kernel, memory, this.maxNorm, {
+    if (!memory || !kernel || !layout) return new ExactBlockScan(this, rows, streamLength, chunk);
+    return new KernelBlockScan(this, kernel, memory, this.maxNorm, layout);
+  }
+
+  /**
+   * A blocked scan that also bounds each pair's score in the kernel and keeps only the pairs
+   * whose bound can reach their threshold (the `bounded` function of simd-kernel.ts): rows are
+   * the block's queries, columns the counterparts the stream names by number. Null where the
+   * kernel cannot run (the caller then bounds the pairs of a BlockScan itself). Valid until the
+   * store next changes.
+   */
+  boundedScan(queries: number, columns: number, chunk: number): BoundedScan | null {
+    const rows = Math.ceil(queries / 4) * 4;
+    const extra =
+      rows * BOUNDED_ROW.bytes + columns * (BOUNDED_COLUMN.bytes + 8) + 512 + chunk * 32 + 4 * 64;
+    const layout = this.reserve(rows, columns, chunk, extra);
+    const { memory, kernel } = this;
+    if (!memory || !kernel || !layout) return null;
+    return new KernelBoundedScan(this, kernel, memory, this.maxNorm, layout, columns);
+  }
+
+  /** Scratch for a blocked scan and `extra` bytes after it; null without the kernel. */
+  private reserve(
+    rows: number,
+    streamLength: number,
+    chunk: number,
+    extra: number,
+  ): KernelLayout | null {
+    if (!this.memory || !this.kernel) return null;
+    const scratch = rows * this.stride + streamLength * 4 + chunk * 16 + 64 + extra;
+    if (scratch > this.scratchBytes) this.layOut(this.capacity, scratch);
+    if (!this.memory || !this.kernel) return null;
+    return {
       rows,
       streamLength,
       chunk,
       queriesAt: this.scratchAt,
       vectorsAt: this.vectorsAt,
       stride: this.stride,
-    });
+    };
   }
 
   /**
@@ -254,6 +288,11 @@ class KernelBlockScan implements BlockScan {
     return this.margins[q];
   }
 
+  /** Where the kernel finds the group's four interleaved queries. */
+  queriesAddress(group: number): number {
+    return this.queries.byteOffset + group * 4 * this.layout.stride;
+  }
+
   stream(slots: ArrayLike<number>, count: number): void {
     if (count > this.slots.length) throw new Error('a longer stream than the scan holds');
     for (let k = 0; k < count; k++) this.slots[k] = slots[k];
@@ -271,6 +310,204 @@ class KernelBlockScan implements BlockScan {
       this.out.byteOffset,
     );
     return this.out;
+  }
+}
+
+/**
+ * The numbers the kernel bounds a pair with (see `bounded` in simd-kernel.ts): a row per query of
+ * the block, a record per column (counterpart), a threshold per column the caller raises as it
+ * goes, and a table of 64 values the codes index.
+ */
+export interface BoundedRow {
+  /** Two sets of 128 bits, four 32-bit words each. */
+  bitsA: ArrayLike<number>;
+  extraA: number;
+  capA: number;
+  unitA: number;
+  bitsB: ArrayLike<number>;
+  extraB: number;
+  capB: number;
+  unitB: number;
+  /** The key term: `same` where the row's key is negative or equals the column's, else `other`. */
+  same: number;
+  other: number;
+  threshold: number;
+  mask: number;
+  /** Added to the column's code to index the table. */
+  code: number;
+  key: number;
+}
+
+export interface BoundedScan {
+  /** The block's queries, as BlockScan.load (each row's margin comes from here). */
+  load(queries: readonly Float32Array[]): void;
+  margin(q: number): number;
+  setRow(q: number, row: BoundedRow): void;
+  /** Row q's threshold, cheaper than setRow when only it moved. */
+  setRowThreshold(q: number, threshold: number): void;
+  /** Column c: its bits (four 32-bit words), mask, code, key and its vector's slot here. */
+  setColumn(
+    c: number,
+    bits: ArrayLike<number>,
+    mask: number,
+    code: number,
+    key: number,
+    slot: number,
+  ): void;
+  /** Every column's threshold: the kernel reads it at every call. */
+  readonly thresholds: Float64Array;
+  /** The 64 values the codes index. */
+  readonly table: Float64Array;
+  /** The columns to scan, in order (at most as many as there are columns). */
+  stream(columns: ArrayLike<number>, count: number): void;
+  /**
+   * Rows 4·group..4·group + 3 against the stream's columns from `from` on (`count` of them, at
+   * most `chunk`): returns how many pairs it kept; kept pair j is survivors[2j] = 4k + i (row i,
+   * stream entry from + k), its approximate similarity survivorDots[2j + 1] (within the row's
+   * margin). Views, valid until the next call.
+   */
+  scan(
+    group: number,
+    from: number,
+    count: number,
+    weight: number,
+    floor: number,
+    quick: number,
+    rounding: number,
+  ): number;
+  readonly survivors: Int32Array;
+  readonly survivorDots: Float32Array;
+}
+
+class KernelBoundedScan implements BoundedScan {
+  readonly thresholds: Float64Array;
+  readonly table: Float64Array;
+  readonly survivors: Int32Array;
+  readonly survivorDots: Float32Array;
+  private readonly block: KernelBlockScan;
+  private readonly rowWords: Int32Array;
+  private readonly rowNumbers: Float64Array;
+  private readonly columnWords: Int32Array;
+  private readonly columnStream: Int32Array;
+  private readonly at: { rows: number; columns: number; out: number };
+
+  constructor(
+    store: VectorStore,
+    private readonly kernel: SimdKernel,
+    memory: WasmMemory,
+    maxNorm: number,
+    private readonly bounds: KernelLayout,
+    columns: number,
+  ) {
+    this.block = new KernelBlockScan(store, kernel, memory, maxNorm, bounds);
+    const buffer = memory.buffer;
+    const { rows, streamLength, chunk, queriesAt, stride } = bounds;
+    let next = queriesAt + rows * stride + streamLength * 4 + chunk * 16;
+    const region = (bytes: number) => {
+      const from = Math.ceil(next / 64) * 64;
+      next = from + bytes;
+      return from;
+    };
+    const rowsAt = region(rows * BOUNDED_ROW.bytes);
+    this.rowWords = new Int32Array(buffer, rowsAt, (rows * BOUNDED_ROW.bytes) / 4);
+    this.rowNumbers = new Float64Array(buffer, rowsAt, (rows * BOUNDED_ROW.bytes) / 8);
+    const columnsAt = region(columns * BOUNDED_COLUMN.bytes);
+    this.columnWords = new Int32Array(buffer, columnsAt, (columns * BOUNDED_COLUMN.bytes) / 4);
+    this.thresholds = new Float64Array(buffer, region(columns * 8), columns);
+    this.table = new Float64Array(buffer, region(512), 64);
+    const outAt = region(chunk * 32);
+    this.survivors = new Int32Array(buffer, outAt, chunk * 8);
+    this.survivorDots = new Float32Array(buffer, outAt, chunk * 8);
+    // The stream of columns reuses the slot stream's room (one i32 an entry).
+    this.columnStream = new Int32Array(buffer, queriesAt + rows * stride, streamLength);
+    this.at = { rows: rowsAt, columns: columnsAt, out: outAt };
+  }
+
+  load(queries: readonly Float32Array[]): void {
+    this.block.load(queries);
+    for (let q = 0; q < this.bounds.rows; q++)
+      this.rowNumbers[(q * BOUNDED_ROW.bytes + BOUNDED_ROW.margin) / 8] = this.margin(q);
+  }
+
+  margin(q: number): number {
+    return this.block.margin(q);
+  }
+
+  setRow(q: number, row: BoundedRow): void {
+    const R = BOUNDED_ROW;
+    const words = (q * R.bytes) / 4;
+    const numbers = (q * R.bytes) / 8;
+    for (let w = 0; w < 4; w++) {
+      this.rowWords[words + R.bitsA / 4 + w] = row.bitsA[w];
+      this.rowWords[words + R.bitsB / 4 + w] = row.bitsB[w];
+    }
+    this.rowWords[words + R.extraA / 4] = row.extraA;
+    this.rowWords[words + R.capA / 4] = row.capA;
+    this.rowWords[words + R.extraB / 4] = row.extraB;
+    this.rowWords[words + R.capB / 4] = row.capB;
+    this.rowNumbers[numbers + R.unitA / 8] = row.unitA;
+    this.rowNumbers[numbers + R.unitB / 8] = row.unitB;
+    this.rowNumbers[numbers + R.same / 8] = row.same;
+    this.rowNumbers[numbers + R.other / 8] = row.other;
+    this.rowNumbers[numbers + R.threshold / 8] = row.threshold;
+    this.rowWords[words + R.mask / 4] = row.mask;
+    this.rowWords[words + R.code / 4] = row.code;
+    this.rowWords[words + R.key / 4] = row.key;
+  }
+
+  setRowThreshold(q: number, threshold: number): void {
+    this.rowNumbers[(q * BOUNDED_ROW.bytes + BOUNDED_ROW.threshold) / 8] = threshold;
+  }
+
+  setColumn(
+    c: number,
+    bits: ArrayLike<number>,
+    mask: number,
+    code: number,
+    key: number,
+    slot: number,
+  ): void {
+    const C = BOUNDED_COLUMN;
+    const words = (c * C.bytes) / 4;
+    for (let w = 0; w < 4; w++) this.columnWords[words + C.bits / 4 + w] = bits[w];
+    this.columnWords[words + C.mask / 4] = mask;
+    this.columnWords[words + C.code / 4] = code;
+    this.columnWords[words + C.key / 4] = key;
+    this.columnWords[words + C.slot / 4] = slot;
+  }
+
+  stream(columns: ArrayLike<number>, count: number): void {
+    if (count > this.columnStream.length) throw new Error('a longer stream than the scan holds');
+    for (let k = 0; k < count; k++) this.columnStream[k] = columns[k];
+  }
+
+  scan(
+    group: number,
+    from: number,
+    count: number,
+    weight: number,
+    floor: number,
+    quick: number,
+    rounding: number,
+  ): number {
+    const { stride, vectorsAt, chunk } = this.bounds;
+    if (count > chunk) throw new Error('a longer chunk than the scan holds');
+    return this.kernel.bounded(
+      this.block.queriesAddress(group),
+      vectorsAt,
+      stride,
+      this.columnStream.byteOffset + from * 4,
+      count,
+      this.at.columns,
+      this.thresholds.byteOffset,
+      this.at.rows + group * 4 * BOUNDED_ROW.bytes,
+      this.table.byteOffset,
+      this.at.out,
+      weight,
+      floor,
+      quick,
+      rounding,
+    );
   }
 }
 
