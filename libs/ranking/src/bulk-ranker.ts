@@ -113,6 +113,7 @@ class Pass {
   private readonly jobSlots: Int32Array;
   private readonly jobIndex: HnswVectorIndex;
   private readonly profileIndex: HnswVectorIndex;
+  private bounded: BoundedScan | null = null;
 
   constructor(
     state: EntityState,
@@ -133,6 +134,7 @@ class Pass {
   run(): void {
     // Taken before any view of the profiles' vectors: it may grow their memory.
     const bounded = this.profileIndex.boundedScan(BLOCK, this.profiles.length, CHUNK);
+    this.bounded = bounded;
     if (bounded) {
       this.bounds.writeColumns(bounded, this.profileSlots);
       this.profileTop.keepThresholdsIn(bounded.thresholds);
@@ -227,7 +229,7 @@ class Pass {
           if (atLeast < floor) atLeast = floor;
           const similarity = widened > 1 ? 1 : widened < 0 ? 0 : widened;
           if (weight * similarity + bounds.othersOf(jobs[q], b) < atLeast) continue;
-          this.rescore(a, b, vectors[q], widened);
+          this.rescore(a, b, vectors[q], widened, q);
         }
       }
     }
@@ -271,7 +273,11 @@ class Pass {
   }
 
   /** A pair that may enter a ranking: scored exactly, as a single pass scores it. */
-  private rescore(a: number, b: number, vector: Float32Array, widened: number): void {
+  /**
+   * `q`: the job's place in the bounded scan's block, whose kernel then gives the exact
+   * similarity (the same bits as similarityAt); -1 on the plain path.
+   */
+  private rescore(a: number, b: number, vector: Float32Array, widened: number, q = -1): void {
     const jobThreshold = this.jobTop.threshold[a];
     const profileThreshold = this.profileTop.threshold[b];
     const atLeast = jobThreshold < profileThreshold ? jobThreshold : profileThreshold;
@@ -279,7 +285,11 @@ class Pass {
     const profile = this.profiles[b];
     if (!this.scorer.mayReach('job', job, profile, widened, atLeast)) return;
     this.stats.rescored++;
-    const similarity = this.profileIndex.similarityAt(vector, this.profileSlots[b]);
+    const slot = this.profileSlots[b];
+    const similarity =
+      q >= 0 && this.bounded
+        ? this.bounded.similarity(q, slot)
+        : this.profileIndex.similarityAt(vector, slot);
     // Where the bounds count the pair's skills exactly, scoring needs no look-up (mayReach has
     // checked the constraints).
     const { bounds } = this;

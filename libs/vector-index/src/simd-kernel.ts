@@ -13,6 +13,9 @@
  * - `gather4(queries, base, slots, count, stride, out)`: out[4k + i] = <query i, vector(slots[k])>
  *   for four queries interleaved at `queries` (bytes 16j..16j+15 of query i at queries + 64j + 16i):
  *   a blocked pass's inner step, each counterpart read once for four subjects
+ * - `bounded(…)`: gather4 and a bound of each pair's score, keeping only the pairs that can reach
+ *   their thresholds (see boundedFunction)
+ * - `exact(query, vector, stride)`: dotProduct of an interleaved query and a vector, bit for bit
  * - `sum(from, bytes)`: the sum of the float32 values (a plain sequential read, for measuring
  *   the bandwidth the scans are held against)
  */
@@ -547,6 +550,76 @@ function boundedFunction(): number[] {
   return withLocals([13, I32, 2, I64, 3, F64, 1, F32, 5, V128], body);
 }
 
+/**
+ * exact(query, vector, stride) -> f64: `dotProduct` of a query interleaved as fourDots reads it
+ * (16 bytes of it every 64, from `query`) and the vector at `vector`, bit for bit. dotProduct
+ * keeps four float64 sums, element i into sum i mod 4, and returns (s0 + s1) + (s2 + s3); here
+ * s0, s1 are the lanes of one f64x2 and s2, s3 of another, each 4 floats promoted (exactly) and
+ * multiplied (exactly: two 24-bit significands fit in 53 bits), then added in the same order with
+ * the same IEEE rounding. For the exact rescoring of a blocked pass's survivors.
+ */
+function exactFunction(): number[] {
+  const [query, vector, stride] = [0, 1, 2];
+  const end = 3;
+  const [a, b, low, high] = [4, 5, 6, 7];
+  const upper = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+  const product = (sum: number, shuffled: boolean) => [
+    ...op.get(sum),
+    ...op.get(a),
+    ...(shuffled ? [...op.get(a), ...op.shuffle(upper)] : []),
+    ...op.f64x2PromoteLow,
+    ...op.get(b),
+    ...(shuffled ? [...op.get(b), ...op.shuffle(upper)] : []),
+    ...op.f64x2PromoteLow,
+    ...op.f64x2Mul,
+    ...op.f64x2Add,
+    ...op.set(sum),
+  ];
+  const body = [
+    ...op.get(vector),
+    ...op.get(stride),
+    ...op.i32Add,
+    ...op.set(end),
+    ...op.v128Zero,
+    ...op.set(low),
+    ...op.v128Zero,
+    ...op.set(high),
+    ...op.loop,
+    ...op.get(query),
+    ...op.v128Load(0),
+    ...op.set(a),
+    ...op.get(vector),
+    ...op.v128Load(0),
+    ...op.set(b),
+    ...product(low, false),
+    ...product(high, true),
+    ...op.get(query),
+    ...op.i32(64),
+    ...op.i32Add,
+    ...op.set(query),
+    ...op.get(vector),
+    ...op.i32(16),
+    ...op.i32Add,
+    ...op.tee(vector),
+    ...op.get(end),
+    ...op.i32Ne,
+    ...op.brIf(0),
+    ...op.end,
+    ...op.get(low),
+    ...op.f64x2Lane(0),
+    ...op.get(low),
+    ...op.f64x2Lane(1),
+    ...op.f64Add,
+    ...op.get(high),
+    ...op.f64x2Lane(0),
+    ...op.get(high),
+    ...op.f64x2Lane(1),
+    ...op.f64Add,
+    ...op.f64Add,
+  ];
+  return withLocals([1, I32, 4, V128], body);
+}
+
 /** sum(from, bytes): params from, bytes; locals end, a0..a3. */
 function sumFunction(): number[] {
   const [from, bytes, end] = [0, 1, 2];
@@ -591,20 +664,22 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   const scanType = [0x60, 6, I32, I32, I32, I32, I32, I32, 0];
   const sumType = [0x60, 2, I32, I32, 1, F32];
   const boundedType = [0x60, 14, ...new Array<number>(10).fill(I32), F64, F64, F64, F64, 1, I32];
+  const exactType = [0x60, 3, I32, I32, I32, 1, F64];
   const functions = [
     scanFunction(false),
     scanFunction(true),
     sumFunction(),
     gather4Function(),
     boundedFunction(),
+    exactFunction(),
   ];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [3, ...scanType, ...sumType, ...boundedType]),
+    ...section(1, [4, ...scanType, ...sumType, ...boundedType, ...exactType]),
     ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 0x00]),
-    ...section(3, [5, 0, 0, 1, 0, 2]),
+    ...section(3, [6, 0, 0, 1, 0, 2, 3]),
     ...section(7, [
-      5,
+      6,
       ...name('dots'),
       0x00,
       0,
@@ -620,6 +695,9 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
       ...name('bounded'),
       0x00,
       4,
+      ...name('exact'),
+      0x00,
+      5,
     ]),
     ...section(10, [functions.length, ...functions.flat()]),
   ]);
@@ -667,6 +745,7 @@ export interface SimdKernel {
     quick: number,
     rounding: number,
   ): number;
+  exact(query: number, vector: number, stride: number): number;
 }
 
 /** The little of the WebAssembly API used here (the project's TypeScript libs do not declare it). */

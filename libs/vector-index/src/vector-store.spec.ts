@@ -283,6 +283,33 @@ describe('VectorStore.boundedScan (pairs bounded in the kernel)', () => {
     },
   );
 
+  it.each([4, 12, 60, 384])(
+    'gives dotProduct bit for bit on the kernel (similarity), for every kind of vector (dimension %i)',
+    (d) => {
+      const random = seededRandom(300 + d);
+      const kinds = Object.values(KINDS);
+      const count = 120;
+      const store = new VectorStore(d, count);
+      const stored = Array.from({ length: count }, (_, slot) => {
+        const v = kinds[slot % kinds.length](random, d);
+        store.set(slot, v);
+        return v;
+      });
+      const scan = store.boundedScan(12, count, 8)!;
+      const queries = Array.from({ length: 2 * kinds.length }, (_, q) =>
+        kinds[q % kinds.length](random, d),
+      );
+      for (let first = 0; first < queries.length; first += 12) {
+        const block = queries.slice(first, first + 12);
+        scan.load(block);
+        block.forEach((query, q) => {
+          for (let slot = 0; slot < count; slot++)
+            expect(scan.similarity(q, slot)).toBe(dotProduct(query, 0, stored[slot], 0, d));
+        });
+      }
+    },
+  );
+
   it('is null where the kernel cannot run', () => {
     expect(new VectorStore(7, 2).boundedScan(4, 2, 2)).toBeNull();
   });

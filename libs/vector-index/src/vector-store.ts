@@ -377,6 +377,8 @@ export interface BoundedScan {
   ): number;
   readonly survivors: Int32Array;
   readonly survivorDots: Float32Array;
+  /** `dotProduct` of loaded query q and the slot's vector, bit for bit, on the kernel. */
+  similarity(q: number, slot: number): number;
 }
 
 class KernelBoundedScan implements BoundedScan {
@@ -479,6 +481,12 @@ class KernelBoundedScan implements BoundedScan {
   stream(columns: ArrayLike<number>, count: number): void {
     if (count > this.columnStream.length) throw new Error('a longer stream than the scan holds');
     for (let k = 0; k < count; k++) this.columnStream[k] = columns[k];
+  }
+
+  similarity(q: number, slot: number): number {
+    const { stride, vectorsAt } = this.bounds;
+    const query = this.block.queriesAddress(q >> 2) + 16 * (q & 3);
+    return this.kernel.exact(query, vectorsAt + slot * stride, stride);
   }
 
   scan(

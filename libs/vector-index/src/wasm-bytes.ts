@@ -91,6 +91,11 @@ export const op = {
   f32x4Add: [0xfd, ...leb(0xe4)],
   f32x4Mul: [0xfd, ...leb(0xe6)],
   lane: (lane: number) => [0xfd, 0x1f, lane],
+  shuffle: (lanes: readonly number[]) => [0xfd, 0x0d, ...lanes],
+  f64x2Lane: (lane: number) => [0xfd, 0x21, lane],
+  f64x2PromoteLow: [0xfd, ...leb(0x5f)],
+  f64x2Add: [0xfd, ...leb(0xf0)],
+  f64x2Mul: [0xfd, ...leb(0xf2)],
 };
 
 /** A function body: its locals (count, type pairs) and code, with the size in front. */
