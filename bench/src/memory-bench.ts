@@ -41,7 +41,7 @@ import { EntityState, PairScorer, RankingBook, RankingMaintainer } from '@matchs
 import {
   loadEntityStateSnapshot,
   saveEntityStateSnapshot,
-} from '../../apps/matching-service/src/state/entity-state.snapshot';
+} from '../../apps/matching-service/src/snapshots/entity-state.snapshot';
 import { LoadGenerator, ROLE_FAMILIES, Rng } from './load-generator';
 import { vectorSource } from './maintenance-bench';
 import { settleMemory } from './search-bench';

@@ -3,14 +3,15 @@ import type { Kafka } from 'kafkajs';
 import { TOPICS } from '@matchstream/contracts';
 import { KAFKA_CLIENT } from '@matchstream/kafka';
 import { EntityState, RankingBook, RankingMaintainer } from '@matchstream/ranking';
-import { ApplyEntityVectorsService } from '../consumer/apply-entity-vectors.service';
 import { MATCHING_SERVICE_CONFIG } from '../matching-service.config';
 import type { MatchingServiceConfig } from '../matching-service.config';
-import { LOADED_SNAPSHOT } from '../state/loaded-snapshot';
-import type { LoadedSnapshot } from '../state/loaded-snapshot';
-import { OwnershipService } from '../ownership/ownership.service';
+import { LOADED_SNAPSHOT } from '../snapshots/loaded-snapshot';
+import type { LoadedSnapshot } from '../snapshots/loaded-snapshot';
+import { AppliedOffsets } from '../apply/applied-offsets';
+import { ChunkApplier } from '../apply/chunk-applier';
+import { OwnershipService } from '../handover/ownership.service';
 import { PartitionOwnership } from '../ownership/partition-ownership';
-import { replayCommittedState } from '../state/state-replay';
+import { replayCommittedState } from '../snapshots/state-replay';
 import { RecoveryProgress } from './recovery-progress';
 
 /** The consumer group through which this instance reads every partition of the vector topic. */
@@ -31,7 +32,8 @@ export class StartupRecovery {
     @Inject(MATCHING_SERVICE_CONFIG) private readonly config: MatchingServiceConfig,
     @Inject(LOADED_SNAPSHOT) private readonly snapshot: LoadedSnapshot,
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
-    private readonly applier: ApplyEntityVectorsService,
+    private readonly applier: ChunkApplier,
+    private readonly offsets: AppliedOffsets,
     private readonly ownershipService: OwnershipService,
     private readonly ownership: PartitionOwnership,
     private readonly maintainer: RankingMaintainer,
@@ -42,7 +44,7 @@ export class StartupRecovery {
 
   async run(): Promise<void> {
     const started = Date.now();
-    const { snapshot, applier, ownership, state } = this;
+    const { snapshot, applier, offsets, ownership, state } = this;
     const partitionCount = await this.ownershipService.partitionCount();
     ownership.configure(partitionCount, snapshotPartitions(snapshot, partitionCount));
     this.maintainer.rescope((type, id) => ownership.holds(type, id));
@@ -50,7 +52,7 @@ export class StartupRecovery {
     const from = new Map(
       Object.entries(snapshot?.offsets ?? {}).map(([p, o]) => [Number(p), BigInt(o)]),
     );
-    for (const [partition, offset] of from) applier.appliedOffsets.set(partition, offset);
+    for (const [partition, offset] of from) offsets.set(partition, offset);
     const source = snapshot ? `snapshot ${snapshot.name}` : 'the start (no usable snapshot)';
     this.progress.replaying(source, () => state.profiles.size + state.jobs.size);
     const { replayed, committed } = await replayCommittedState(
@@ -61,10 +63,7 @@ export class StartupRecovery {
       from,
       (done, atMost) => this.progress.progress(done, atMost),
     );
-    for (const [partition, offset] of committed) {
-      if ((applier.appliedOffsets.get(partition) ?? -1n) < offset)
-        applier.appliedOffsets.set(partition, offset);
-    }
+    for (const [partition, offset] of committed) offsets.advance(partition, offset);
     this.progress.joining();
     this.logger.log(
       `instance ${this.config.MATCHING_INSTANCE_ID} recovered ${state.profiles.size} profiles and ${state.jobs.size} jobs ` +

@@ -5,12 +5,14 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import type { MatchRankingEvent } from '@matchstream/contracts';
 import type { MaintainedRanking } from '@matchstream/matching';
 import { MetricsService } from '@matchstream/observability';
-import { ApplyEntityVectorsService } from '../consumer/apply-entity-vectors.service';
 import { EntityState, RankingMaintainer } from '@matchstream/ranking';
 import { MATCHING_SERVICE_CONFIG } from '../matching-service.config';
 import type { MatchingServiceConfig } from '../matching-service.config';
-import { RankingStore } from './ranking.store';
-import type { StoredRanking } from './ranking.store';
+import { StateLock } from '../lock/state-lock';
+import { RankingStore } from '../settle/ranking.store';
+import type { StoredRanking } from '../settle/ranking.store';
+import { UnsettledSubjects } from '../settle/unsettled-subjects';
+import { RankingRepair } from './ranking-repair';
 import { PartitionOwnership } from '../ownership/partition-ownership';
 
 /** A ranking as the audit compares it: counterpart ids with scores, best first. */
@@ -59,7 +61,9 @@ export class ConsistencyAuditor implements OnApplicationShutdown {
     private readonly state: EntityState,
     private readonly maintainer: RankingMaintainer,
     private readonly rankings: RankingStore,
-    private readonly applier: ApplyEntityVectorsService,
+    private readonly lock: StateLock,
+    private readonly unsettled: UnsettledSubjects,
+    private readonly repairs: RankingRepair,
     private readonly metrics: MetricsService,
     private readonly ownership: PartitionOwnership,
     @Inject(MATCHING_SERVICE_CONFIG) private readonly config: MatchingServiceConfig,
@@ -85,7 +89,7 @@ export class ConsistencyAuditor implements OnApplicationShutdown {
   }
 
   audit(sample: number): Promise<ConsistencyReport> {
-    return this.applier.runExclusive(async () => {
+    return this.lock.runExclusive(async () => {
       const started = Date.now();
       const subjects = this.sample(sample);
       const differences: RankingDifference[] = [];
@@ -109,7 +113,7 @@ export class ConsistencyAuditor implements OnApplicationShutdown {
       });
       const orphans = orphanKeys.length;
       // Self-healing: whatever differs is published and stored again (and alerted on).
-      const repaired = fresh.size || orphans ? await this.applier.repair(fresh, orphanKeys) : 0;
+      const repaired = fresh.size || orphans ? await this.repairs.repair(fresh, orphanKeys) : 0;
       const ratio = subjects.length ? agreeing / subjects.length : 1;
       const report: ConsistencyReport = {
         checkedAt: new Date().toISOString(),
@@ -117,7 +121,7 @@ export class ConsistencyAuditor implements OnApplicationShutdown {
         agreeing,
         ratio: orphans > 0 ? Math.min(ratio, 1 - 1e-9) : ratio,
         orphans,
-        unsettled: !this.applier.isSettled,
+        unsettled: !this.unsettled.isEmpty,
         differences: differences.slice(0, MAX_DIFFERENCES),
         repaired,
         durationMs: Date.now() - started,

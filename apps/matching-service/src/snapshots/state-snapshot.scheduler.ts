@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ApplyEntityVectorsService } from '../consumer/apply-entity-vectors.service';
 import { EntityState, RankingBook } from '@matchstream/ranking';
 import { HealthService, MetricsService } from '@matchstream/observability';
 import type { SnapshotFailureReason } from '@matchstream/observability';
@@ -10,7 +9,10 @@ import type { SnapshotFs } from './snapshot-store';
 import { LOADED_SNAPSHOT } from './loaded-snapshot';
 import type { LoadedSnapshot } from './loaded-snapshot';
 import { MATCHING_SERVICE_CONFIG } from '../matching-service.config';
-import { rankingSettings } from '../ranking/ranking-settings';
+import { rankingSettings } from '../apply/ranking-settings';
+import { AppliedOffsets } from '../apply/applied-offsets';
+import { StateLock } from '../lock/state-lock';
+import { UnsettledSubjects } from '../settle/unsettled-subjects';
 import type { MatchingServiceConfig } from '../matching-service.config';
 import { PartitionOwnership } from '../ownership/partition-ownership';
 
@@ -37,7 +39,9 @@ export class StateSnapshotScheduler implements OnApplicationBootstrap, OnApplica
 
   constructor(
     private readonly state: EntityState,
-    private readonly applier: ApplyEntityVectorsService,
+    private readonly lock: StateLock,
+    private readonly unsettled: UnsettledSubjects,
+    private readonly offsets: AppliedOffsets,
     private readonly book: RankingBook,
     private readonly ownership: PartitionOwnership,
     private readonly metrics: MetricsService,
@@ -86,11 +90,13 @@ export class StateSnapshotScheduler implements OnApplicationBootstrap, OnApplica
 
   /** Takes a snapshot now if the state changed and no chunk is half done. */
   snapshot(reason: string): Promise<void> {
-    if (this.inFlight || !this.applier.isIdle || this.state.indexVersion === this.snapshotVersion)
+    // Only between chunks with every effect durable is the state what the offsets say.
+    const idle = !this.lock.busy && this.unsettled.isEmpty;
+    if (this.inFlight || !idle || this.state.indexVersion === this.snapshotVersion)
       return this.running;
     const version = this.state.indexVersion;
     const offsets = Object.fromEntries(
-      [...this.applier.appliedOffsets].map(([partition, offset]) => [
+      [...this.offsets.entries()].map(([partition, offset]) => [
         String(partition),
         offset.toString(),
       ]),

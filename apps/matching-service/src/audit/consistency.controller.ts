@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { ZodValidationPipe } from '../http/zod-validation.pipe';
+import { ZodValidationPipe } from '../serve/zod-validation.pipe';
 import { ConsistencyAuditor } from './consistency-auditor';
 import type { ConsistencyReport } from './consistency-auditor';
 

@@ -14,11 +14,18 @@ import { MetricsService } from '@matchstream/observability';
 import { dotProduct } from '@matchstream/vector-index';
 import { SAMPLE_JOBS, SAMPLE_PROFILES, seededRandom } from '@matchstream/testing';
 import type { Redis } from 'ioredis';
-import { ApplyEntityVectorsService } from './apply-entity-vectors.service';
 import { EntityState, PairScorer, RankingBook, RankingMaintainer } from '@matchstream/ranking';
-import { RankingStore } from '../ranking/ranking.store';
-import type { StoredRanking } from '../ranking/ranking.store';
-import { PartitionOwnership, partitionOfSubject } from '../ownership/partition-ownership';
+import { RankingStore } from './settle/ranking.store';
+import type { StoredRanking } from './settle/ranking.store';
+import { PartitionOwnership, partitionOfSubject } from './ownership/partition-ownership';
+import { StateLock } from './lock/state-lock';
+import { AppliedOffsets } from './apply/applied-offsets';
+import { ChunkApplier } from './apply/chunk-applier';
+import { ChunkProcessor } from './settle/chunk-processor';
+import { RankingSettler } from './settle/ranking-settler';
+import { UnsettledSubjects } from './settle/unsettled-subjects';
+import { Handover } from './handover/handover';
+import { RankingRepair } from './audit/ranking-repair';
 
 const DIMENSION = 8;
 const TOP_K = 3;
@@ -150,16 +157,44 @@ function setUp(
     ownership.assign([0], new Map());
     ownership.markReady();
   }
-  const service = new ApplyEntityVectorsService(
+  const lock = new StateLock();
+  const offsets = new AppliedOffsets();
+  const applier = new ChunkApplier(state, maintainer, ownership, offsets, metrics, {
+    EMBEDDING_MODEL_ID: 'test-model',
+  });
+  const unsettled = new UnsettledSubjects();
+  const settler = new RankingSettler(
     state,
+    book,
     maintainer,
     rankings,
+    unsettled,
     publisher,
     deadLetters,
     metrics,
     ownership,
-    { EMBEDDING_MODEL_ID: 'test-model' },
   );
+  const processor = new ChunkProcessor(
+    lock,
+    applier,
+    unsettled,
+    settler,
+    offsets,
+    ownership,
+    state,
+    metrics,
+  );
+  const handover = new Handover(
+    lock,
+    ownership,
+    maintainer,
+    rankings,
+    settler,
+    offsets,
+    metrics,
+    processor,
+  );
+  const repairs = new RankingRepair(book, rankings, unsettled, settler, ownership);
   return {
     state,
     maintainer,
@@ -168,7 +203,13 @@ function setUp(
     topic,
     redis,
     broker,
-    service,
+    processor,
+    applier,
+    offsets,
+    unsettled,
+    handover,
+    repairs,
+    lock,
     letters,
     ownership,
     instanceId,
@@ -387,7 +428,7 @@ function* workload(w: Workload): Generator<ConsumedRecord[]> {
   }
 }
 
-describe('ApplyEntityVectorsService', () => {
+describe('the matching flow (apply, settle, handover, repair)', () => {
   beforeAll(() => {
     Logger.overrideLogger(false);
   });
@@ -406,7 +447,7 @@ describe('ApplyEntityVectorsService', () => {
       const context = setUp();
       let chunkNo = 0;
       for (const chunk of workload(w)) {
-        await context.service.process(chunk);
+        await context.processor.process(chunk);
         if (++chunkNo % 15 === 0) expectAllExact(context);
       }
       expect(expectAllExact(context)).toBeGreaterThan(3 * (TOP_K + RESERVE));
@@ -424,7 +465,7 @@ describe('ApplyEntityVectorsService', () => {
       order: 'jobs-first',
     };
     const random = seededRandom(78);
-    for (const chunk of workload(w)) await context.service.process(chunk);
+    for (const chunk of workload(w)) await context.processor.process(chunk);
     expect(context.state.profiles.size + context.state.jobs.size).toBeGreaterThan(2000);
     for (const type of ['profile', 'job'] as const) {
       const ids = [...context.state.side(type).entities.keys()];
@@ -449,7 +490,7 @@ describe('ApplyEntityVectorsService', () => {
       clustered: true,
       order: 'interleaved',
     })) {
-      await context.service.process(chunk);
+      await context.processor.process(chunk);
     }
     expectAllExact(context, minScore);
     for (const event of context.published)
@@ -481,7 +522,7 @@ describe('ApplyEntityVectorsService', () => {
               return [k, context.rankings.get(type, id)];
             }),
           );
-          await expect(context.service.process(chunk)).rejects.toThrow();
+          await expect(context.processor.process(chunk)).rejects.toThrow();
           // What is served did not move ahead of what was stored.
           for (const [key, ranking] of servedBefore) {
             const [type, id] = key.split(':') as [EntityType, string];
@@ -491,23 +532,25 @@ describe('ApplyEntityVectorsService', () => {
           context.redis.failing = false;
         }
         // The consumer retries the same records: they are duplicates now, yet nothing is lost.
-        await context.service.process(chunk);
-        expect(context.service.isSettled).toBe(true);
+        await context.processor.process(chunk);
+        expect(context.unsettled.isEmpty).toBe(true);
       }
       expectAllExact(context);
     },
   );
 
   it('answers a new job with its own ranking and the changed rankings of the profiles it enters', async () => {
-    const { published, service } = setUp();
+    const { published, processor } = setUp();
     const random = seededRandom(11);
     const remote = SAMPLE_PROFILES[0].payload;
-    await service.process([
+    await processor.process([
       upserted('profile', 'p1', 1, randomVector(random), remote),
       upserted('profile', 'p2', 1, randomVector(random), remote),
     ]);
     published.length = 0;
-    await service.process([upserted('job', 'j1', 1, randomVector(random), SAMPLE_JOBS[0].payload)]);
+    await processor.process([
+      upserted('job', 'j1', 1, randomVector(random), SAMPLE_JOBS[0].payload),
+    ]);
 
     const own = published.find((e) => e.subject.type === 'job');
     expect(own).toMatchObject({ subject: { id: 'j1' }, trigger: 'subject-changed' });
@@ -523,33 +566,33 @@ describe('ApplyEntityVectorsService', () => {
   });
 
   it('publishes nothing for profiles whose ranking a job does not change', async () => {
-    const { published, service, rankings } = setUp();
+    const { published, processor, rankings } = setUp();
     const random = seededRandom(3);
     const profileVector = randomVector(random);
     const remote = SAMPLE_PROFILES[0].payload;
     const job = SAMPLE_JOBS[0].payload;
-    await service.process([upserted('profile', 'p1', 1, profileVector, remote)]);
+    await processor.process([upserted('profile', 'p1', 1, profileVector, remote)]);
     // Fill p1's ranking and its reserve, then add a job that scores below all of them.
-    await service.process(
+    await processor.process(
       Array.from({ length: TOP_K + RESERVE }, (_, i) =>
         upserted('job', `j${i}`, 1, profileVector, job),
       ),
     );
     const opposite = profileVector.map((x) => -x);
     published.length = 0;
-    await service.process([upserted('job', 'far', 1, opposite, job)]);
+    await processor.process([upserted('job', 'far', 1, opposite, job)]);
 
     expect(published.map((e) => entityKey(e.subject.type, e.subject.id))).toEqual(['job:far']);
     expect(rankings.get('profile', 'p1')!.ids).not.toContain('far');
   });
 
   it('refuses a vector of another model: dead-lettered, never mixed into the index', async () => {
-    const { state, service, letters } = setUp();
+    const { state, processor, letters } = setUp();
     const random = seededRandom(9);
     const record = upserted('profile', 'p1', 1, randomVector(random), SAMPLE_PROFILES[0].payload);
     const event = JSON.parse(record.value!.toString()) as Record<string, unknown>;
     record.value = Buffer.from(JSON.stringify({ ...event, modelId: 'another-model' }));
-    await service.process([record]);
+    await processor.process([record]);
     expect(state.profiles.size).toBe(0);
     expect(letters).toEqual([
       expect.objectContaining({
@@ -560,15 +603,15 @@ describe('ApplyEntityVectorsService', () => {
   });
 
   it('retracts a removed subject and takes it out of every ranking that listed it', async () => {
-    const { published, service, rankings } = setUp();
+    const { published, processor, rankings } = setUp();
     const random = seededRandom(5);
     const v = randomVector(random);
-    await service.process([
+    await processor.process([
       upserted('profile', 'p1', 1, v, SAMPLE_PROFILES[0].payload),
       upserted('job', 'j1', 1, v, SAMPLE_JOBS[0].payload),
     ]);
     expect(rankings.get('job', 'j1')!.ids).toEqual(['p1']);
-    await service.process([removed('profile', 'p1', 2)]);
+    await processor.process([removed('profile', 'p1', 2)]);
     expect(rankings.get('profile', 'p1')).toBeUndefined();
     expect(rankings.get('job', 'j1')!.ids).toEqual([]);
     expect(published.at(-1)).toMatchObject({
@@ -581,17 +624,17 @@ describe('ApplyEntityVectorsService', () => {
     let gateOpen: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (gateOpen = resolve));
     // The first job's chunk waits in its publish until the test opens the gate.
-    const { state, rankings, service } = setUp({
+    const { state, rankings, processor } = setUp({
       publishGate: (keys) => (keys.includes('job:j1') ? gate : Promise.resolve()),
     });
     const random = seededRandom(21);
     const vector = randomVector(random);
     const remote = SAMPLE_PROFILES[0].payload;
     const job = SAMPLE_JOBS[0].payload;
-    await service.process([upserted('profile', 'p1', 1, vector, remote)]);
+    await processor.process([upserted('profile', 'p1', 1, vector, remote)]);
 
-    const first = service.process([upserted('job', 'j1', 1, vector, job)]);
-    const second = service.process([upserted('job', 'j2', 1, vector, job)]);
+    const first = processor.process([upserted('job', 'j1', 1, vector, job)]);
+    const second = processor.process([upserted('job', 'j2', 1, vector, job)]);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(state.jobs.has('j1')).toBe(true);
     expect(state.jobs.has('j2')).toBe(false);
@@ -614,15 +657,15 @@ describe('ApplyEntityVectorsService', () => {
         order: 'interleaved',
       }),
     ];
-    for (const chunk of records) await first.service.process(chunk);
+    for (const chunk of records) await first.processor.process(chunk);
 
     // A new instance replays the same log with an empty Redis: nothing is published during the
     // replay; the handover stores every ranking and publishes them (it cannot know they were).
     const second = setUp({ owned: [] });
-    for (const chunk of records) second.service.replay(chunk);
-    second.service.appliedOffsets.set(0, BigInt(offset));
+    for (const chunk of records) second.applier.replay(chunk);
+    second.offsets.set(0, BigInt(offset));
     expect(second.published).toEqual([]);
-    await second.service.handover([0], new Map([[0, BigInt(offset)]]));
+    await second.handover.assign([0], new Map([[0, BigInt(offset)]]));
     expect(second.ownership.phase).toBe('ready');
     expect(second.redis.data.size).toBe(second.state.profiles.size + second.state.jobs.size + 1);
     expectAllExact(second);
@@ -644,7 +687,7 @@ describe('ApplyEntityVectorsService', () => {
       clustered: true,
       order: 'interleaved',
     }))
-      await context.service.process(chunk);
+      await context.processor.process(chunk);
     const [victim] = context.state.jobs.keys();
     const key = `job:${victim}`;
     // Another writer (a former owner) left an older ranking in Redis; and a subject that no
@@ -658,8 +701,8 @@ describe('ApplyEntityVectorsService', () => {
     await context.rankings.load((k) => k === 'job:gone');
     const published = context.published.length;
 
-    const repaired = await context.service.runExclusive(() =>
-      context.service.repair(new Map([[key, context.maintainer.rank(key)]]), ['job:gone']),
+    const repaired = await context.lock.runExclusive(() =>
+      context.repairs.repair(new Map([[key, context.maintainer.rank(key)]]), ['job:gone']),
     );
     expect(repaired).toBe(2);
     expect(context.published.length).toBe(published + 1);
@@ -696,12 +739,12 @@ describe('ApplyEntityVectorsService', () => {
       const rebalance = async (assignments: number[][]) => {
         for (const member of cluster) member.ownership.fence();
         const end = ends();
-        await Promise.all(cluster.map((m, i) => m.service.handover(assignments[i], end)));
+        await Promise.all(cluster.map((m, i) => m.handover.assign(assignments[i], end)));
       };
       const feed = async (chunks: ConsumedRecord[][]) => {
         for (const chunk of chunks.flatMap(byPartition)) {
           log.push(chunk);
-          for (const member of cluster) await member.service.process(chunk);
+          for (const member of cluster) await member.processor.process(chunk);
         }
       };
       const records = [
@@ -726,7 +769,7 @@ describe('ApplyEntityVectorsService', () => {
       cluster.push(newcomer);
       await rebalance([[0, 1], [2], [3]]);
       expect(newcomer.ownership.phase).toBe('catching-up');
-      for (const chunk of log) await newcomer.service.process(chunk);
+      for (const chunk of log) await newcomer.processor.process(chunk);
       expect(newcomer.ownership.phase).toBe('ready');
       await feed(records.slice(third, 2 * third));
       cluster = [newcomer];
@@ -774,19 +817,19 @@ describe('ApplyEntityVectorsService', () => {
           order: 'interleaved',
         }),
       ];
-      for (const chunk of chunks.slice(0, -1)) await context.service.process(chunk);
+      for (const chunk of chunks.slice(0, -1)) await context.processor.process(chunk);
       context.redis.failing = true;
-      await expect(context.service.process(chunks.at(-1)!)).rejects.toThrow();
+      await expect(context.processor.process(chunks.at(-1)!)).rejects.toThrow();
       // A rebalance, then the retry: the state may be behind the previous owner's until caught up.
       context.ownership.fence();
       const target = BigInt(offset) + 100n;
-      await context.service.handover([0], new Map([[0, target]]));
+      await context.handover.assign([0], new Map([[0, target]]));
       context.redis.failing = false;
       const published = context.published.length;
-      await context.service.process(chunks.at(-1)!);
+      await context.processor.process(chunks.at(-1)!);
       expect(context.published.length).toBe(published);
-      context.service.appliedOffsets.set(0, target);
-      await context.service.tryCompleteHandover();
+      context.offsets.set(0, target);
+      await context.handover.tryComplete();
       expect(context.ownership.phase).toBe('ready');
       expectAllExact(context);
     });
@@ -804,18 +847,18 @@ describe('ApplyEntityVectorsService', () => {
           order: 'interleaved',
         }),
       ].flatMap(byPartition);
-      for (const chunk of chunks) await member.service.process(chunk);
+      for (const chunk of chunks) await member.processor.process(chunk);
       expect(shared.published).toEqual([]);
       const end = new Map<number, bigint>();
       for (const chunk of chunks)
         for (const r of chunk) end.set(r.partition, BigInt(r.offset) + 1n);
       end.set(0, end.get(0)! + 5n); // not there yet
-      await member.service.handover([1, 3], end);
+      await member.handover.assign([1, 3], end);
       expect(member.ownership.phase).toBe('catching-up');
       expect(shared.published).toEqual([]);
       // (As if five more records of partition 0 had been applied.)
-      member.service.appliedOffsets.set(0, end.get(0)!);
-      expect(await member.service.tryCompleteHandover()).toBeGreaterThan(0);
+      member.offsets.set(0, end.get(0)!);
+      expect(await member.handover.tryComplete()).toBeGreaterThan(0);
       expect(member.ownership.phase).toBe('ready');
       const partitionsPublished = new Set(
         shared.published.map((e) => partitionOfSubject(e.subject.type, e.subject.id, PARTITIONS)),

@@ -4,11 +4,11 @@ import { TOPICS } from '@matchstream/contracts';
 import { KAFKA_CLIENT } from '@matchstream/kafka';
 import { HealthService, MetricsService } from '@matchstream/observability';
 import type { Kafka } from 'kafkajs';
-import { ApplyEntityVectorsService } from '../consumer/apply-entity-vectors.service';
 import { MATCHING_SERVICE_CONFIG } from '../matching-service.config';
 import type { MatchingServiceConfig } from '../matching-service.config';
-import { GroupMembership } from './group-membership';
-import { PartitionOwnership } from './partition-ownership';
+import { GroupMembership } from '../ownership/group-membership';
+import { PartitionOwnership } from '../ownership/partition-ownership';
+import { Handover } from './handover';
 
 const HANDOVER_CHECK_MS = 500;
 const HANDOVER_STUCK_MS = 120_000;
@@ -16,7 +16,7 @@ const HANDOVER_STUCK_MS = 120_000;
 /**
  * Joins this instance to the group that divides the subjects (see GroupMembership) and turns the
  * group's decisions into handovers: a rebalance fences publishing at once; an assignment is handed
- * to the applier with the log-end offsets read right after it. Health shows what it owns.
+ * to the Handover with the log-end offsets read right after it. Health shows what it owns.
  */
 @Injectable()
 export class OwnershipService implements OnApplicationShutdown {
@@ -29,7 +29,7 @@ export class OwnershipService implements OnApplicationShutdown {
   constructor(
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     private readonly ownership: PartitionOwnership,
-    private readonly applier: ApplyEntityVectorsService,
+    private readonly handover: Handover,
     private readonly health: HealthService,
     private readonly metrics: MetricsService,
     @Inject(MATCHING_SERVICE_CONFIG) private readonly config: MatchingServiceConfig,
@@ -81,7 +81,7 @@ export class OwnershipService implements OnApplicationShutdown {
             .then(async () => {
               const ends = await this.logEnds();
               // A later rebalance supersedes this assignment.
-              if (epoch === this.ownership.epoch) await this.applier.handover(partitions, ends);
+              if (epoch === this.ownership.epoch) await this.handover.assign(partitions, ends);
             })
             .catch((error: unknown) => {
               this.metrics.dependencyErrors.inc({ dependency: 'kafka' });
@@ -95,7 +95,7 @@ export class OwnershipService implements OnApplicationShutdown {
     // A handover completes after the chunk that catches up; with no chunk coming, by this.
     this.timer = setInterval(() => {
       if (this.ownership.phase !== 'catching-up') return;
-      this.applier.tryCompleteHandover().catch((error: unknown) => {
+      this.handover.tryComplete().catch((error: unknown) => {
         this.logger.warn(`handover not completed yet: ${String(error)}`);
       });
     }, HANDOVER_CHECK_MS);

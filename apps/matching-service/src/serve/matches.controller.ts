@@ -14,7 +14,7 @@ import type { JobFields, JobLike, ProfileFields, ProfileLike } from '@matchstrea
 import { TransformersEmbedder } from '@matchstream/embedding';
 import { EntityState, otherSide } from '@matchstream/ranking';
 import { MatchEngine } from './match-engine';
-import { RankingStore } from '../ranking/ranking.store';
+import { RankingStore } from '../settle/ranking.store';
 import { entityIdParam, searchRequest } from './search.request';
 import type { SearchRequest } from './search.request';
 import { ZodValidationPipe } from './zod-validation.pipe';

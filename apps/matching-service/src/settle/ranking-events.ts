@@ -6,14 +6,8 @@ import type {
   RankedMatch,
 } from '@matchstream/contracts';
 import type { RankEntry } from '@matchstream/matching';
+import type { Cause } from '../apply/cause';
 import type { StoredRanking } from './ranking.store';
-
-/** Why a subject's ranking is (re)published: the trigger and the event that caused it. */
-export interface Cause {
-  trigger: MatchRankingEvent['trigger'] | 'subject-removed';
-  causationEventId: string;
-  occurredAt?: string;
-}
 
 /** The match event for a subject's new ranking; `previous` says which counterparts it retracts. */
 export function rankingEvent(

@@ -3,15 +3,16 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { TOPICS } from '@matchstream/contracts';
 import { RethrowRpcFilter } from '@matchstream/kafka';
 import type { ConsumedRecord } from '@matchstream/kafka';
-import { ApplyEntityVectorsService } from './apply-entity-vectors.service';
+import { ChunkHandler } from './chunk-handler';
 
+/** The entry of the flow: each chunk the Kafka consumer reads from the vector topic. */
 @Controller()
 @UseFilters(RethrowRpcFilter)
 export class EntityVectorsController {
-  constructor(private readonly applyVectors: ApplyEntityVectorsService) {}
+  constructor(private readonly chunks: ChunkHandler) {}
 
   @EventPattern(TOPICS.entityVectors)
   entityVectors(@Payload() records: ConsumedRecord[]): Promise<void> {
-    return this.applyVectors.process(records);
+    return this.chunks.process(records);
   }
 }
