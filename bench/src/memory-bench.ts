@@ -33,8 +33,9 @@ import { join } from 'node:path';
 import { encodeVector, entityVectorEvent, entityKey } from '@matchstream/contracts';
 import type { EntityType, JobPayloadInput, ProfilePayloadInput } from '@matchstream/contracts';
 import { decodeVector } from '@matchstream/contracts';
-import { DEFAULT_WEIGHTS, rankingFromScan } from '@matchstream/matching';
-import type { RankEntry } from '@matchstream/matching';
+import { DEFAULT_WEIGHTS } from '@matchstream/scoring';
+import { rankingFromScan } from '@matchstream/ranking';
+import type { RankEntry } from '@matchstream/ranking';
 import { EntityState, PairScorer, RankingBook, RankingMaintainer } from '@matchstream/ranking';
 // The service's own snapshot code: what a restart runs is what is timed.
 // eslint-disable-next-line no-restricted-imports -- the snapshot format, see above

@@ -8,15 +8,16 @@ import {
 } from '@matchstream/contracts';
 import type { EntityType, MatchRankingEvent } from '@matchstream/contracts';
 import type { ConsumedRecord, DeadLetterPublisher, EventPublisher } from '@matchstream/kafka';
-import { DEFAULT_WEIGHTS, compareEntries, isEligible, scorePair } from '@matchstream/matching';
-import type { JobFields, ProfileFields } from '@matchstream/matching';
+import { DEFAULT_WEIGHTS, isEligible, scorePair } from '@matchstream/scoring';
+import { compareEntries } from '@matchstream/ranking';
+import type { JobFields, ProfileFields } from '@matchstream/scoring';
 import { MetricsService } from '@matchstream/observability';
 import { dotProduct } from '@matchstream/vector-index';
 import { SAMPLE_JOBS, SAMPLE_PROFILES, seededRandom } from '@matchstream/testing';
 import type { Redis } from 'ioredis';
 import { EntityState, PairScorer, RankingBook, RankingMaintainer } from '@matchstream/ranking';
 import { RankingStore } from './settle/ranking.store';
-import type { StoredRanking } from './settle/ranking.store';
+import type { RankingSummary } from './settle/ranking.store';
 import { PartitionOwnership, partitionOfSubject } from './ownership/partition-ownership';
 import { StateLock } from './lock/state-lock';
 import { AppliedOffsets } from './apply/applied-offsets';
@@ -330,7 +331,7 @@ function bruteForce(state: EntityState, type: EntityType, id: string, minScore =
     .map((s) => [s.id, s.score]);
 }
 
-function listing(ranking: MatchRankingEvent | StoredRanking | undefined | null): Listing | null {
+function listing(ranking: MatchRankingEvent | RankingSummary | undefined | null): Listing | null {
   if (!ranking) return null;
   return 'ids' in ranking
     ? ranking.ids.map((id, i) => [id, ranking.scores[i]])

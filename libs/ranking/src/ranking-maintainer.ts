@@ -1,7 +1,7 @@
 import { entityKey, parseEntityKey } from '@matchstream/contracts';
 import type { EntityType, JobPayload, ProfilePayload, RankedMatch } from '@matchstream/contracts';
-import { admissionScore, compareEntries } from '@matchstream/matching';
-import type { MaintainedRanking, RankEntry } from '@matchstream/matching';
+import { admissionScore, compareEntries } from './maintained-ranking';
+import type { MaintainedRanking, RankEntry } from './maintained-ranking';
 import { pairSimilarity } from '@matchstream/vector-index';
 import type { Approximation } from '@matchstream/vector-index';
 import { otherSide } from './entity-state';

@@ -1,4 +1,4 @@
-import type { ScoringWeights } from '@matchstream/matching';
+import type { ScoringWeights } from '@matchstream/scoring';
 import type { MatchingServiceConfig } from '../matching-service.config';
 
 export function weightsOf(config: MatchingServiceConfig): ScoringWeights {

@@ -3,14 +3,14 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { MatchRankingEvent } from '@matchstream/contracts';
-import type { MaintainedRanking } from '@matchstream/matching';
+import type { MaintainedRanking } from '@matchstream/ranking';
 import { MetricsService } from '@matchstream/observability';
 import { EntityState, RankingMaintainer } from '@matchstream/ranking';
 import { MATCHING_SERVICE_CONFIG } from '../matching-service.config';
 import type { MatchingServiceConfig } from '../matching-service.config';
 import { StateLock } from '../lock/state-lock';
 import { RankingStore } from '../settle/ranking.store';
-import type { StoredRanking } from '../settle/ranking.store';
+import type { RankingSummary } from '../settle/ranking.store';
 import { UnsettledSubjects } from '../settle/unsettled-subjects';
 import { RankingRepair } from './ranking-repair';
 import { PartitionOwnership } from '../ownership/partition-ownership';
@@ -180,7 +180,7 @@ function listing(ranking: MatchRankingEvent | undefined): Listing | null {
   return ranking ? ranking.matches.map((m) => [m.counterpartId, m.score]) : null;
 }
 
-function summaryListing(ranking: StoredRanking | undefined): Listing | null {
+function summaryListing(ranking: RankingSummary | undefined): Listing | null {
   return ranking ? ranking.ids.map((id, i) => [id, ranking.scores[i]]) : null;
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { MaintainedRanking } from '@matchstream/matching';
+import type { MaintainedRanking } from '@matchstream/ranking';
 import { RankingBook } from '@matchstream/ranking';
 import { PartitionOwnership } from '../ownership/partition-ownership';
 import { RankingSettler } from '../settle/ranking-settler';

@@ -1,5 +1,5 @@
 import { jobPayload, profilePayload } from '@matchstream/contracts';
-import { DEFAULT_WEIGHTS, isEligible, scorePair, skillMatcherFor } from '@matchstream/matching';
+import { DEFAULT_WEIGHTS, isEligible, scorePair, skillMatcherFor } from '@matchstream/scoring';
 import { SAMPLE_JOBS, SAMPLE_PROFILES, seededRandom } from '@matchstream/testing';
 import { EntityState } from '@matchstream/ranking';
 import { pairSimilarity } from '@matchstream/vector-index';

@@ -1,19 +1,14 @@
 import type { RankedMatch } from '@matchstream/contracts';
-import {
-  compareEntries,
-  isEligible,
-  scorePair,
-  skillMatcherFor,
-  toRankedMatches,
-} from '@matchstream/matching';
+import { isEligible, scorePair, skillMatcherFor } from '@matchstream/scoring';
+import { compareEntries, toRankedMatches } from '@matchstream/ranking';
 import type {
   JobFields,
   JobLike,
   ProfileFields,
   ProfileLike,
-  ScoredCounterpart,
   ScoringWeights,
-} from '@matchstream/matching';
+} from '@matchstream/scoring';
+import type { ScoredCounterpart } from '@matchstream/ranking';
 import type { HnswVectorIndex, VectorHit } from '@matchstream/vector-index';
 import { otherSide } from '@matchstream/ranking';
 import type { EntityState } from '@matchstream/ranking';

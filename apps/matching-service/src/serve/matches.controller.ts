@@ -9,8 +9,8 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import type { EntityType, MatchRankingEvent, RankedMatch } from '@matchstream/contracts';
-import { publicProfileFields } from '@matchstream/matching';
-import type { JobFields, JobLike, ProfileFields, ProfileLike } from '@matchstream/matching';
+import { publicProfileFields } from '@matchstream/scoring';
+import type { JobFields, JobLike, ProfileFields, ProfileLike } from '@matchstream/scoring';
 import { TransformersEmbedder } from '@matchstream/embedding';
 import { EntityState, otherSide } from '@matchstream/ranking';
 import { MatchEngine } from './match-engine';

@@ -43,7 +43,7 @@ const idParameter = {
 };
 const place = z.object({ city: z.string().optional(), country: z.string() });
 const strings = z.array(z.string());
-/** JobFields (@matchstream/matching): what matching reads of a posting. */
+/** JobFields (@matchstream/scoring): what matching reads of a posting. */
 const jobFields = z.object({
   title: z.string(),
   remotePolicy: z.enum(WORK_MODES),
@@ -58,7 +58,7 @@ const jobFields = z.object({
     'Skills of the vocabulary the title, requirements and description name (display names)',
   ),
 });
-/** ProfileFields (@matchstream/matching) without the coded prose. */
+/** ProfileFields (@matchstream/scoring) without the coded prose. */
 const profileFields = z.object({
   headline: z.string(),
   location: place,

@@ -5,16 +5,16 @@ import type {
   MatchRetractedEvent,
   RankedMatch,
 } from '@matchstream/contracts';
-import type { RankEntry } from '@matchstream/matching';
+import type { RankEntry } from '@matchstream/ranking';
 import type { Cause } from '../apply/cause';
-import type { StoredRanking } from './ranking.store';
+import type { RankingSummary } from './ranking.store';
 
 /** The match event for a subject's new ranking; `previous` says which counterparts it retracts. */
 export function rankingEvent(
   subject: { type: EntityType; id: string; version: number; modelId: string },
   matches: RankedMatch[],
   cause: Cause,
-  previous: StoredRanking | undefined,
+  previous: RankingSummary | undefined,
   indexVersion: number,
 ): MatchRankingEvent {
   const ids = new Set(matches.map((m) => m.counterpartId));
@@ -37,7 +37,7 @@ export function rankingEvent(
 export function retractionEvent(
   subject: { type: EntityType; id: string; version: number },
   cause: Cause,
-  previous: StoredRanking | undefined,
+  previous: RankingSummary | undefined,
 ): MatchRetractedEvent {
   return {
     schema: 'match.retracted',
@@ -52,7 +52,7 @@ export function retractionEvent(
 }
 
 /** Same counterparts, same order, same scores (scores are rounded to four decimals). */
-export function sameRanking(stored: StoredRanking, top: readonly RankEntry[]): boolean {
+export function sameRanking(stored: RankingSummary, top: readonly RankEntry[]): boolean {
   return (
     stored.ids.length === top.length &&
     stored.ids.every(

@@ -16,7 +16,7 @@ const SCAN_COUNT = 1000;
  * What this instance remembers of a stored ranking: enough to tell whether a new one differs and
  * which counterparts it retracts, a fraction of the whole event (which Redis holds).
  */
-export interface StoredRanking {
+export interface RankingSummary {
   version: number;
   ids: string[];
   scores: number[];
@@ -29,7 +29,7 @@ export interface StoredRanking {
  */
 @Injectable()
 export class RankingStore {
-  private readonly summaries = new Map<string, StoredRanking>();
+  private readonly summaries = new Map<string, RankingSummary>();
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -37,7 +37,7 @@ export class RankingStore {
     private readonly config: Pick<MatchingServiceConfig, 'MATCHING_INSTANCE_ID'>,
   ) {}
 
-  get(type: EntityType, id: string): StoredRanking | undefined {
+  get(type: EntityType, id: string): RankingSummary | undefined {
     return this.summaries.get(entityKey(type, id));
   }
 

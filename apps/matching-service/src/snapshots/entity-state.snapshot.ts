@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { HnswIndexOptions } from '@matchstream/vector-index';
 import { HnswVectorIndex } from '@matchstream/vector-index';
 import { EntityState, STATE_FORMAT, otherSide } from '@matchstream/ranking';
-import type { SerialisedEntityState, SerialisedRanking } from '@matchstream/ranking';
+import type { SerialisedEntityState, BookSnapshot } from '@matchstream/ranking';
 import {
   LATEST_FILE,
   SnapshotRejected,
@@ -33,7 +33,7 @@ export type PartitionOffsets = Record<string, string>;
  */
 export interface SnapshotRankings {
   settings: string;
-  rankings: SerialisedRanking[];
+  rankings: BookSnapshot;
   /**
    * The partitions whose subjects the rankings cover, of how many (absent in snapshots of a
    * single instance from before subjects were divided: then all of them).

@@ -163,17 +163,12 @@ export function scorePair(
   options: ScoringOptions = DEFAULT_SCORING_OPTIONS,
 ): ScoredPair {
   const listed = job.requiredSkills.length > 0;
-  const required = listed
-    ? job.requiredSkills
-    : isJobFields(job)
-      ? job.skillsInText
-      : skillsInJob(job);
+  const required = listed ? job.requiredSkills : skillsInJobText(job);
   const matchedRequired = required.filter((s) => skills.has(s));
   const missingRequired = required.filter((s) => !skills.has(s));
   const matchedNice = job.niceToHaveSkills.filter((s) => skills.has(s));
   const requiredCoverage = coverage(matchedRequired.length, required.length);
-  // Neutral unless the skills are listed, or named in prose and measured to help the ranking.
-  const scoredCoverage = listed || options.skillsFromText === 'score' ? requiredCoverage : 1;
+  const scoredCoverage = scoresRequiredSkills(job, options) ? requiredCoverage : 1;
   const niceCoverage = coverage(matchedNice.length, job.niceToHaveSkills.length);
   const seniorityFit = fitOfSeniority(job.seniority, profileSeniority(profile));
   const locationFit = fitOfLocation(job, profile);
@@ -203,8 +198,9 @@ export function scorePair(
 }
 
 /**
- * The hybrid score alone, equal to scorePair's score to the last bit: for the scans that score
- * many pairs to rank a few (no explanation is built, no skill list is allocated).
+ * The hybrid score alone, equal to scorePair's score to the last bit under the same weights and
+ * options: for the scans that score many pairs to rank a few (no explanation is built, no skill
+ * list is allocated).
  */
 export function pairScore(
   job: JobLike,
@@ -213,14 +209,20 @@ export function pairScore(
   weights: ScoringWeights,
   skills: SkillMatcher,
   seniority: Seniority,
+  options: ScoringOptions = DEFAULT_SCORING_OPTIONS,
 ): number {
-  let matchedRequired = 0;
-  for (const s of job.requiredSkills) if (skills.has(s)) matchedRequired++;
+  let requiredCoverage = 1;
+  if (scoresRequiredSkills(job, options)) {
+    const required = job.requiredSkills.length ? job.requiredSkills : skillsInJobText(job);
+    let matchedRequired = 0;
+    for (const s of required) if (skills.has(s)) matchedRequired++;
+    requiredCoverage = coverage(matchedRequired, required.length);
+  }
   let matchedNice = 0;
   for (const s of job.niceToHaveSkills) if (skills.has(s)) matchedNice++;
   return combine(weights, {
     similarity,
-    requiredCoverage: coverage(matchedRequired, job.requiredSkills.length),
+    requiredCoverage,
     niceCoverage: coverage(matchedNice, job.niceToHaveSkills.length),
     seniorityFit: fitOfSeniority(job.seniority, seniority),
     locationFit: fitOfLocation(job, profile),
@@ -303,6 +305,18 @@ function combine(
 }
 
 /** Neutral (1) when a job lists none, so jobs without the list are not ranked lower for a profile. */
+/**
+ * Whether the required-skill coverage counts in the score: always for listed skills; for skills
+ * only named in the prose, when the options say so (neutral otherwise: measured not to help).
+ */
+function scoresRequiredSkills(job: JobLike, options: ScoringOptions): boolean {
+  return job.requiredSkills.length > 0 || options.skillsFromText === 'score';
+}
+
+function skillsInJobText(job: JobLike): readonly string[] {
+  return isJobFields(job) ? job.skillsInText : skillsInJob(job);
+}
+
 function coverage(matched: number, listed: number): number {
   return listed ? matched / listed : 1;
 }

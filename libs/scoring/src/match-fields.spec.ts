@@ -87,6 +87,23 @@ describe('match fields', () => {
               seniority,
             ),
           );
+          // The scans' form of the score is the explained one's, under either skill option.
+          for (const skillsFromText of ['explain', 'score'] as const) {
+            const options = { skillsFromText };
+            expect(
+              pairScore(
+                jf,
+                pf,
+                similarity,
+                DEFAULT_WEIGHTS,
+                skillMatcherFor(pf),
+                seniority,
+                options,
+              ),
+            ).toBe(
+              scorePair(jf, pf, similarity, DEFAULT_WEIGHTS, skillMatcherFor(pf), options).score,
+            );
+          }
           expect(pairScoreBound(jf, pf, similarity, DEFAULT_WEIGHTS, seniority)).toBe(
             pairScoreBound(job, profile, similarity, DEFAULT_WEIGHTS, seniority),
           );

@@ -3,7 +3,7 @@ import vocabulary from '../data/skills-vocabulary.json';
 import { normaliseSkill } from './skill-names';
 
 /**
- * Skills named in free text, against the vocabulary in libs/matching/data (its README says where
+ * Skills named in free text, against the vocabulary in libs/scoring/data (its README says where
  * it comes from). Postings and profiles are mostly prose; without this, a posting with no
  * requiredSkills list has nothing to cover and nothing to explain.
  */
