@@ -5,7 +5,7 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import type { MatchRankingEvent } from '@matchstream/contracts';
 import type { MaintainedRanking } from '@matchstream/ranking';
 import { MetricsService } from '@matchstream/observability';
-import { EntityState, RankingMaintainer } from '@matchstream/ranking';
+import { EntityState, RankingBook, RankingMaintainer } from '@matchstream/ranking';
 import { MATCHING_SERVICE_CONFIG } from '../matching-service.config';
 import type { MatchingServiceConfig } from '../matching-service.config';
 import { StateLock } from '../lock/state-lock';
@@ -60,6 +60,7 @@ export class ConsistencyAuditor implements OnApplicationShutdown {
   constructor(
     private readonly state: EntityState,
     private readonly maintainer: RankingMaintainer,
+    private readonly book: RankingBook,
     private readonly rankings: RankingStore,
     private readonly lock: StateLock,
     private readonly unsettled: UnsettledSubjects,
@@ -142,14 +143,14 @@ export class ConsistencyAuditor implements OnApplicationShutdown {
   private async check(key: string, fresh: MaintainedRanking | null): Promise<RankingDifference[]> {
     const [type, id] = parseEntityKey(key);
     const expected: Listing = (fresh?.entries ?? [])
-      .slice(0, this.maintainer.book.k)
+      .slice(0, this.book.k)
       .map((e) => [e.id, e.score]);
-    const maintained = this.maintainer.book.get(key);
+    const maintained = this.book.get(key);
     const copies: [RankingDifference['where'], Listing | null][] = [
       [
         'maintained',
         maintained
-          ? maintained.entries.slice(0, this.maintainer.book.k).map((e) => [e.id, e.score])
+          ? maintained.entries.slice(0, this.book.k).map((e) => [e.id, e.score])
           : null,
       ],
       ['remembered', summaryListing(this.rankings.get(type, id))],
