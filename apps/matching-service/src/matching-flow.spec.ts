@@ -8,12 +8,14 @@ import {
 } from '@matchstream/contracts';
 import type { EntityType, MatchRankingEvent } from '@matchstream/contracts';
 import type { ConsumedRecord, DeadLetterPublisher, EventPublisher } from '@matchstream/kafka';
-import { DEFAULT_WEIGHTS, isEligible, scorePair } from '@matchstream/scoring';
-import { compareEntries } from '@matchstream/ranking';
-import type { JobFields, ProfileFields } from '@matchstream/scoring';
+import { DEFAULT_WEIGHTS } from '@matchstream/scoring';
 import { MetricsService } from '@matchstream/observability';
-import { dotProduct } from '@matchstream/vector-index';
-import { SAMPLE_JOBS, SAMPLE_PROFILES, seededRandom } from '@matchstream/testing';
+import {
+  SAMPLE_JOBS,
+  SAMPLE_PROFILES,
+  bruteForceRanking,
+  seededRandom,
+} from '@matchstream/testing';
 import type { Redis } from 'ioredis';
 import { EntityState, PairScorer, RankingBook, RankingMaintainer } from '@matchstream/ranking';
 import { RankingStore } from './settle/ranking.store';
@@ -305,28 +307,9 @@ function removed(type: EntityType, id: string, version: number): ConsumedRecord 
 
 type Listing = [string, number][];
 
-/**
- * The definition, computed the slow way: every eligible counterpart scored with scorePair, the
- * floor applied, best first, ties by id, top K. Independent of the maintainer's code.
- */
+/** The brute-force top K of a subject (bruteForceRanking: the definition, the slow way). */
 function bruteForce(state: EntityState, type: EntityType, id: string, minScore = 0): Listing {
-  const side = state.side(type);
-  const other = state.side(type === 'job' ? 'profile' : 'job');
-  const subject = side.entities.get(id)!;
-  const vector = side.index.getVector(id)!;
-  const scored = [...other.entities.values()].flatMap((counterpart) => {
-    const [job, profile] = (
-      type === 'job'
-        ? [subject.document, counterpart.document]
-        : [counterpart.document, subject.document]
-    ) as [JobFields, ProfileFields];
-    if (!isEligible(job, profile)) return [];
-    const v = other.index.getVector(counterpart.id)!;
-    const { score } = scorePair(job, profile, dotProduct(vector, 0, v, 0, DIMENSION));
-    return score >= minScore ? [{ id: counterpart.id, score }] : [];
-  });
-  return scored
-    .sort(compareEntries)
+  return bruteForceRanking(state, type, id, { minScore })
     .slice(0, TOP_K)
     .map((s) => [s.id, s.score]);
 }

@@ -1,16 +1,17 @@
-import { jobPayload, profilePayload } from '@matchstream/contracts';
+import { jobPayload, parseEntityKey, profilePayload } from '@matchstream/contracts';
 import type { EntityType } from '@matchstream/contracts';
-import { DEFAULT_WEIGHTS, isEligible, scorePair } from '@matchstream/scoring';
-import type { JobFields, ProfileFields } from '@matchstream/scoring';
-import { SAMPLE_JOBS, SAMPLE_PROFILES, seededRandom } from '@matchstream/testing';
-import { dotProduct } from '@matchstream/vector-index';
+import { DEFAULT_WEIGHTS } from '@matchstream/scoring';
+import {
+  SAMPLE_JOBS,
+  SAMPLE_PROFILES,
+  bruteForceRanking,
+  seededRandom,
+} from '@matchstream/testing';
 import type { Approximation } from '@matchstream/vector-index';
 import { EntityState } from './entity-state';
 import { PairScorer } from './pair-scorer';
 import { RankingBook } from './ranking-book';
 import { RankingMaintainer } from './ranking-maintainer';
-import { compareEntries } from './maintained-ranking';
-import type { RankEntry } from './maintained-ranking';
 
 const CATEGORIES = ['software-engineering', 'data-analytics', 'devops', 'frontend'];
 
@@ -67,33 +68,6 @@ function vectorMaker(dimension: number, random: () => number) {
 }
 
 /**
- * The definition, computed the slow way and independently of the maintainer's code: every
- * eligible counterpart scored with scorePair over the float dot product, the floor applied, best
- * first, ties by id.
- */
-function bruteForce(state: EntityState, key: string, minScore: number): RankEntry[] {
-  const [type, id] = key.split(':') as [EntityType, string];
-  const side = state.side(type);
-  const other = state.side(type === 'job' ? 'profile' : 'job');
-  const subject = side.entities.get(id)!;
-  const vector = side.index.getVector(id)!;
-  return [...other.entities.values()]
-    .flatMap((counterpart) => {
-      const [job, profile] = (
-        type === 'job'
-          ? [subject.document, counterpart.document]
-          : [counterpart.document, subject.document]
-      ) as [JobFields, ProfileFields];
-      if (!isEligible(job, profile)) return [];
-      const theirs = other.index.getVector(counterpart.id)!;
-      const similarity = dotProduct(vector, 0, theirs, 0, vector.length);
-      const { score } = scorePair(job, profile, similarity, DEFAULT_WEIGHTS);
-      return score >= minScore ? [{ id: counterpart.id, score }] : [];
-    })
-    .sort(compareEntries);
-}
-
-/**
  * The ranking invariant, for every subject the book holds: its entries are the best qualifying
  * counterparts in order (a prefix of the brute-force ranking), at least K of them when that many
  * qualify, and all of them when it says it is exhaustive.
@@ -101,7 +75,7 @@ function bruteForce(state: EntityState, key: string, minScore: number): RankEntr
 function expectInvariant(state: EntityState, book: RankingBook, minScore: number): void {
   for (const key of book.keys()) {
     const ranking = book.get(key)!;
-    const expected = bruteForce(state, key, minScore);
+    const expected = bruteForceRanking(state, ...parseEntityKey(key), { minScore });
     expect({ key, entries: ranking.entries }).toStrictEqual({
       key,
       entries: expected.slice(0, ranking.entries.length),

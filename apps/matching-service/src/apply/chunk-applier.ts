@@ -76,6 +76,14 @@ export class ChunkApplier {
    * offsets were committed; the first handover settles any difference afterwards).
    */
   replay(records: readonly ConsumedRecord[]): void {
+    this.maintainer.apply(this.load(records));
+  }
+
+  /**
+   * Applies the records to the state only (a bulk load: no ranking is maintained; they are all
+   * computed afterwards in one pass) and marks them applied. Returns the keys of what changed.
+   */
+  load(records: readonly ConsumedRecord[]): Set<string> {
     const changed = new Set<string>();
     for (const record of records) {
       const decoded = decodeEntityVector(record, this.config.EMBEDDING_MODEL_ID);
@@ -84,7 +92,7 @@ export class ChunkApplier {
       if (applyToState(this.state, event) === 'applied')
         changed.add(entityKey(event.entityType, event.entityId));
     }
-    this.maintainer.apply(changed);
     this.offsets.markChunk(records);
+    return changed;
   }
 }

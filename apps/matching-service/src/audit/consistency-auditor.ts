@@ -149,9 +149,7 @@ export class ConsistencyAuditor implements OnApplicationShutdown {
     const copies: [RankingDifference['where'], Listing | null][] = [
       [
         'maintained',
-        maintained
-          ? maintained.entries.slice(0, this.book.k).map((e) => [e.id, e.score])
-          : null,
+        maintained ? maintained.entries.slice(0, this.book.k).map((e) => [e.id, e.score]) : null,
       ],
       ['remembered', summaryListing(this.rankings.get(type, id))],
       ['stored', listing((await this.rankings.readStored(type, id)) ?? undefined)],

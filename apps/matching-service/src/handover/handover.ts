@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { parseEntityKey } from '@matchstream/contracts';
 import type { EntityType } from '@matchstream/contracts';
@@ -7,6 +8,7 @@ import { RankingMaintainer } from '@matchstream/ranking';
 import { StateLock } from '../lock/state-lock';
 import { PartitionOwnership } from '../ownership/partition-ownership';
 import { AppliedOffsets } from '../apply/applied-offsets';
+import { LoadProgress } from '../apply/load-progress';
 import { ChunkProcessor } from '../settle/chunk-processor';
 import { RankingSettler } from '../settle/ranking-settler';
 import type { SettleMode } from '../settle/ranking-settler';
@@ -18,6 +20,9 @@ import { RankingStore } from '../settle/ranking.store';
  * empty), every ranking it owns is settled against what Redis holds. Until then it publishes
  * nothing for them.
  */
+/** Rankings computed between two yields to the event loop. */
+const FILL_SLICE = 500;
+
 @Injectable()
 export class Handover {
   private readonly logger = new Logger(Handover.name);
@@ -54,7 +59,9 @@ export class Handover {
       const dropped = this.maintainer.rescope(holds);
       for (const p of lost) this.summarised.delete(p);
       this.rankings.forget((key) => holds(...parseEntityKey(key)));
-      const created = this.maintainer.fillMissing();
+      const epoch = this.ownership.epoch;
+      const created = await this.computeMissing();
+      if (epoch !== this.ownership.epoch) return; // a later assignment supersedes this one
       this.metrics.ownedPartitions.set(partitions.length);
       this.logger.log(
         `assigned [${partitions.join(', ')}] (gained [${gained.join(', ')}], lost [${lost.join(', ')}]): ` +
@@ -62,6 +69,33 @@ export class Handover {
       );
       await this.completeIfCaughtUp();
     });
+  }
+
+  /**
+   * The rankings of every subject held that has none (all of them after a bulk load), computed
+   * from the current state a slice at a time: the HTTP API and health keep answering, and a
+   * rebalance meanwhile stops it (the next assignment computes what it needs).
+   */
+  private async computeMissing(): Promise<number> {
+    const missing = this.maintainer.missing();
+    const epoch = this.ownership.epoch;
+    const progress = new LoadProgress(
+      this.logger,
+      'computing rankings',
+      'rankings',
+      (done, expected) => {
+        this.metrics.loadRankings.set({ state: 'done' }, done);
+        this.metrics.loadRankings.set({ state: 'expected' }, expected);
+      },
+    );
+    let created = 0;
+    for (let i = 0; i < missing.length && epoch === this.ownership.epoch; i += FILL_SLICE) {
+      created += this.maintainer.fill(missing.slice(i, i + FILL_SLICE));
+      progress.update(Math.min(i + FILL_SLICE, missing.length), missing.length);
+      await yieldToEventLoop();
+    }
+    if (missing.length > FILL_SLICE) this.logger.log(`computed ${progress.finish(created)}`);
+    return created;
   }
 
   /** Completes a handover whose catching up is done (see completeIfCaughtUp). */

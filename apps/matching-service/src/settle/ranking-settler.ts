@@ -18,6 +18,9 @@ import { UnsettledSubjects } from './unsettled-subjects';
  */
 export type SettleMode = 'live' | 'reconcile' | 'restore';
 
+/** Subjects settled together by settleAll. */
+const SETTLE_SLICE = 2000;
+
 export interface Settled {
   /** Every ranking event stored (those published among them). */
   events: MatchRankingEvent[];
@@ -46,12 +49,27 @@ export class RankingSettler {
     private readonly ownership: PartitionOwnership,
   ) {}
 
-  /** Settles every subject this instance holds against the stored rankings. */
-  settleAll(causationEventId: string, mode: SettleMode): Promise<Settled> {
+  /**
+   * Settles every subject this instance holds against the stored rankings, a slice of subjects
+   * at a time (after a bulk load that is every ranking: one Redis transaction and one set of
+   * events each would not fit in memory). A failure leaves the rest to the retry, which finds
+   * what was already published equal to what is stored.
+   */
+  async settleAll(
+    causationEventId: string,
+    mode: SettleMode,
+  ): Promise<{ published: number; stored: number }> {
     const cause: Cause = { trigger: 'counterpart-changed', causationEventId };
-    for (const key of this.book.keys()) this.unsettled.set(key, cause);
-    for (const key of this.rankings.keys()) this.unsettled.set(key, cause);
-    return this.settle([], mode);
+    const keys = [...new Set([...this.book.keys(), ...this.rankings.keys()])];
+    let published = 0;
+    let stored = 0;
+    for (let i = 0; i === 0 || i < keys.length; i += SETTLE_SLICE) {
+      for (const key of keys.slice(i, i + SETTLE_SLICE)) this.unsettled.set(key, cause);
+      const settled = await this.settle([], mode);
+      published += settled.published;
+      stored += settled.stored;
+    }
+    return { published, stored };
   }
 
   /**
