@@ -22,7 +22,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TransformersEmbedder } from '@matchstream/embedding';
-import { LoadGenerator, jobUpsertedEvent } from './load-generator';
+import { LoadGenerator, jobUpsertedEvent } from './load/load-generator';
 import {
   jobTexts,
   meanTokens,
@@ -30,7 +30,7 @@ import {
   profileTexts,
   singleTextLatency,
   sweepBatchSizes,
-} from './model-bench';
+} from './pipeline/model-bench';
 import {
   ServicePipeline,
   embeddingConfig,
@@ -38,20 +38,25 @@ import {
   measureEmbeddingPipeline,
   measureEndToEnd,
   measureKafkaHop,
-} from './pipeline-bench';
+} from './pipeline/pipeline-bench';
 import { TARGETS, loadAverage, machineInfo, renderMarkdown } from './report';
 import type { BenchResults, EmbeddingSection, EndToEndSection, SearchSection } from './report';
-import { runSearchInChildProcess } from './search-process';
-import { runMaintenanceInChildProcess } from './maintenance-process';
-import type { MaintenanceRun } from './maintenance-bench';
-import { runMemoryInChildProcesses } from './memory-process';
-import type { MemoryRun } from './memory-bench';
-import type { NoiseModel } from './synthetic-vectors';
-import { embedBases } from './scale-out-bases';
-import { runScaleOut } from './scale-out-bench';
-import type { ScaleOutSection } from './scale-out-bench';
-import { SCALE_OUT_ARGS, SCALE_OUT_USAGE, brokerPid, scaleOutSettings } from './scale-out-options';
-import type { ScaleOutSettings } from './scale-out-options';
+import { runSearchInChildProcess } from './search/search-process';
+import { runMaintenanceInChildProcess } from './maintenance/maintenance-process';
+import type { MaintenanceRun } from './maintenance/maintenance-bench';
+import { runMemoryInChildProcesses } from './memory/memory-process';
+import type { MemoryRun } from './memory/memory-bench';
+import type { NoiseModel } from './load/synthetic-vectors';
+import { embedBases } from './scale-out/scale-out-bases';
+import { runScaleOut } from './scale-out/scale-out-bench';
+import type { ScaleOutSection } from './scale-out/scale-out-bench';
+import {
+  SCALE_OUT_ARGS,
+  SCALE_OUT_USAGE,
+  brokerPid,
+  scaleOutSettings,
+} from './scale-out/scale-out-options';
+import type { ScaleOutSettings } from './scale-out/scale-out-options';
 import { benchCharts } from './charts/bench-charts';
 import { writeCharts } from './charts/chart-files';
 

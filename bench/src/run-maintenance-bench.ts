@@ -1,15 +1,15 @@
 /**
  * `npm run bench:maintenance`: the ranking maintenance section alone (no broker), at 10k entities
  * per side by default (1M more with `--full`; exact seeding of large sizes takes hours), its populations grown from real
- * embeddings (embedded once and cached: maintenance-bases.ts). `npm run bench` runs the same
+ * embeddings (embedded once and cached: maintenance/maintenance-bases.ts). `npm run bench` runs the same
  * section in a child process, with the embeddings its pipeline run made.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { maintenanceBases } from './maintenance-bases';
-import { runMaintenance } from './maintenance-bench';
-import { maintenanceTable, scanTable } from './maintenance-table';
+import { maintenanceBases } from './maintenance/maintenance-bases';
+import { runMaintenance } from './maintenance/maintenance-bench';
+import { maintenanceTable, scanTable } from './maintenance/maintenance-table';
 
 const USAGE = `Usage: npm run bench:maintenance -- [options]
 

@@ -2,12 +2,12 @@
  * `npm run bench:memory`: memory per entity of the matching service's core and its start-up time
  * (snapshot load vs replay), at 100k entities per side by default (1M with --full); no broker,
  * Redis or model. `npm run bench` runs the same section with vectors grown from real embeddings.
- * See bench/src/memory-bench.ts for what is measured and bench/results/README.md for a reference run.
+ * See bench/src/memory/memory-bench.ts for what is measured and bench/results/README.md for a reference run.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { runMemoryInChildProcesses } from './memory-process';
-import { memoryTable } from './memory-table';
+import { runMemoryInChildProcesses } from './memory/memory-process';
+import { memoryTable } from './memory/memory-table';
 
 const USAGE = `Usage: npm run bench:memory -- [options]
 

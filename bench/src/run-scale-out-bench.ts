@@ -2,21 +2,26 @@
  * `npm run bench:scale-out` (scripts/bench-scale-out.sh starts the bench's own broker first): the
  * scale-out section of `npm run bench` alone. Embeds `--bases` generated profiles and jobs with the
  * model (as the embedding service would), grows the population from them, and measures the
- * matching tier with 1, 2 and 3 instances (scale-out-bench.ts). Report to stdout and to
+ * matching tier with 1, 2 and 3 instances (scale-out/scale-out-bench.ts). Report to stdout and to
  * bench/results/scale-out-<timestamp>.{json,md}.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TransformersEmbedder } from '@matchstream/embedding';
-import { LoadGenerator } from './load-generator';
-import { benchEnv, embeddingConfig, matchingConfig } from './pipeline-bench';
+import { LoadGenerator } from './load/load-generator';
+import { benchEnv, embeddingConfig, matchingConfig } from './pipeline/pipeline-bench';
 import { loadAverage, machineInfo } from './report';
-import { embedBases } from './scale-out-bases';
-import { runScaleOut } from './scale-out-bench';
-import type { ScaleOutSection } from './scale-out-bench';
-import { SCALE_OUT_ARGS, SCALE_OUT_USAGE, brokerPid, scaleOutSettings } from './scale-out-options';
-import { scaleOutMarkdown } from './scale-out-table';
+import { embedBases } from './scale-out/scale-out-bases';
+import { runScaleOut } from './scale-out/scale-out-bench';
+import type { ScaleOutSection } from './scale-out/scale-out-bench';
+import {
+  SCALE_OUT_ARGS,
+  SCALE_OUT_USAGE,
+  brokerPid,
+  scaleOutSettings,
+} from './scale-out/scale-out-options';
+import { scaleOutMarkdown } from './scale-out/scale-out-table';
 import { scaleOutCharts } from './charts/bench-charts';
 import { writeCharts } from './charts/chart-files';
 

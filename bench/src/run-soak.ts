@@ -16,8 +16,8 @@
 import { TOPICS, entityTypeOf, inputTopicFor } from '@matchstream/contracts';
 import type { InputEventInput } from '@matchstream/contracts';
 import { EventPublisher, createKafkaClient } from '@matchstream/kafka';
-import { LoadGenerator, jobUpsertedEvent, profileUpsertedEvent } from './load-generator';
-import { leastSquaresSlope } from './stats';
+import { LoadGenerator, jobUpsertedEvent, profileUpsertedEvent } from './load/load-generator';
+import { leastSquaresSlope } from './harness/stats';
 
 const minutes = Number(process.env.SOAK_MINUTES ?? 30);
 const rate = Number(process.env.SOAK_RATE ?? 5); // events per second

@@ -8,7 +8,7 @@
  * The matching tier alone is measured: entity-vector events are published straight to the vector
  * topic (the embedding service would be the bottleneck otherwise; it is not started). Their
  * vectors are the model's own (EMBEDDING_MODEL_ID, the id the instances accept), grown into a
- * population as the search section does (synthetic-vectors.ts, local noise), each with the
+ * population as the search section does (load/synthetic-vectors.ts, local noise), each with the
  * document of the real base it was grown from. Every measured event is an update of a population
  * entity (about half profiles, half jobs) with its vector moved a little: the population size
  * stays the same through all runs, and each N replays the same topic.
@@ -45,17 +45,17 @@ import { EventPublisher, TopicTail, createKafkaClient, ensureTopics } from '@mat
 import type { OutgoingMessage } from '@matchstream/kafka';
 import { connectRedis, createRedisClient } from '@matchstream/redis';
 import type { Kafka } from 'kafkajs';
-import { Rng, emitAtRate } from './load-generator';
-import type { EmitReport } from './load-generator';
+import { Rng, emitAtRate } from '../load/load-generator';
+import type { EmitReport } from '../load/load-generator';
 import { MatchingInstance, groupSettled } from './matching-instance';
 import type { Ownership } from './matching-instance';
-import { freePort, waitUntil } from './pipeline-bench';
-import type { Log } from './pipeline-bench';
-import { CpuSampler } from './proc-cpu';
-import type { CpuWindow } from './proc-cpu';
-import { summarize } from './stats';
-import type { Summary } from './stats';
-import { normaliseInPlace, perturbedSet, row } from './synthetic-vectors';
+import { freePort, waitUntil } from '../pipeline/pipeline-bench';
+import type { Log } from '../pipeline/pipeline-bench';
+import { CpuSampler } from '../harness/proc-cpu';
+import type { CpuWindow } from '../harness/proc-cpu';
+import { summarize } from '../harness/stats';
+import type { Summary } from '../harness/stats';
+import { normaliseInPlace, perturbedSet, row } from '../load/synthetic-vectors';
 
 /** A real document with the model's vector of its canonical text. */
 export interface EmbeddedBase<P> {

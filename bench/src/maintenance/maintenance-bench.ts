@@ -19,10 +19,10 @@ import type { EntityType } from '@matchstream/contracts';
 import { DEFAULT_WEIGHTS } from '@matchstream/matching';
 import { EntityState, PairScorer, RankingBook, RankingMaintainer } from '@matchstream/ranking';
 import type { HnswVectorIndex } from '@matchstream/vector-index';
-import { LoadGenerator, Rng } from './load-generator';
-import { summarize } from './stats';
-import type { Summary } from './stats';
-import { normaliseInPlace, perturbedSet, row } from './synthetic-vectors';
+import { LoadGenerator, Rng } from '../load/load-generator';
+import { summarize } from '../harness/stats';
+import type { Summary } from '../harness/stats';
+import { normaliseInPlace, perturbedSet, row } from '../load/synthetic-vectors';
 
 export interface MaintenanceOptions {
   perSide: number;

@@ -9,7 +9,7 @@
  * growth over the process's baseline divided by the entities (2N): RSS (everything, hnswlib's
  * native memory included), the V8 heap, and external memory (typed arrays: the vector copies).
  *
- * Documents look like real ones: generated profiles and jobs (bench/src/load-generator.ts), with
+ * Documents look like real ones: generated profiles and jobs (bench/src/load/load-generator.ts), with
  * the profile prose lengthened to `profileTextChars` (default 2,500 characters, about the seed
  * profiles' prose in ../shared/seeds) from the role family's own sentences.
  *
@@ -41,11 +41,11 @@ import { EntityState, PairScorer, RankingBook, RankingMaintainer } from '@matchs
 import {
   loadEntityStateSnapshot,
   saveEntityStateSnapshot,
-} from '../../apps/matching-service/src/state/entity-state.snapshot';
-import { LoadGenerator, ROLE_FAMILIES, Rng } from './load-generator';
-import { vectorSource } from './maintenance-bench';
-import { settleMemory } from './search-bench';
-import { leastSquaresSlope } from './stats';
+} from '../../../apps/matching-service/src/state/entity-state.snapshot';
+import { LoadGenerator, ROLE_FAMILIES, Rng } from '../load/load-generator';
+import { vectorSource } from '../maintenance/maintenance-bench';
+import { settleMemory } from '../search/search-bench';
+import { leastSquaresSlope } from '../harness/stats';
 
 export interface MemoryOptions {
   perSide: number;

@@ -17,15 +17,15 @@ import { ServiceProcess } from '@matchstream/testing';
 import type { Kafka } from 'kafkajs';
 // Only the services' configuration schemas, to report the settings they run with.
 // eslint-disable-next-line no-restricted-imports -- configuration only, see above
-import { loadEmbeddingServiceConfig } from '../../apps/embedding-service/src/embedding-service.config';
+import { loadEmbeddingServiceConfig } from '../../../apps/embedding-service/src/embedding-service.config';
 // eslint-disable-next-line no-restricted-imports -- configuration only, see above
-import { loadMatchingServiceConfig } from '../../apps/matching-service/src/matching-service.config';
-import { emitAtRate, jobUpsertedEvent, profileUpsertedEvent } from './load-generator';
-import type { EmitReport, GeneratedEntity } from './load-generator';
-import { summarize, throughput } from './stats';
-import type { Summary } from './stats';
-import { cdfPoints } from './charts/cdf';
-import type { CdfPoint } from './charts/cdf';
+import { loadMatchingServiceConfig } from '../../../apps/matching-service/src/matching-service.config';
+import { emitAtRate, jobUpsertedEvent, profileUpsertedEvent } from '../load/load-generator';
+import type { EmitReport, GeneratedEntity } from '../load/load-generator';
+import { summarize, throughput } from '../harness/stats';
+import type { Summary } from '../harness/stats';
+import { cdfPoints } from '../charts/cdf';
+import type { CdfPoint } from '../charts/cdf';
 
 export type Log = (line: string) => void;
 

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MaintenanceRun } from './maintenance-bench';
-import { runNodeChild } from './node-child';
+import { runNodeChild } from '../harness/node-child';
 
 export async function runMaintenanceInChildProcess(
   job: { sizes: number[]; events: number; seed: number },
@@ -23,7 +23,7 @@ export async function runMaintenanceInChildProcess(
     await runNodeChild(
       'maintenance',
       [
-        join(__dirname, 'run-maintenance-bench.js'),
+        join(__dirname, '..', 'run-maintenance-bench.js'),
         '--sizes',
         job.sizes.join(','),
         '--events',

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hnswLatency, runSearch, settleMemory } from './search-bench';
 import type { HnswParams, SearchRunResult } from './search-bench';
-import type { Summary } from './stats';
-import type { NoiseModel } from './synthetic-vectors';
+import type { Summary } from '../harness/stats';
+import type { NoiseModel } from '../load/synthetic-vectors';
 
 export interface SearchJob {
   sizes: number[];

@@ -6,9 +6,9 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { TransformersEmbedder } from '@matchstream/embedding';
-import { LoadGenerator } from './load-generator';
-import { benchEnv, embeddingConfig } from './pipeline-bench';
-import { embedBases } from './scale-out-bases';
+import { LoadGenerator } from '../load/load-generator';
+import { benchEnv, embeddingConfig } from '../pipeline/pipeline-bench';
+import { embedBases } from '../scale-out/scale-out-bases';
 
 export async function maintenanceBases(
   count: number,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureSnapshotLoad, runChurnCheck, runMemoryBuild } from './memory-bench';
 import type { MemoryOptions, MemoryRun } from './memory-bench';
-import { runNodeChild } from './node-child';
+import { runNodeChild } from '../harness/node-child';
 
 export type MemoryJob = Omit<MemoryOptions, 'perSide' | 'bases' | 'log' | 'dimension'> & {
   sizes: number[];
