@@ -16,6 +16,7 @@
 import { TOPICS, entityTypeOf, inputTopicFor } from '@matchstream/contracts';
 import type { InputEventInput } from '@matchstream/contracts';
 import { EventPublisher, createKafkaClient } from '@matchstream/kafka';
+import { poll } from '@matchstream/testing';
 import { LoadGenerator, jobUpsertedEvent, profileUpsertedEvent } from './load/load-generator';
 import { leastSquaresSlope } from './harness/stats';
 
@@ -204,11 +205,10 @@ async function main(): Promise<void> {
     const held = entitiesIn(await scrape(services.matching));
     console.log(`soak: publishing the population of ${initial.length} entities first`);
     for (let i = 0; i < initial.length; i += 200) await publish(initial.slice(i, i + 200));
-    const deadline = Date.now() + 15 * 60000;
-    while (entitiesIn(await scrape(services.matching)) < held + initial.length) {
-      if (Date.now() > deadline) throw new Error('the population did not arrive in 15 minutes');
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-    }
+    const arrived = async () =>
+      entitiesIn(await scrape(services.matching)) >= held + initial.length;
+    if (!(await poll(arrived, { timeoutMs: 15 * 60000, intervalMs: 2000 })))
+      throw new Error('the population did not arrive in 15 minutes');
     console.log(`soak: population indexed (${held + initial.length} entities)`);
   }
 

@@ -25,6 +25,7 @@ import type { EmitReport, GeneratedEntity } from '../load/load-generator';
 import { summarize, throughput } from '../harness/stats';
 import type { Summary } from '../harness/stats';
 import { cdfPoints } from '../charts/cdf';
+import { waitUntil } from '../harness/wait';
 import type { CdfPoint } from '../charts/cdf';
 
 export type Log = (line: string) => void;
@@ -177,32 +178,6 @@ export async function freePort(): Promise<number> {
       );
     });
   });
-}
-
-export async function waitUntil(
-  what: string,
-  done: () => boolean,
-  timeoutMs: number,
-  stalledMs = Infinity,
-  progress: () => number = () => 0,
-): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  let last = progress();
-  let lastChange = Date.now();
-  while (!done()) {
-    const now = Date.now();
-    const current = progress();
-    if (current !== last) {
-      last = current;
-      lastChange = now;
-    }
-    if (now > deadline || now - lastChange > stalledMs) {
-      process.stderr.write(`  gave up waiting for ${what}\n`);
-      return false;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return true;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -44,16 +44,18 @@ import { TEXT_BUILDER_VERSION } from '@matchstream/embedding';
 import { EventPublisher, TopicTail, createKafkaClient, ensureTopics } from '@matchstream/kafka';
 import type { OutgoingMessage } from '@matchstream/kafka';
 import { connectRedis, createRedisClient } from '@matchstream/redis';
+import { poll } from '@matchstream/testing';
 import type { Kafka } from 'kafkajs';
 import { Rng, emitAtRate } from '../load/load-generator';
 import type { EmitReport } from '../load/load-generator';
 import { MatchingInstance, groupSettled } from './matching-instance';
 import type { Ownership } from './matching-instance';
-import { freePort, waitUntil } from '../pipeline/pipeline-bench';
+import { freePort } from '../pipeline/pipeline-bench';
 import type { Log } from '../pipeline/pipeline-bench';
 import { CpuSampler } from '../harness/proc-cpu';
 import type { CpuWindow } from '../harness/proc-cpu';
 import { summarize } from '../harness/stats';
+import { waitUntil } from '../harness/wait';
 import type { Summary } from '../harness/stats';
 import { normaliseInPlace, perturbedSet, row } from '../load/synthetic-vectors';
 
@@ -375,29 +377,28 @@ class ScaleOutBench {
 
   /** Waits until every instance is ready and the partitions are divided between them. */
   private async settle(instances: MatchingInstance[], timeoutMs: number): Promise<Ownership[]> {
-    const deadline = Date.now() + timeoutMs;
+    let owners: (Ownership | null)[] = [];
     let stableSince = 0;
-    for (;;) {
-      const gone = instances.find((i) => i.exited);
-      if (gone) throw new Error(`${gone.id} exited: ${gone.tail(1500)}`);
-      const owners = await Promise.all(instances.map((i) => i.ownership()));
-      if (groupSettled(owners)) {
+    const settled = await poll(
+      async () => {
+        const gone = instances.find((i) => i.exited);
+        if (gone) throw new Error(`${gone.id} exited: ${gone.tail(1500)}`);
+        owners = await Promise.all(instances.map((i) => i.ownership()));
+        if (!groupSettled(owners)) stableSince = 0;
         // Two readings a second apart agree: no rebalance was about to begin.
-        if (stableSince && Date.now() - stableSince >= 1000) return owners as Ownership[];
-        stableSince ||= Date.now();
-      } else {
-        stableSince = 0;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(
-          `instances not settled after ${timeoutMs / 1000} s: ` +
-            owners
-              .map((w, k) => `${instances[k].id}: ${w ? JSON.stringify(w) : 'no answer'}`)
-              .join('; '),
-        );
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
+        else if (stableSince && Date.now() - stableSince >= 1000) return owners as Ownership[];
+        else stableSince ||= Date.now();
+        return null;
+      },
+      { timeoutMs, intervalMs: 250 },
+    );
+    if (settled) return settled;
+    throw new Error(
+      `instances not settled after ${timeoutMs / 1000} s: ` +
+        owners
+          .map((w, k) => `${instances[k].id}: ${w ? JSON.stringify(w) : 'no answer'}`)
+          .join('; '),
+    );
   }
 
   /** Publishes `count` updates at once and waits for every one's own ranking. */

@@ -2,3 +2,4 @@ export * from './fixtures';
 export * from './hostile-input';
 export * from './seeded-random';
 export * from './service-process';
+export * from './wait';
