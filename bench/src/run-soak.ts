@@ -16,7 +16,7 @@
 import { TOPICS, entityTypeOf, inputTopicFor } from '@matchstream/contracts';
 import type { InputEventInput } from '@matchstream/contracts';
 import { EventPublisher, createKafkaClient } from '@matchstream/kafka';
-import { poll } from '@matchstream/testing';
+import { poll, seededRandom } from '@matchstream/testing';
 import { LoadGenerator, jobUpsertedEvent, profileUpsertedEvent } from './load/load-generator';
 import { leastSquaresSlope } from './harness/stats';
 
@@ -93,7 +93,7 @@ class Workload {
   private readonly generators: LoadGenerator[];
   private readonly versions = new Map<number, number>();
   private readonly removed = new Set<number>();
-  private random = 0x2f6b;
+  private readonly uniform = seededRandom(0x2f6b);
   published = 0;
 
   constructor(
@@ -165,14 +165,6 @@ class Workload {
       const index = Math.floor(this.uniform() * population);
       if (ok(index)) return index;
     }
-  }
-
-  /** mulberry32, seeded: the same run publishes the same events. */
-  private uniform(): number {
-    let t = (this.random = (this.random + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 }
 
