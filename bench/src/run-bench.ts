@@ -22,7 +22,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TransformersEmbedder } from '@matchstream/embedding';
-import { LoadGenerator, jobUpsertedEvent } from './load/load-generator';
+import { jobUpsertedEvent } from './load/input-events';
+import { LoadGenerator } from './load/load-generator';
 import {
   jobTexts,
   meanTokens,

@@ -16,8 +16,9 @@
 import { TOPICS, entityTypeOf, inputTopicFor } from '@matchstream/contracts';
 import type { InputEventInput } from '@matchstream/contracts';
 import { EventPublisher, createKafkaClient } from '@matchstream/kafka';
-import { poll, seededRandom } from '@matchstream/testing';
-import { LoadGenerator, jobUpsertedEvent, profileUpsertedEvent } from './load/load-generator';
+import { inputEvent, poll, seededRandom } from '@matchstream/testing';
+import { jobUpsertedEvent, profileUpsertedEvent } from './load/input-events';
+import { LoadGenerator } from './load/load-generator';
 import { leastSquaresSlope } from './harness/stats';
 
 const minutes = Number(process.env.SOAK_MINUTES ?? 30);
@@ -138,16 +139,18 @@ class Workload {
 
   private removal(index: number): InputEventInput {
     const job = index % 5 === 4;
-    return {
-      eventId: this.eventId(),
-      type: job ? 'job.closed' : 'profile.deleted',
-      schemaVersion: 1,
-      occurredAt: new Date().toISOString(),
-      source: 'soak',
-      entityId: job ? this.generators[0].jobId(index) : this.generators[0].profileId(index),
-      entityVersion: this.bump(index),
-      payload: {},
-    };
+    const id = job ? this.generators[0].jobId(index) : this.generators[0].profileId(index);
+    return inputEvent(
+      job ? 'job.closed' : 'profile.deleted',
+      id,
+      {},
+      {
+        eventId: this.eventId(),
+        entityVersion: this.bump(index),
+        occurredAt: new Date().toISOString(),
+        source: 'soak',
+      },
+    );
   }
 
   private bump(index: number): number {

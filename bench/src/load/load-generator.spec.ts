@@ -1,46 +1,12 @@
-import { seededRandom } from '@matchstream/testing';
 import {
   jobPayload,
   jobUpsertedEvent as jobEventSchema,
   profilePayload,
 } from '@matchstream/contracts';
 import { profileUpsertedEvent as profileEventSchema } from '@matchstream/contracts';
-import {
-  LoadGenerator,
-  ROLE_FAMILIES,
-  Rng,
-  emitAtRate,
-  jobUpsertedEvent,
-  profileUpsertedEvent,
-} from './load-generator';
-
-describe('seededRandom and Rng', () => {
-  it('is deterministic for a seed and differs between seeds', () => {
-    const a = seededRandom(42);
-    const b = seededRandom(42);
-    const c = seededRandom(43);
-    const seqA = Array.from({ length: 5 }, a);
-    expect(Array.from({ length: 5 }, b)).toEqual(seqA);
-    expect(Array.from({ length: 5 }, c)).not.toEqual(seqA);
-    for (const v of seqA) expect(v >= 0 && v < 1).toBe(true);
-  });
-
-  it('draws standard normal values', () => {
-    const rng = Rng.seeded(1, 'gaussian');
-    const values = Array.from({ length: 20000 }, () => rng.gaussian());
-    const m = values.reduce((s, v) => s + v, 0) / values.length;
-    const variance = values.reduce((s, v) => s + (v - m) ** 2, 0) / values.length;
-    expect(Math.abs(m)).toBeLessThan(0.05);
-    expect(Math.abs(variance - 1)).toBeLessThan(0.05);
-  });
-
-  it('samples distinct items', () => {
-    const rng = Rng.seeded(7);
-    const picked = rng.sample([1, 2, 3, 4, 5], 3);
-    expect(new Set(picked).size).toBe(3);
-    expect(rng.sample([1, 2], 5).sort()).toEqual([1, 2]);
-  });
-});
+import { jobUpsertedEvent, profileUpsertedEvent } from './input-events';
+import { LoadGenerator } from './load-generator';
+import { ROLE_FAMILIES } from './vocabulary';
 
 describe('LoadGenerator', () => {
   it('is reproducible with a seed and independent of generation order', () => {
@@ -99,60 +65,5 @@ describe('LoadGenerator', () => {
         'mobile',
       ]).toContain(c);
     }
-  });
-});
-
-describe('emitAtRate', () => {
-  it('emits every item at its due time on a fake clock', async () => {
-    let clock = 0;
-    const sent: Array<{ item: number; at: number; scheduled: number }> = [];
-    const report = await emitAtRate({
-      ratePerSecond: 100,
-      count: 50,
-      item: (i) => i,
-      now: () => clock,
-      sleep: (ms) => {
-        clock += Math.max(ms, 1);
-        return Promise.resolve();
-      },
-      send: (items, scheduledAt) => {
-        items.forEach((item, i) => sent.push({ item, at: clock, scheduled: scheduledAt[i] }));
-        return Promise.resolve();
-      },
-    });
-    expect(sent.map((s) => s.item)).toEqual(Array.from({ length: 50 }, (_, i) => i));
-    for (const s of sent) {
-      expect(s.scheduled).toBeCloseTo(s.item * 10, 6);
-      expect(s.at).toBeGreaterThanOrEqual(s.scheduled);
-      expect(s.at - s.scheduled).toBeLessThan(10);
-    }
-    expect(report.sent).toBe(50);
-    expect(report.achievedRate).toBeCloseTo(100, 0);
-  });
-
-  it('batches items that fell due together and waits for every send', async () => {
-    let clock = 0;
-    const batches: number[][] = [];
-    let pending = 0;
-    const report = await emitAtRate({
-      ratePerSecond: 1000,
-      count: 20,
-      item: (i) => i,
-      now: () => clock,
-      sleep: () => {
-        clock += 5; // a coarse timer: five items fall due per tick
-        return Promise.resolve();
-      },
-      send: async (items) => {
-        pending++;
-        batches.push(items);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        pending--;
-      },
-    });
-    expect(batches.flat()).toEqual(Array.from({ length: 20 }, (_, i) => i));
-    expect(batches.length).toBeLessThan(20);
-    expect(pending).toBe(0);
-    expect(report.sent).toBe(20);
   });
 });

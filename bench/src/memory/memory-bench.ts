@@ -42,7 +42,9 @@ import {
   loadEntityStateSnapshot,
   saveEntityStateSnapshot,
 } from '../../../apps/matching-service/src/state/entity-state.snapshot';
-import { LoadGenerator, ROLE_FAMILIES, Rng } from '../load/load-generator';
+import { Rng } from '../harness/rng';
+import { LoadGenerator } from '../load/load-generator';
+import { ROLE_FAMILIES } from '../load/vocabulary';
 import { vectorSource } from '../maintenance/maintenance-bench';
 import { settleMemory } from '../search/search-bench';
 import { leastSquaresSlope } from '../harness/stats';

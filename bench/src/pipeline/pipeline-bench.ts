@@ -20,8 +20,10 @@ import type { Kafka } from 'kafkajs';
 import { loadEmbeddingServiceConfig } from '../../../apps/embedding-service/src/embedding-service.config';
 // eslint-disable-next-line no-restricted-imports -- configuration only, see above
 import { loadMatchingServiceConfig } from '../../../apps/matching-service/src/matching-service.config';
-import { emitAtRate, jobUpsertedEvent, profileUpsertedEvent } from '../load/load-generator';
-import type { EmitReport, GeneratedEntity } from '../load/load-generator';
+import { emitAtRate } from '../load/emit-at-rate';
+import type { EmitReport } from '../load/emit-at-rate';
+import { jobUpsertedEvent, profileUpsertedEvent } from '../load/input-events';
+import type { GeneratedEntity } from '../load/load-generator';
 import { summarize, throughput } from '../harness/stats';
 import type { Summary } from '../harness/stats';
 import { cdfPoints } from '../charts/cdf';
