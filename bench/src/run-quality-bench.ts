@@ -8,7 +8,6 @@
  * throughput is measured in the same run. Writes bench/results/quality-<timestamp>.{json,md};
  * exits 0 (with a note) when no set is found.
  */
-import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,6 +34,7 @@ import {
   compareConfig,
   floorEffect,
 } from './quality/quality-summary';
+import { runNodeChild, replyToParent } from './harness/child-process';
 import { loadAverage, machineInfo } from './report';
 import { writeCharts } from './charts/chart-files';
 import { qualityCharts } from './quality/quality-charts';
@@ -233,21 +233,9 @@ function inChild<T>(
   measure: 'quality' | 'throughput',
   setDir: string,
 ): Promise<T> {
-  return new Promise<T>((resolvePromise, reject) => {
-    const child = fork(
-      __filename,
-      [...process.argv.slice(2), '--child', config.name, '--measure', measure, '--set', setDir],
-      {
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      },
-    );
-    let result: T | undefined;
-    child.on('message', (message: T) => (result = message));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code === 0 && result !== undefined) resolvePromise(result);
-      else reject(new Error(`${measure} of ${config.name} failed (exit ${code})`));
-    });
+  const args = ['--child', config.name, '--measure', measure, '--set', setDir];
+  return runNodeChild<T>(`${measure} of ${config.name}`, __filename, {
+    args: [...process.argv.slice(2), ...args],
   });
 }
 
@@ -266,9 +254,7 @@ async function runChild(
     console.log(JSON.stringify(result, null, 2));
     return 0;
   }
-  await new Promise<void>((done, fail) =>
-    process.send?.(result, (error: Error | null) => (error ? fail(error) : done())),
-  );
+  await replyToParent(result);
   return 0;
 }
 

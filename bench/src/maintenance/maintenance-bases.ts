@@ -3,9 +3,10 @@
  * once with the model (as the embedding service embeds them) and kept under `.cache/`, so later
  * runs grow their populations from the same vectors without loading the model.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { TransformersEmbedder } from '@matchstream/embedding';
+import { readVectors, writeVectors } from '../harness/vector-file';
 import { LoadGenerator } from '../load/load-generator';
 import { benchEnv, embeddingConfig } from '../pipeline/pipeline-bench';
 import { embedBases } from '../scale-out/scale-out-bases';
@@ -38,18 +39,15 @@ export async function maintenanceBases(
         'job',
         generator.jobs(count).map((j) => j.payload),
       );
-      const vectors = [...profiles, ...jobs].map((b) => Float32Array.from(b.vector));
-      const all = new Float32Array(vectors.length * vectors[0].length);
-      vectors.forEach((v, i) => all.set(v, i * v.length));
       mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(`${file}.tmp`, Buffer.from(all.buffer));
+      writeVectors(
+        `${file}.tmp`,
+        [...profiles, ...jobs].map((b) => Float32Array.from(b.vector)),
+      );
       renameSync(`${file}.tmp`, file);
     } finally {
       await embedder.close().catch(() => undefined);
     }
   }
-  const buffer = readFileSync(file);
-  const all = new Float32Array(buffer.buffer, buffer.byteOffset, buffer.byteLength / 4);
-  const dimension = all.length / (2 * count);
-  return Array.from({ length: 2 * count }, (_, i) => all.slice(i * dimension, (i + 1) * dimension));
+  return readVectors(file, statSync(file).size / 4 / (2 * count));
 }

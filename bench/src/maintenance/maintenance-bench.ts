@@ -107,6 +107,19 @@ function measureScans(index: HnswVectorIndex, queries: readonly Float32Array[]):
   };
 }
 
+/** One run per population size, one after the other, each saying so in the log first. */
+export function runMaintenanceSizes(
+  sizes: readonly number[],
+  options: Omit<MaintenanceOptions, 'perSide'>,
+): MaintenanceRun[] {
+  return sizes.map((perSide) => {
+    options.log?.(
+      `ranking maintenance at ${perSide} per side (load average ${loadavg()[0].toFixed(2)})…`,
+    );
+    return runMaintenance({ ...options, perSide });
+  });
+}
+
 export function runMaintenance(options: MaintenanceOptions): MaintenanceRun {
   const log = options.log ?? (() => undefined);
   const { perSide } = options;

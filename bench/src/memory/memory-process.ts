@@ -4,13 +4,13 @@
  * and writes the service's snapshot; a second, fresh one loads that snapshot and measures again.
  * Real vectors, when given, are handed over in a temporary file.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, totalmem } from 'node:os';
+import { rm } from 'node:fs/promises';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { answerParent, runNodeChild } from '../harness/child-process';
+import { inTemporaryDir, readVectors, writeVectors } from '../harness/vector-file';
 import { measureSnapshotLoad, runChurnCheck, runMemoryBuild } from './memory-bench';
 import type { MemoryOptions, MemoryRun } from './memory-bench';
-import { runNodeChild } from '../harness/node-child';
 
 export type MemoryJob = Omit<MemoryOptions, 'perSide' | 'bases' | 'log' | 'dimension'> & {
   sizes: number[];
@@ -23,57 +23,57 @@ export async function runMemoryInChildProcesses(
   bases: readonly Float32Array[] | undefined,
   log: (line: string) => void,
 ): Promise<MemoryRun[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'matchstream-bench-memory-'));
-  try {
+  return inTemporaryDir('memory', async (dir) => {
     const dimension = bases?.[0]?.length ?? 384;
-    if (bases?.length) {
-      const all = new Float32Array(bases.length * dimension);
-      bases.forEach((v, i) => all.set(v, i * dimension));
-      writeFileSync(join(dir, 'bases.f32'), Buffer.from(all.buffer));
-    }
+    const basesFile = bases?.length ? join(dir, 'bases.f32') : undefined;
+    if (basesFile) writeVectors(basesFile, bases!);
+    const child = <T>(request: ChildRequest) =>
+      runNodeChild<T>(`memory ${request.phase} process`, __filename, {
+        execArgv: [
+          '--expose-gc',
+          // V8's default heap limit (about 4 GiB) is below what a million entities per side need.
+          `--max-old-space-size=${Math.floor((totalmem() * 0.75) / 2 ** 20)}`,
+        ],
+        request,
+        log,
+      });
     const runs: MemoryRun[] = [];
     for (const perSide of job.sizes) {
       log(`memory at ${perSide.toLocaleString('en')} per side…`);
       const options: MemoryOptions = { ...job, perSide, dimension };
       const snapshotDir = join(dir, `snapshot-${perSide}`);
-      const built = await child<Awaited<ReturnType<typeof runMemoryBuild>>>(
-        {
-          phase: 'build',
-          options,
-          bases: bases?.length ? join(dir, 'bases.f32') : undefined,
-          snapshotDir: job.snapshot ? snapshotDir : undefined,
-        },
-        dir,
-        log,
-      );
+      const built = await child<Awaited<ReturnType<typeof runMemoryBuild>>>({
+        phase: 'build',
+        options,
+        bases: basesFile,
+        snapshotDir: job.snapshot ? snapshotDir : undefined,
+      });
       const { snapshotWrite, ...build } = built;
       let snapshot: MemoryRun['snapshot'] = null;
       if (snapshotWrite) {
-        const loaded = await child<Awaited<ReturnType<typeof measureSnapshotLoad>>>(
-          { phase: 'load', options, snapshotDir },
-          dir,
-          log,
-        );
+        const loaded = await child<Awaited<ReturnType<typeof measureSnapshotLoad>>>({
+          phase: 'load',
+          options,
+          snapshotDir,
+        });
         snapshot = {
           bytesOnDisk: snapshotWrite.bytes,
           writeSeconds: snapshotWrite.seconds,
           ...loaded,
         };
-        rmSync(snapshotDir, { recursive: true, force: true });
+        await rm(snapshotDir, { recursive: true, force: true });
       }
       const churn = job.churnEvents
-        ? await child<Awaited<ReturnType<typeof runChurnCheck>>>(
-            { phase: 'churn', options, snapshotDir },
-            dir,
-            log,
-          )
+        ? await child<Awaited<ReturnType<typeof runChurnCheck>>>({
+            phase: 'churn',
+            options,
+            snapshotDir,
+          })
         : null;
       runs.push({ ...build, snapshot, churn });
     }
     return runs;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 interface ChildRequest {
@@ -81,31 +81,6 @@ interface ChildRequest {
   options: MemoryOptions;
   bases?: string;
   snapshotDir?: string;
-}
-
-async function child<T>(
-  request: ChildRequest,
-  dir: string,
-  log: (line: string) => void,
-): Promise<T> {
-  const requestFile = join(dir, `request-${request.phase}.json`);
-  const resultFile = join(dir, `result-${request.phase}.json`);
-  writeFileSync(requestFile, JSON.stringify(request));
-  await runNodeChild(
-    `memory ${request.phase}`,
-    [
-      '--expose-gc',
-      // V8's default heap limit (about 4 GiB) is below what a million entities per side need.
-      `--max-old-space-size=${Math.floor((totalmem() * 0.75) / 2 ** 20)}`,
-      __filename,
-      '--request',
-      requestFile,
-      '--result',
-      resultFile,
-    ],
-    log,
-  );
-  return JSON.parse(readFileSync(resultFile, 'utf8')) as T;
 }
 
 async function serve(request: ChildRequest): Promise<unknown> {
@@ -131,31 +106,8 @@ async function serve(request: ChildRequest): Promise<unknown> {
       dimension: options.dimension ?? 384,
     });
   }
-  let bases: Float32Array[] | undefined;
-  if (request.bases) {
-    const buffer = readFileSync(request.bases);
-    const all = new Float32Array(buffer.buffer, buffer.byteOffset, buffer.byteLength / 4);
-    const dimension = options.dimension ?? 384;
-    bases = Array.from({ length: all.length / dimension }, (_, i) =>
-      all.slice(i * dimension, (i + 1) * dimension),
-    );
-  }
+  const bases = request.bases ? readVectors(request.bases, options.dimension ?? 384) : undefined;
   return runMemoryBuild({ ...options, bases, log }, request.snapshotDir);
 }
 
-if (require.main === module) {
-  const { values } = parseArgs({
-    options: { request: { type: 'string' }, result: { type: 'string' } },
-  });
-  const request = JSON.parse(readFileSync(values.request!, 'utf8')) as ChildRequest;
-  serve(request).then(
-    (result) => {
-      writeFileSync(values.result!, JSON.stringify(result));
-      process.exit(0);
-    },
-    (error: unknown) => {
-      console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) answerParent(serve);
