@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { maintenanceBases } from './maintenance/maintenance-bases';
 import { runMaintenanceSizes } from './maintenance/maintenance-bench';
 import { maintenanceTable, scanTable } from './maintenance/maintenance-table';
+import { runMain, sizeList } from './harness/cli';
 import { readVectors } from './harness/vector-file';
 
 const USAGE = `Usage: npm run bench:maintenance -- [options]
@@ -51,9 +52,7 @@ async function main(): Promise<number> {
   if (values.synthetic) bases = undefined;
   else if (!values.bases) bases = await maintenanceBases(300, Number(values.seed), log);
   else bases = readVectors(values.bases, dimension);
-  const sizes = values.sizes.split(',').map(Number);
-  if (values.full && !sizes.includes(1_000_000)) sizes.push(1_000_000);
-  const runs = runMaintenanceSizes(sizes, {
+  const runs = runMaintenanceSizes(sizeList('sizes', values.sizes, values.full), {
     events: Number(values.events),
     seed: Number(values.seed),
     topK: Number(values['top-k']),
@@ -67,12 +66,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => (process.exitCode = code),
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+runMain(main);

@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runMemoryInChildProcesses } from './memory/memory-process';
 import { memoryTable } from './memory/memory-table';
+import { runMain, sizeList } from './harness/cli';
 
 const USAGE = `Usage: npm run bench:memory -- [options]
 
@@ -51,11 +52,9 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const sizes = values.sizes.split(',').map(Number);
-  if (values.full && !sizes.includes(1000000)) sizes.push(1000000);
   const runs = await runMemoryInChildProcesses(
     {
-      sizes,
+      sizes: sizeList('sizes', values.sizes, values.full),
       seed: Number(values.seed),
       topK: Number(values['top-k']),
       reserve: Number(values.reserve),
@@ -76,11 +75,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (require.main === module)
-  main().then(
-    (code) => (process.exitCode = code),
-    (error: unknown) => {
-      console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-      process.exitCode = 1;
-    },
-  );
+runMain(main);

@@ -5,14 +5,14 @@
  * matching tier with 1, 2 and 3 instances (scale-out/scale-out-bench.ts). Report to stdout and to
  * bench/results/scale-out-<timestamp>.{json,md}.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TransformersEmbedder } from '@matchstream/embedding';
+import { scaleOutCharts } from './charts/bench-charts';
+import { runMain, stampedLog } from './harness/cli';
+import { resultsDir, writeResults } from './harness/results';
+import { benchEmbedder, benchEnv, embeddingConfig, matchingConfig } from './harness/services';
 import { LoadGenerator } from './load/load-generator';
-import { benchEnv, embeddingConfig, matchingConfig } from './pipeline/pipeline-bench';
 import { loadAverage, machineInfo } from './report';
-import { embedBases } from './scale-out/scale-out-bases';
+import { embedBases } from './load/embedded-bases';
 import { runScaleOut } from './scale-out/scale-out-bench';
 import type { ScaleOutSection } from './scale-out/scale-out-bench';
 import {
@@ -22,8 +22,6 @@ import {
   scaleOutSettings,
 } from './scale-out/scale-out-options';
 import { scaleOutMarkdown } from './scale-out/scale-out-table';
-import { scaleOutCharts } from './charts/bench-charts';
-import { writeCharts } from './charts/chart-files';
 
 const USAGE = `Usage: npm run bench:scale-out -- [options]
 
@@ -36,9 +34,7 @@ ${SCALE_OUT_USAGE}
 Environment: KAFKA_BROKERS (scripts/bench-scale-out.sh sets its own broker), REDIS_URL,
 EMBEDDING_MODEL_ID, MATCH_* / HNSW_* as the service reads them, BENCH_LOG_LEVEL for its logs.`;
 
-const log = (line: string): void => {
-  process.stderr.write(`[scale-out ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
-};
+const log = stampedLog('scale-out');
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -47,7 +43,7 @@ async function main(): Promise<number> {
       ...SCALE_OUT_ARGS,
       bases: { type: 'string', default: '300' },
       seed: { type: 'string', default: '42' },
-      out: { type: 'string', default: resolve(__dirname, '../../../bench/results') },
+      out: { type: 'string', default: resultsDir() },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -72,11 +68,7 @@ async function main(): Promise<number> {
   const mConfig = matchingConfig(env);
   log(`run ${run}: broker ${brokers}, model ${eConfig.EMBEDDING_MODEL_ID}, seed ${seed}`);
 
-  const embedder = new TransformersEmbedder({
-    modelId: eConfig.EMBEDDING_MODEL_ID,
-    modelPath: eConfig.EMBEDDING_MODEL_PATH,
-    cacheDir: eConfig.EMBEDDING_RUNTIME_CACHE_DIR,
-  });
+  const embedder = benchEmbedder(eConfig);
   let section: ScaleOutSection;
   try {
     await embedder.load();
@@ -122,27 +114,18 @@ async function main(): Promise<number> {
     '',
     ...scaleOutMarkdown(section),
   ].join('\n');
-  mkdirSync(values.out, { recursive: true });
-  const stamp = started.toISOString().replace(/[:.]/g, '-');
-  const mdPath = join(values.out, `scale-out-${stamp}.md`);
-  const jsonPath = join(values.out, `scale-out-${stamp}.json`);
-  writeFileSync(
-    jsonPath,
-    `${JSON.stringify({ startedAt: started.toISOString(), args: process.argv.slice(2), machine: { ...machine, loadAverageAtEnd: loadAverage() }, scaleOut: section }, null, 2)}\n`,
-  );
-  writeFileSync(
-    mdPath,
-    markdown + writeCharts(values.out, `scale-out-${stamp}`, scaleOutCharts(section)),
-  );
-  console.log(markdown);
-  console.log(`Report: ${mdPath}\nData: ${jsonPath}`);
+  const data = {
+    startedAt: started.toISOString(),
+    args: process.argv.slice(2),
+    machine: { ...machine, loadAverageAtEnd: loadAverage() },
+    scaleOut: section,
+  };
+  writeResults(values.out, 'scale-out-', started, {
+    data,
+    markdown,
+    charts: scaleOutCharts(section),
+  });
   return section.runs.some((r) => r.error) ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exit(1);
-  },
-);
+runMain(main);

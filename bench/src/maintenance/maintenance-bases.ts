@@ -5,11 +5,10 @@
  */
 import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { TransformersEmbedder } from '@matchstream/embedding';
 import { readVectors, writeVectors } from '../harness/vector-file';
 import { LoadGenerator } from '../load/load-generator';
-import { benchEnv, embeddingConfig } from '../pipeline/pipeline-bench';
-import { embedBases } from '../scale-out/scale-out-bases';
+import { benchEmbedder, benchEnv, embeddingConfig } from '../harness/services';
+import { embedBases } from '../load/embedded-bases';
 
 export async function maintenanceBases(
   count: number,
@@ -21,11 +20,7 @@ export async function maintenanceBases(
   const file = join(process.cwd(), '.cache', 'bench-bases', `${model}-s${seed}-${count}.f32`);
   if (!existsSync(file)) {
     log(`embedding ${count} profiles and ${count} jobs once (cached in ${file})`);
-    const embedder = new TransformersEmbedder({
-      modelId: config.EMBEDDING_MODEL_ID,
-      modelPath: config.EMBEDDING_MODEL_PATH,
-      cacheDir: config.EMBEDDING_RUNTIME_CACHE_DIR,
-    });
+    const embedder = benchEmbedder(config);
     try {
       await embedder.load();
       const generator = new LoadGenerator({ seed, idPrefix: 'bases' });

@@ -43,7 +43,6 @@ import type {
 import { TEXT_BUILDER_VERSION } from '@matchstream/embedding';
 import { EventPublisher, TopicTail, createKafkaClient, ensureTopics } from '@matchstream/kafka';
 import type { OutgoingMessage } from '@matchstream/kafka';
-import { connectRedis, createRedisClient } from '@matchstream/redis';
 import { poll } from '@matchstream/testing';
 import type { Kafka } from 'kafkajs';
 import { Rng } from '../harness/rng';
@@ -51,35 +50,21 @@ import { emitAtRate } from '../load/emit-at-rate';
 import type { EmitReport } from '../load/emit-at-rate';
 import { MatchingInstance, groupSettled } from './matching-instance';
 import type { Ownership } from './matching-instance';
-import { freePort } from '../pipeline/pipeline-bench';
-import type { Log } from '../pipeline/pipeline-bench';
+import type { Log } from '../harness/cli';
+import { freePort, purgeRedis } from '../harness/services';
 import { CpuSampler } from '../harness/proc-cpu';
 import type { CpuWindow } from '../harness/proc-cpu';
 import { summarize } from '../harness/stats';
 import { waitUntil } from '../harness/wait';
 import type { Summary } from '../harness/stats';
+import type { EmbeddedBase } from '../load/embedded-bases';
 import { normaliseInPlace, perturbedSet, row } from '../load/synthetic-vectors';
+import type { ScaleOutSettings } from './scale-out-options';
 
-/** A real document with the model's vector of its canonical text. */
-export interface EmbeddedBase<P> {
-  payload: P;
-  vector: Float32Array;
-}
-
-export interface ScaleOutOptions {
+export interface ScaleOutOptions extends ScaleOutSettings {
   brokers: string;
   /** Run id: prefixes entity ids, consumer groups, Redis keys and snapshot folders. */
   run: string;
-  /** Instance counts, run in this order (e.g. [1, 2, 3]). */
-  instances: number[];
-  /** Entities per side. */
-  population: number;
-  /** Events in the capacity backlog. */
-  backlog: number;
-  /** Seconds of the steady run. */
-  seconds: number;
-  /** Events per second in the steady run; null: `rateFraction` of the first run's capacity. */
-  rate: number | null;
   rateFraction: number;
   seed: number;
   /** The model id the instances expect (EMBEDDING_MODEL_ID); the vectors must be its own. */
@@ -418,13 +403,7 @@ class ScaleOutBench {
     for (let i = 0; i < messages.length; i += 250) {
       await this.publisher.publish(TOPICS.entityVectors, messages.slice(i, i + 250));
     }
-    await waitUntil(
-      `the rankings of ${phase}`,
-      () => this.answered(phase) === count,
-      Math.max(120000, count * 1000),
-      30000,
-      () => this.answered(phase),
-    );
+    await this.awaitAnswers(phase, count);
     const cpu = sampler?.stop() ?? { wallSeconds: 0, processes: {}, machine: null };
     const seen = ids.map((id) => this.tracked.get(id)!.seen).filter((t) => !Number.isNaN(t));
     const seconds = ((seen.length ? Math.max(...seen) : performance.now()) - start) / 1000;
@@ -460,13 +439,7 @@ class ScaleOutBench {
         await this.publisher.publish(TOPICS.entityVectors, messages);
       },
     });
-    await waitUntil(
-      `the rankings of ${phase}`,
-      () => this.answered(phase) === count,
-      Math.max(120000, count * 1000),
-      30000,
-      () => this.answered(phase),
-    );
+    await this.awaitAnswers(phase, count);
     const cpu = sampler.stop();
     const entries = ids.map((id) => this.tracked.get(id)!).filter((e) => !Number.isNaN(e.seen));
     this.forget(ids);
@@ -499,6 +472,18 @@ class ScaleOutBench {
 
   private forget(ids: readonly string[]): void {
     for (const id of ids) this.tracked.delete(id);
+  }
+
+  /** Waits for the own rankings of a phase's `count` events; a stalled drain gives up. */
+  private awaitAnswers(phase: string, count: number): Promise<boolean> {
+    const answered = () => this.answered(phase);
+    return waitUntil(
+      `the rankings of ${phase}`,
+      () => answered() === count,
+      Math.max(120000, count * 1000),
+      30000,
+      answered,
+    );
   }
 
   private answered(phase: string): number {
@@ -576,25 +561,4 @@ export function describeCpu(cpu: CpuWindow): string {
   );
   if (cpu.machine) parts.push(`machine ${Math.round(cpu.machine.cores * 100)}%`);
   return `CPU (of one core): ${parts.join(', ')}`;
-}
-
-/** Deletes a prefix's keys from the shared Redis. */
-async function purgeRedis(
-  prefix: string,
-  redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-): Promise<number> {
-  const redis = createRedisClient({ url: redisUrl });
-  try {
-    await connectRedis(redis);
-    let cursor = '0';
-    let deleted = 0;
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) deleted += await redis.del(...keys);
-    } while (cursor !== '0');
-    return deleted;
-  } finally {
-    redis.disconnect();
-  }
 }

@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { answerParent, runNodeChild } from '../harness/child-process';
+import { stampedLog } from '../harness/cli';
 import { inTemporaryDir, readVectors, writeVectors } from '../harness/vector-file';
 import { hnswLatency, runSearch, settleMemory } from './search-bench';
 import type { HnswParams, SearchRunResult } from './search-bench';
@@ -67,9 +68,7 @@ async function serve(request: Request): Promise<SearchJobResult> {
   const vectors = readVectors(request.file, request.dimension);
   const bases = vectors.slice(0, request.bases);
   const queries = vectors.slice(request.bases, request.bases + request.queries);
-  const log = (line: string) => {
-    process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
-  };
+  const log = stampedLog('bench');
 
   const runs: SearchRunResult[] = [];
   for (const size of job.sizes) {

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { waitFor } from './wait';
 
 /** The repository root: the nearest folder above this file with a package-lock.json (from source and from dist/). */
-function repositoryRoot(): string {
+export function repositoryRoot(): string {
   let dir = __dirname;
   while (!existsSync(join(dir, 'package-lock.json'))) {
     const parent = dirname(dir);

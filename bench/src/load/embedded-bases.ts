@@ -1,13 +1,18 @@
 /**
- * The real documents the scale-out population is grown from, embedded as the embedding service
- * embeds them (the same sections, the side's prefix, one chunk at the model's budget), so their
- * vectors are what the matching service would receive for them.
+ * Real documents the synthetic populations are grown from (scale-out, maintenance), embedded as
+ * the embedding service embeds them (the same sections, the side's prefix, one chunk at the
+ * model's budget), so their vectors are what the matching service would receive for them.
  */
 import { jobPayload, profilePayload } from '@matchstream/contracts';
 import type { JobPayloadInput, ProfilePayloadInput } from '@matchstream/contracts';
 import { embeddingInputs, jobSections, profileSections, roleOf } from '@matchstream/embedding';
 import type { TransformersEmbedder } from '@matchstream/embedding';
-import type { EmbeddedBase } from './scale-out-bench';
+
+/** A real document with the model's vector of its canonical text. */
+export interface EmbeddedBase<P> {
+  payload: P;
+  vector: Float32Array;
+}
 
 export async function embedBases<P extends ProfilePayloadInput | JobPayloadInput>(
   embedder: TransformersEmbedder,
