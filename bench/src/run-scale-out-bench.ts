@@ -12,7 +12,7 @@ import { resultsDir, writeResults } from './harness/results';
 import { benchEmbedder, benchEnv, embeddingConfig, matchingConfig } from './harness/services';
 import { LoadGenerator } from './load/load-generator';
 import { loadAverage, machineInfo } from './report';
-import { embedBases } from './load/embedded-bases';
+import { embedGenerated } from './load/embedded-bases';
 import { runScaleOut } from './scale-out/scale-out-bench';
 import type { ScaleOutSection } from './scale-out/scale-out-bench';
 import {
@@ -75,16 +75,7 @@ async function main(): Promise<number> {
     const generator = new LoadGenerator({ seed, idPrefix: run });
     log(`embedding ${bases} profiles and ${bases} jobs`);
     const start = performance.now();
-    const profiles = await embedBases(
-      embedder,
-      'profile',
-      generator.profiles(bases).map((p) => p.payload),
-    );
-    const jobs = await embedBases(
-      embedder,
-      'job',
-      generator.jobs(bases).map((j) => j.payload),
-    );
+    const { profiles, jobs } = await embedGenerated(embedder, generator, bases);
     log(`  embedded in ${((performance.now() - start) / 1000).toFixed(1)} s`);
     await embedder.close();
     section = await runScaleOut({

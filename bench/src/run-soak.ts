@@ -13,12 +13,14 @@
  *   service) after the first third of the churn is reported in MiB per 10,000 events, flat when
  *   below SOAK_FLAT_MIB (2 MiB per 10,000 events, about 200 bytes an event).
  */
-import { TOPICS, entityTypeOf, inputTopicFor } from '@matchstream/contracts';
+import { TOPICS } from '@matchstream/contracts';
 import type { InputEventInput } from '@matchstream/contracts';
 import { EventPublisher, createKafkaClient } from '@matchstream/kafka';
 import { inputEvent, poll, seededRandom } from '@matchstream/testing';
 import { jobUpsertedEvent, profileUpsertedEvent } from './load/input-events';
 import { LoadGenerator } from './load/load-generator';
+import { runMain } from './harness/cli';
+import { publishInputEvents } from './harness/services';
 import { leastSquaresSlope } from './harness/stats';
 
 const minutes = Number(process.env.SOAK_MINUTES ?? 30);
@@ -171,7 +173,7 @@ class Workload {
   }
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   if (workload !== 'growth' && workload !== 'churn')
     throw new Error(`SOAK_WORKLOAD must be growth or churn, not ${workload}`);
   const kafka = createKafkaClient({
@@ -182,18 +184,7 @@ async function main(): Promise<void> {
   await publisher.connect();
   const run = `soak-${Date.now().toString(36)}`;
   const events = new Workload(workload, run);
-  const publish = async (batch: InputEventInput[]) => {
-    const byTopic = new Map<string, InputEventInput[]>();
-    for (const e of batch) {
-      const topic = inputTopicFor(entityTypeOf(e.type));
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), e]);
-    }
-    for (const [topic, group] of byTopic)
-      await publisher.publish(
-        topic,
-        group.map((e) => ({ key: e.entityId, value: JSON.stringify(e) })),
-      );
-  };
+  const publish = (batch: InputEventInput[]) => publishInputEvents(publisher, batch);
 
   const initial = events.initial();
   if (initial.length) {
@@ -252,7 +243,7 @@ async function main(): Promise<void> {
   const third = Math.floor(samples.length / 3);
   if (third === 0 || samples.length - third < 3) {
     console.log('too few samples for a memory verdict (run longer)');
-    return;
+    return 0;
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   for (const name of ['embedding', 'matching'] as const) {
@@ -298,9 +289,7 @@ async function main(): Promise<void> {
   console.log(
     `topics: ${TOPICS.profileEvents}, ${TOPICS.jobEvents}; ${events.published} events published`,
   );
+  return 0;
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runMain(main);

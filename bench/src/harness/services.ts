@@ -1,11 +1,14 @@
 /**
  * The services as the benchmarks run them (from the build, as processes of their own): their
- * environment and configuration, the model as the embedding service loads it, a free port, and
- * the cleanup of a run's Redis keys.
+ * environment and configuration, the model as the embedding service loads it, a free port, input
+ * events published as a producer would, and the cleanup of a run's Redis keys.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { entityTypeOf, inputTopicFor } from '@matchstream/contracts';
+import type { InputEventInput } from '@matchstream/contracts';
 import { TransformersEmbedder } from '@matchstream/embedding';
+import type { EventPublisher } from '@matchstream/kafka';
 import { connectRedis, createRedisClient } from '@matchstream/redis';
 import { createServer } from 'node:net';
 // Only the services' configuration schemas, to report the settings they run with.
@@ -68,6 +71,26 @@ export async function freePort(): Promise<number> {
       );
     });
   });
+}
+
+/** Publishes input events to their entity type's topic, keyed by entity id, each topic's in order. */
+export async function publishInputEvents(
+  publisher: EventPublisher,
+  events: readonly InputEventInput[],
+): Promise<void> {
+  const byTopic = new Map<string, InputEventInput[]>();
+  for (const e of events) {
+    const topic = inputTopicFor(entityTypeOf(e.type));
+    const group = byTopic.get(topic) ?? [];
+    group.push(e);
+    byTopic.set(topic, group);
+  }
+  for (const [topic, group] of byTopic) {
+    await publisher.publish(
+      topic,
+      group.map((e) => ({ key: e.entityId, value: JSON.stringify(e) })),
+    );
+  }
 }
 
 /** Deletes a run's keys (cache, versions, rankings) from the shared Redis. */

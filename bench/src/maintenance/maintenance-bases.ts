@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { readVectors, writeVectors } from '../harness/vector-file';
 import { LoadGenerator } from '../load/load-generator';
 import { benchEmbedder, benchEnv, embeddingConfig } from '../harness/services';
-import { embedBases } from '../load/embedded-bases';
+import { embedGenerated } from '../load/embedded-bases';
 
 export async function maintenanceBases(
   count: number,
@@ -24,16 +24,7 @@ export async function maintenanceBases(
     try {
       await embedder.load();
       const generator = new LoadGenerator({ seed, idPrefix: 'bases' });
-      const profiles = await embedBases(
-        embedder,
-        'profile',
-        generator.profiles(count).map((p) => p.payload),
-      );
-      const jobs = await embedBases(
-        embedder,
-        'job',
-        generator.jobs(count).map((j) => j.payload),
-      );
+      const { profiles, jobs } = await embedGenerated(embedder, generator, count);
       mkdirSync(dirname(file), { recursive: true });
       writeVectors(
         `${file}.tmp`,

@@ -293,7 +293,7 @@ function seedExactly(
 
 /** The i-th vector of the populations: grown from real embeddings, or clustered random ones. */
 export function vectorSource(
-  options: MaintenanceOptions,
+  options: Pick<MaintenanceOptions, 'bases' | 'seed'>,
   count: number,
   dimension: number,
 ): (i: number) => Float32Array {

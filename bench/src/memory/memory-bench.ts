@@ -46,6 +46,7 @@ import { Rng } from '../harness/rng';
 import { LoadGenerator } from '../load/load-generator';
 import { ROLE_FAMILIES } from '../load/vocabulary';
 import { vectorSource } from '../maintenance/maintenance-bench';
+import { dot } from '../load/synthetic-vectors';
 import { settleMemory } from '../search/search-bench';
 import { leastSquaresSlope } from '../harness/stats';
 
@@ -147,19 +148,7 @@ export async function runMemoryBuild(
   const { perSide } = options;
   const entities = perSide * 2;
   const dimension = options.bases?.[0]?.length ?? options.dimension ?? 384;
-  const vectors = vectorSource(
-    {
-      perSide,
-      events: 0,
-      seed: options.seed,
-      topK: 0,
-      reserve: 0,
-      bases: options.bases,
-      dimension,
-    },
-    perSide * 2,
-    dimension,
-  );
+  const vectors = vectorSource(options, perSide * 2, dimension);
   const generator = new LoadGenerator({ seed: options.seed, idPrefix: 'mem' });
   const baseline = await measure();
 
@@ -211,9 +200,7 @@ export async function runMemoryBuild(
         if (scorer.score(type, entity, counterpart, 0) === null) continue;
         if (found.some((e) => e.id === counterpartId)) continue;
         const counterpartVector = other.index.vectorView(counterpartId)!;
-        let similarity = 0;
-        for (let d = 0; d < dimension; d++) similarity += vector[d] * counterpartVector[d];
-        const score = scorer.score(type, entity, counterpart, similarity);
+        const score = scorer.score(type, entity, counterpart, dot(vector, counterpartVector));
         if (typeof score === 'number') found.push({ id: counterpartId, score });
       }
       const seeded = rankingFromScan(found, book.depth);
@@ -321,11 +308,7 @@ export async function runChurnCheck(options: {
 }): Promise<ChurnCheck> {
   const { perSide } = options;
   const dimension = options.dimension ?? 384;
-  const vectors = vectorSource(
-    { perSide, events: 0, seed: options.seed, topK: 0, reserve: 0, dimension },
-    0,
-    dimension,
-  );
+  const vectors = vectorSource(options, 0, dimension);
   const generators = [42, 43, 44].map((seed) => new LoadGenerator({ seed, idPrefix: 'churn' }));
   const state = new EntityState({
     dimension,

@@ -5,13 +5,13 @@
 import { rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TOPICS, TOPIC_SPECS } from '@matchstream/contracts';
+import { TOPIC_SPECS } from '@matchstream/contracts';
 import type { InputEventInput } from '@matchstream/contracts';
 import { EventPublisher, TopicTail, createKafkaClient, ensureTopics } from '@matchstream/kafka';
 import type { ConsumedRecord } from '@matchstream/kafka';
 import { ServiceProcess } from '@matchstream/testing';
 import type { Kafka } from 'kafkajs';
-import { benchEnv, freePort, purgeRedis } from '../harness/services';
+import { benchEnv, freePort, publishInputEvents, purgeRedis } from '../harness/services';
 
 export class ServicePipeline {
   readonly kafka: Kafka;
@@ -68,12 +68,8 @@ export class ServicePipeline {
     await tail.start();
   }
 
-  async publish(events: InputEventInput[]): Promise<void> {
-    const topic = events[0]?.type.startsWith('profile.') ? TOPICS.profileEvents : TOPICS.jobEvents;
-    await this.publisher.publish(
-      topic,
-      events.map((e) => ({ key: e.entityId, value: JSON.stringify(e) })),
-    );
+  publish(events: InputEventInput[]): Promise<void> {
+    return publishInputEvents(this.publisher, events);
   }
 
   async stop(): Promise<void> {
