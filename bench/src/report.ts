@@ -12,6 +12,12 @@ import type {
 } from './pipeline/pipeline-bench';
 import type { SearchRunResult } from './search/search-bench';
 import type { Summary } from './harness/stats';
+import type { MaintenanceRun } from './maintenance/maintenance-bench';
+import { maintenanceTable } from './maintenance/maintenance-table';
+import type { MemoryRun } from './memory/memory-bench';
+import { memoryTable } from './memory/memory-table';
+import type { ScaleOutSection } from './scale-out/scale-out-bench';
+import { capacityRatio, scaleOutMarkdown } from './scale-out/scale-out-table';
 
 export const TARGETS = {
   /** Pipeline throughput / raw model throughput. */
@@ -120,15 +126,6 @@ export interface BenchResults {
   scaleOut?: ScaleOutSection | null;
   notes: string[];
 }
-
-// ---------------------------------------------------------------------------------------------
-
-import { maintenanceTable } from './maintenance/maintenance-table';
-import type { MaintenanceRun } from './maintenance/maintenance-bench';
-import type { ScaleOutSection } from './scale-out/scale-out-bench';
-import { capacityRatio, scaleOutMarkdown } from './scale-out/scale-out-table';
-import { memoryTable } from './memory/memory-table';
-import type { MemoryRun } from './memory/memory-bench';
 
 export function renderMarkdown(r: BenchResults): string {
   const out: string[] = [];

@@ -27,12 +27,10 @@
  * (estimated: 2N passes at the mean cost of a pass over the final population, measured on a
  * sample, halved, since the population grows during a replay).
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeVector, entityVectorEvent, entityKey } from '@matchstream/contracts';
+import { decodeVector, encodeVector, entityKey, entityVectorEvent } from '@matchstream/contracts';
 import type { EntityType, JobPayloadInput, ProfilePayloadInput } from '@matchstream/contracts';
-import { decodeVector } from '@matchstream/contracts';
 import { DEFAULT_WEIGHTS, rankingFromScan } from '@matchstream/matching';
 import type { RankEntry } from '@matchstream/matching';
 import { EntityState, PairScorer, RankingBook, RankingMaintainer } from '@matchstream/ranking';
@@ -419,14 +417,6 @@ export async function measureSnapshotLoad(
   const entities = held.state.profiles.size + held.state.jobs.size;
   if (held.book.size !== entities) throw new Error('the snapshot lacks rankings');
   return { loadSeconds, loaded: perEntity(baseline, after, entities) };
-}
-
-export function temporarySnapshotDir(): string {
-  return mkdtempSync(join(tmpdir(), 'matchstream-bench-memory-'));
-}
-
-export function removeDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
 }
 
 function apply(state: EntityState, json: string): void {
