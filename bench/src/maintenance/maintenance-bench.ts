@@ -16,7 +16,7 @@
 import { loadavg } from 'node:os';
 import { jobPayload, profilePayload, entityKey } from '@matchstream/contracts';
 import type { EntityType } from '@matchstream/contracts';
-import { DEFAULT_WEIGHTS } from '@matchstream/matching';
+import { DEFAULT_WEIGHTS } from '@matchstream/scoring';
 import { EntityState, PairScorer, RankingBook, RankingMaintainer } from '@matchstream/ranking';
 import type { HnswVectorIndex } from '@matchstream/vector-index';
 import { Rng } from '../harness/rng';

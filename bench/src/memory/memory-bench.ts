@@ -31,15 +31,16 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeVector, encodeVector, entityKey, entityVectorEvent } from '@matchstream/contracts';
 import type { EntityType, JobPayloadInput, ProfilePayloadInput } from '@matchstream/contracts';
-import { DEFAULT_WEIGHTS, rankingFromScan } from '@matchstream/matching';
-import type { RankEntry } from '@matchstream/matching';
+import { DEFAULT_WEIGHTS } from '@matchstream/scoring';
+import { rankingFromScan } from '@matchstream/ranking';
+import type { RankEntry } from '@matchstream/ranking';
 import { EntityState, PairScorer, RankingBook, RankingMaintainer } from '@matchstream/ranking';
 // The service's own snapshot code: what a restart runs is what is timed.
 // eslint-disable-next-line no-restricted-imports -- the snapshot format, see above
 import {
   loadEntityStateSnapshot,
   saveEntityStateSnapshot,
-} from '../../../apps/matching-service/src/state/entity-state.snapshot';
+} from '../../../apps/matching-service/src/snapshots/entity-state.snapshot';
 import { Rng } from '../harness/rng';
 import { LoadGenerator } from '../load/load-generator';
 import { ROLE_FAMILIES } from '../load/vocabulary';

@@ -15,15 +15,9 @@ import {
   roleOf,
 } from '@matchstream/embedding';
 import type { EmbedderSpec, EmbeddingModelSpec, EntitySections } from '@matchstream/embedding';
-import {
-  DEFAULT_WEIGHTS,
-  isEligible,
-  scorePair,
-  skillMatcherFor,
-  toJobFields,
-} from '@matchstream/matching';
+import { DEFAULT_WEIGHTS, isEligible, scorePair, skillMatcherFor, toJobFields } from '@matchstream/scoring';
 import { SAMPLE_JOBS, SAMPLE_PROFILES } from '@matchstream/testing';
-import type { JobFields, ScoringOptions, ScoringWeights } from '@matchstream/matching';
+import type { JobFields, ScoringOptions, ScoringWeights } from '@matchstream/scoring';
 import { HnswVectorIndex } from '@matchstream/vector-index';
 import { Bm25Index } from './bm25';
 import { devJobToPayload, resumeToProfile } from './dev-set';

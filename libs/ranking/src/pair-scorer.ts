@@ -1,5 +1,6 @@
 import type { EntityType, JobPayload, ProfilePayload, Seniority } from '@matchstream/contracts';
 import {
+  DEFAULT_SCORING_OPTIONS,
   SkillMatcher,
   isEligible,
   pairScore,
@@ -8,14 +9,17 @@ import {
   scorePair,
   scoreUpperBound,
   similarityFloor,
-} from '@matchstream/matching';
-import type { ProfileFields, ScoredCounterpart, ScoringWeights } from '@matchstream/matching';
+} from '@matchstream/scoring';
+import type { ProfileFields, ScoringOptions, ScoringWeights } from '@matchstream/scoring';
+import type { ScoredCounterpart } from './ranked-matches';
 import type { StoredEntity } from './entity-state';
 
 export interface PairScorerOptions {
   weights: ScoringWeights;
   /** Pairs scoring below it are no match (MATCH_MIN_SCORE). */
   minScore: number;
+  /** How the score reads skills a posting only names in its prose (the default: neutral). */
+  scoring?: ScoringOptions;
 }
 
 type AnyEntity = StoredEntity<JobPayload | ProfilePayload>;
@@ -97,6 +101,7 @@ export class PairScorer {
       this.options.weights,
       this.skillsOf(profile.document),
       seniority,
+      this.options.scoring ?? DEFAULT_SCORING_OPTIONS,
     );
     return score >= this.options.minScore ? score : null;
   }
@@ -118,6 +123,7 @@ export class PairScorer {
         similarity,
         this.options.weights,
         this.skillsOf(profile.document),
+        this.options.scoring ?? DEFAULT_SCORING_OPTIONS,
       ),
     };
   }
