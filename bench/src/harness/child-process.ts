@@ -24,12 +24,11 @@ export async function runNodeChild<T>(
   script: string,
   options: ChildOptions = {},
 ): Promise<T> {
-  const output = options.log ? 'ignore' : 'inherit';
+  const log = options.log;
   const child = fork(script, [...(options.args ?? [])], {
     execArgv: [...(options.execArgv ?? [])],
-    stdio: ['ignore', output, options.log ? 'pipe' : 'inherit', 'ipc'],
+    stdio: ['ignore', log ? 'ignore' : 'inherit', log ? 'pipe' : 'inherit', 'ipc'],
   });
-  const log = options.log;
   if (log && child.stderr) createInterface({ input: child.stderr }).on('line', (l) => l && log(l));
   let reply: Reply<T> | undefined;
   child.once('message', (message: Reply<T>) => (reply = message));

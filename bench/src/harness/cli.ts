@@ -18,7 +18,7 @@ export function positive(name: string, raw: string, integer = false): number {
   return n;
 }
 
-/** A comma-separated list of sizes, rounded; `full` adds a million when not already there. */
+/** A comma-separated list of sizes, rounded; `full` (`--full`) adds the largest size. */
 export function sizeList(name: string, raw: string, full = false): number[] {
   const sizes = raw.split(',').map((s) => Math.round(positive(name, s)));
   if (full && !sizes.includes(1_000_000)) sizes.push(1_000_000);

@@ -3,6 +3,7 @@
  * environment and configuration, the model as the embedding service loads it, a free port, input
  * events published as a producer would, and the cleanup of a run's Redis keys.
  */
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { entityTypeOf, inputTopicFor } from '@matchstream/contracts';
@@ -10,7 +11,6 @@ import type { InputEventInput } from '@matchstream/contracts';
 import { TransformersEmbedder } from '@matchstream/embedding';
 import type { EventPublisher } from '@matchstream/kafka';
 import { connectRedis, createRedisClient } from '@matchstream/redis';
-import { createServer } from 'node:net';
 // Only the services' configuration schemas, to report the settings they run with.
 // eslint-disable-next-line no-restricted-imports -- configuration only, see above
 import { loadEmbeddingServiceConfig } from '../../../apps/embedding-service/src/embedding-service.config';

@@ -1,6 +1,6 @@
 /**
  * Vectors handed to a child process (or kept for a later run) as one file of float32 rows: a
- * million vectors are far too many for a message, and the child reads them in one go.
+ * section's vectors are far too many for one IPC message, and the child reads the file in one go.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -1,9 +1,9 @@
 import { poll } from '@matchstream/testing';
 
 /**
- * Waits until `done`, probing every 20 ms (the waits sit between timed events). Past `timeoutMs`,
- * or `stalledMs` without `progress` moving, it says so on stderr and returns false: a benchmark
- * reports what arrived rather than failing.
+ * Waits until `done`, probing often: the waits sit between timed events, and a late look delays
+ * the next one. Past `timeoutMs`, or `stalledMs` without `progress` moving, it says so on stderr
+ * and returns false: a benchmark reports what arrived rather than failing.
  */
 export async function waitUntil(
   what: string,

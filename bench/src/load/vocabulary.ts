@@ -1,5 +1,5 @@
 /**
- * What the generated profiles and jobs are made of: twelve role families with their own titles,
+ * What the generated profiles and jobs are made of: role families with their own titles,
  * skills and phrasing, countries with their cities and pay, names, and phrase templates (the word
  * lists are data: words/*.json); seniorities with their years, pay and title prefixes.
  */

@@ -1,7 +1,6 @@
 export interface WaitOptions {
-  /** Default 60 s. */
   timeoutMs?: number;
-  /** Between probes; default 100 ms. */
+  /** Between probes. */
   intervalMs?: number;
   /**
    * Gives up sooner once `progress` has not moved for this long: a drain that has stopped will
