@@ -1,15 +1,16 @@
 /**
  * `npm run bench:maintenance`: the ranking maintenance section alone (no broker), at 10k entities
  * per side by default (1M more with `--full`; exact seeding of large sizes takes hours), its populations grown from real
- * embeddings (embedded once and cached: maintenance-bases.ts). `npm run bench` runs the same
+ * embeddings (embedded once and cached: maintenance/maintenance-bases.ts). `npm run bench` runs the same
  * section in a child process, with the embeddings its pipeline run made.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { maintenanceBases } from './maintenance-bases';
-import { runMaintenance } from './maintenance-bench';
-import { maintenanceTable, scanTable } from './maintenance-table';
+import { maintenanceBases } from './maintenance/maintenance-bases';
+import { runMaintenanceSizes } from './maintenance/maintenance-bench';
+import { maintenanceTable, scanTable } from './maintenance/maintenance-table';
+import { runMain, sizeList } from './harness/cli';
+import { readVectors } from './harness/vector-file';
 
 const USAGE = `Usage: npm run bench:maintenance -- [options]
 
@@ -50,39 +51,19 @@ async function main(): Promise<number> {
   let bases: Float32Array[] | undefined;
   if (values.synthetic) bases = undefined;
   else if (!values.bases) bases = await maintenanceBases(300, Number(values.seed), log);
-  else {
-    const buffer = readFileSync(values.bases);
-    const all = new Float32Array(buffer.buffer, buffer.byteOffset, buffer.byteLength / 4);
-    bases = Array.from({ length: all.length / dimension }, (_, i) =>
-      all.slice(i * dimension, (i + 1) * dimension),
-    );
-  }
-  const sizes = values.sizes.split(',').map(Number);
-  if (values.full && !sizes.includes(1_000_000)) sizes.push(1_000_000);
-  const runs = sizes.map((perSide) => {
-    log(`ranking maintenance at ${perSide} per side (load average ${loadavg()[0].toFixed(2)})…`);
-    return runMaintenance({
-      perSide,
-      events: Number(values.events),
-      seed: Number(values.seed),
-      topK: Number(values['top-k']),
-      reserve: Number(values.reserve),
-      bases,
-      dimension,
-      log,
-    });
+  else bases = readVectors(values.bases, dimension);
+  const runs = runMaintenanceSizes(sizeList('sizes', values.sizes, values.full), {
+    events: Number(values.events),
+    seed: Number(values.seed),
+    topK: Number(values['top-k']),
+    reserve: Number(values.reserve),
+    bases,
+    dimension,
+    log,
   });
   if (values.json) writeFileSync(values.json, JSON.stringify(runs, null, 2));
   console.log([...maintenanceTable(runs), '', ...scanTable(runs)].join('\n'));
   return 0;
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => (process.exitCode = code),
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+runMain(main);

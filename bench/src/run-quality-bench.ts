@@ -8,9 +8,7 @@
  * throughput is measured in the same run. Writes bench/results/quality-<timestamp>.{json,md};
  * exits 0 (with a note) when no set is found.
  */
-import { fork } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { embeddingModelEnv, loadConfig } from '@matchstream/config';
 import { z } from 'zod';
@@ -35,8 +33,10 @@ import {
   compareConfig,
   floorEffect,
 } from './quality/quality-summary';
+import { runNodeChild, replyToParent } from './harness/child-process';
+import { runMain, stampedLog } from './harness/cli';
+import { resultsDir, writeResults } from './harness/results';
 import { loadAverage, machineInfo } from './report';
-import { writeCharts } from './charts/chart-files';
 import { qualityCharts } from './quality/quality-charts';
 
 const USAGE = `Usage: npm run bench:quality -- [options]
@@ -52,9 +52,7 @@ nearest shared/data above the repository), QUALITY_DATA_DIR (one folder), EMBEDD
 EMBEDDING_RUNTIME_CACHE_DIR, MATCH_CANDIDATE_POOL (default 50), QUALITY_VECTOR_CACHE (default
 .run/quality-bench: model outputs kept between runs, keyed by model and exact input text).`;
 
-const log = (line: string): void => {
-  process.stderr.write(`[quality ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
-};
+const log = stampedLog('quality');
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -65,7 +63,7 @@ async function main(): Promise<number> {
       child: { type: 'string' },
       measure: { type: 'string' },
       set: { type: 'string' },
-      out: { type: 'string', default: resolve(__dirname, '../../../bench/results') },
+      out: { type: 'string', default: resultsDir() },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -214,16 +212,12 @@ async function main(): Promise<number> {
     configs: results,
     choice: chooseDefault(results.map((r) => r.comparison)),
   };
-  const markdown = renderQualityMarkdown(report);
-  mkdirSync(values.out, { recursive: true });
-  const stamp = `quality-${started.toISOString().replace(/[:.]/g, '-')}`;
-  const jsonPath = join(values.out, `${stamp}.json`);
-  const mdPath = join(values.out, `${stamp}.md`);
-  writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   // Charts beside the report, linked at its end (bench/src/quality/quality-charts.ts).
-  writeFileSync(mdPath, markdown + writeCharts(values.out, stamp, qualityCharts(report)));
-  console.log(markdown);
-  console.log(`Report: ${mdPath}\nData: ${jsonPath}`);
+  writeResults(values.out, 'quality-', started, {
+    data: report,
+    markdown: renderQualityMarkdown(report),
+    charts: qualityCharts(report),
+  });
   return 0;
 }
 
@@ -233,21 +227,9 @@ function inChild<T>(
   measure: 'quality' | 'throughput',
   setDir: string,
 ): Promise<T> {
-  return new Promise<T>((resolvePromise, reject) => {
-    const child = fork(
-      __filename,
-      [...process.argv.slice(2), '--child', config.name, '--measure', measure, '--set', setDir],
-      {
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      },
-    );
-    let result: T | undefined;
-    child.on('message', (message: T) => (result = message));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code === 0 && result !== undefined) resolvePromise(result);
-      else reject(new Error(`${measure} of ${config.name} failed (exit ${code})`));
-    });
+  const args = ['--child', config.name, '--measure', measure, '--set', setDir];
+  return runNodeChild<T>(`${measure} of ${config.name}`, __filename, {
+    args: [...process.argv.slice(2), ...args],
   });
 }
 
@@ -266,16 +248,8 @@ async function runChild(
     console.log(JSON.stringify(result, null, 2));
     return 0;
   }
-  await new Promise<void>((done, fail) =>
-    process.send?.(result, (error: Error | null) => (error ? fail(error) : done())),
-  );
+  await replyToParent(result);
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exit(1);
-  },
-);
+runMain(main);

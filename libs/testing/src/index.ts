@@ -3,3 +3,4 @@ export * from './hostile-input';
 export * from './seeded-random';
 export * from './service-process';
 export * from './brute-force-ranking';
+export * from './wait';

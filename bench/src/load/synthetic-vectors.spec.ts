@@ -1,4 +1,4 @@
-import { Rng } from './load-generator';
+import { Rng } from '../harness/rng';
 import { dot, nearestNeighbours, normaliseInPlace, perturbedSet, row } from './synthetic-vectors';
 
 function randomUnitVectors(count: number, dimension: number, seed: number): Float32Array[] {

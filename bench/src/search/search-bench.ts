@@ -5,10 +5,10 @@
  */
 import { HnswVectorIndex, exactSearch, recallAtK } from '@matchstream/vector-index';
 import type { VectorHit } from '@matchstream/vector-index';
-import { summarize, throughput } from './stats';
-import type { Summary } from './stats';
-import { perturbedSet, row } from './synthetic-vectors';
-import type { NoiseModel, VectorSet } from './synthetic-vectors';
+import { summarize, throughput } from '../harness/stats';
+import type { Summary } from '../harness/stats';
+import { perturbedSet, row } from '../load/synthetic-vectors';
+import type { NoiseModel, VectorSet } from '../load/synthetic-vectors';
 
 export interface HnswParams {
   m: number;

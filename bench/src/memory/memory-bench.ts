@@ -9,7 +9,7 @@
  * growth over the process's baseline divided by the entities (2N): RSS (everything, hnswlib's
  * native memory included), the V8 heap, and external memory (typed arrays: the vector copies).
  *
- * Documents look like real ones: generated profiles and jobs (bench/src/load-generator.ts), with
+ * Documents look like real ones: generated profiles and jobs (bench/src/load/load-generator.ts), with
  * the profile prose lengthened to `profileTextChars` (default 2,500 characters, about the seed
  * profiles' prose in ../shared/seeds) from the role family's own sentences.
  *
@@ -27,12 +27,10 @@
  * (estimated: 2N passes at the mean cost of a pass over the final population, measured on a
  * sample, halved, since the population grows during a replay).
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeVector, entityVectorEvent, entityKey } from '@matchstream/contracts';
+import { decodeVector, encodeVector, entityKey, entityVectorEvent } from '@matchstream/contracts';
 import type { EntityType, JobPayloadInput, ProfilePayloadInput } from '@matchstream/contracts';
-import { decodeVector } from '@matchstream/contracts';
 import { DEFAULT_WEIGHTS } from '@matchstream/scoring';
 import { rankingFromScan } from '@matchstream/ranking';
 import type { RankEntry } from '@matchstream/ranking';
@@ -42,11 +40,14 @@ import { EntityState, PairScorer, RankingBook, RankingMaintainer } from '@matchs
 import {
   loadEntityStateSnapshot,
   saveEntityStateSnapshot,
-} from '../../apps/matching-service/src/snapshots/entity-state.snapshot';
-import { LoadGenerator, ROLE_FAMILIES, Rng } from './load-generator';
-import { vectorSource } from './maintenance-bench';
-import { settleMemory } from './search-bench';
-import { leastSquaresSlope } from './stats';
+} from '../../../apps/matching-service/src/snapshots/entity-state.snapshot';
+import { Rng } from '../harness/rng';
+import { LoadGenerator } from '../load/load-generator';
+import { ROLE_FAMILIES } from '../load/vocabulary';
+import { vectorSource } from '../maintenance/maintenance-bench';
+import { dot } from '../load/synthetic-vectors';
+import { settleMemory } from '../search/search-bench';
+import { leastSquaresSlope } from '../harness/stats';
 
 export interface MemoryOptions {
   perSide: number;
@@ -146,19 +147,7 @@ export async function runMemoryBuild(
   const { perSide } = options;
   const entities = perSide * 2;
   const dimension = options.bases?.[0]?.length ?? options.dimension ?? 384;
-  const vectors = vectorSource(
-    {
-      perSide,
-      events: 0,
-      seed: options.seed,
-      topK: 0,
-      reserve: 0,
-      bases: options.bases,
-      dimension,
-    },
-    perSide * 2,
-    dimension,
-  );
+  const vectors = vectorSource(options, perSide * 2, dimension);
   const generator = new LoadGenerator({ seed: options.seed, idPrefix: 'mem' });
   const baseline = await measure();
 
@@ -210,9 +199,7 @@ export async function runMemoryBuild(
         if (scorer.score(type, entity, counterpart, 0) === null) continue;
         if (found.some((e) => e.id === counterpartId)) continue;
         const counterpartVector = other.index.vectorView(counterpartId)!;
-        let similarity = 0;
-        for (let d = 0; d < dimension; d++) similarity += vector[d] * counterpartVector[d];
-        const score = scorer.score(type, entity, counterpart, similarity);
+        const score = scorer.score(type, entity, counterpart, dot(vector, counterpartVector));
         if (typeof score === 'number') found.push({ id: counterpartId, score });
       }
       const seeded = rankingFromScan(found, book.depth);
@@ -320,11 +307,7 @@ export async function runChurnCheck(options: {
 }): Promise<ChurnCheck> {
   const { perSide } = options;
   const dimension = options.dimension ?? 384;
-  const vectors = vectorSource(
-    { perSide, events: 0, seed: options.seed, topK: 0, reserve: 0, dimension },
-    0,
-    dimension,
-  );
+  const vectors = vectorSource(options, 0, dimension);
   const generators = [42, 43, 44].map((seed) => new LoadGenerator({ seed, idPrefix: 'churn' }));
   const state = new EntityState({
     dimension,
@@ -435,14 +418,6 @@ export async function measureSnapshotLoad(
   const entities = held.state.profiles.size + held.state.jobs.size;
   if (held.book.size !== entities) throw new Error('the snapshot lacks rankings');
   return { loadSeconds, loaded: perEntity(baseline, after, entities) };
-}
-
-export function temporarySnapshotDir(): string {
-  return mkdtempSync(join(tmpdir(), 'matchstream-bench-memory-'));
-}
-
-export function removeDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
 }
 
 function apply(state: EntityState, json: string): void {

@@ -8,7 +8,7 @@
  * The matching tier alone is measured: entity-vector events are published straight to the vector
  * topic (the embedding service would be the bottleneck otherwise; it is not started). Their
  * vectors are the model's own (EMBEDDING_MODEL_ID, the id the instances accept), grown into a
- * population as the search section does (synthetic-vectors.ts, local noise), each with the
+ * population as the search section does (load/synthetic-vectors.ts, local noise), each with the
  * document of the real base it was grown from. Every measured event is an update of a population
  * entity (about half profiles, half jobs) with its vector moved a little: the population size
  * stays the same through all runs, and each N replays the same topic.
@@ -43,40 +43,28 @@ import type {
 import { TEXT_BUILDER_VERSION } from '@matchstream/embedding';
 import { EventPublisher, TopicTail, createKafkaClient, ensureTopics } from '@matchstream/kafka';
 import type { OutgoingMessage } from '@matchstream/kafka';
-import { connectRedis, createRedisClient } from '@matchstream/redis';
+import { poll } from '@matchstream/testing';
 import type { Kafka } from 'kafkajs';
-import { Rng, emitAtRate } from './load-generator';
-import type { EmitReport } from './load-generator';
+import { Rng } from '../harness/rng';
+import { emitAtRate } from '../load/emit-at-rate';
+import type { EmitReport } from '../load/emit-at-rate';
 import { MatchingInstance, groupSettled } from './matching-instance';
 import type { Ownership } from './matching-instance';
-import { freePort, waitUntil } from './pipeline-bench';
-import type { Log } from './pipeline-bench';
-import { CpuSampler } from './proc-cpu';
-import type { CpuWindow } from './proc-cpu';
-import { summarize } from './stats';
-import type { Summary } from './stats';
-import { normaliseInPlace, perturbedSet, row } from './synthetic-vectors';
+import type { Log } from '../harness/cli';
+import { freePort, purgeRedis } from '../harness/services';
+import { CpuSampler } from '../harness/proc-cpu';
+import type { CpuWindow } from '../harness/proc-cpu';
+import { summarize } from '../harness/stats';
+import { waitUntil } from '../harness/wait';
+import type { Summary } from '../harness/stats';
+import type { EmbeddedBase } from '../load/embedded-bases';
+import { normaliseInPlace, perturbedSet, row } from '../load/synthetic-vectors';
+import type { ScaleOutSettings } from './scale-out-options';
 
-/** A real document with the model's vector of its canonical text. */
-export interface EmbeddedBase<P> {
-  payload: P;
-  vector: Float32Array;
-}
-
-export interface ScaleOutOptions {
+export interface ScaleOutOptions extends ScaleOutSettings {
   brokers: string;
   /** Run id: prefixes entity ids, consumer groups, Redis keys and snapshot folders. */
   run: string;
-  /** Instance counts, run in this order (e.g. [1, 2, 3]). */
-  instances: number[];
-  /** Entities per side. */
-  population: number;
-  /** Events in the capacity backlog. */
-  backlog: number;
-  /** Seconds of the steady run. */
-  seconds: number;
-  /** Events per second in the steady run; null: `rateFraction` of the first run's capacity. */
-  rate: number | null;
   rateFraction: number;
   seed: number;
   /** The model id the instances expect (EMBEDDING_MODEL_ID); the vectors must be its own. */
@@ -375,29 +363,28 @@ class ScaleOutBench {
 
   /** Waits until every instance is ready and the partitions are divided between them. */
   private async settle(instances: MatchingInstance[], timeoutMs: number): Promise<Ownership[]> {
-    const deadline = Date.now() + timeoutMs;
+    let owners: (Ownership | null)[] = [];
     let stableSince = 0;
-    for (;;) {
-      const gone = instances.find((i) => i.exited);
-      if (gone) throw new Error(`${gone.id} exited: ${gone.tail(1500)}`);
-      const owners = await Promise.all(instances.map((i) => i.ownership()));
-      if (groupSettled(owners)) {
+    const settled = await poll(
+      async () => {
+        const gone = instances.find((i) => i.exited);
+        if (gone) throw new Error(`${gone.id} exited: ${gone.tail(1500)}`);
+        owners = await Promise.all(instances.map((i) => i.ownership()));
+        if (!groupSettled(owners)) stableSince = 0;
         // Two readings a second apart agree: no rebalance was about to begin.
-        if (stableSince && Date.now() - stableSince >= 1000) return owners as Ownership[];
-        stableSince ||= Date.now();
-      } else {
-        stableSince = 0;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(
-          `instances not settled after ${timeoutMs / 1000} s: ` +
-            owners
-              .map((w, k) => `${instances[k].id}: ${w ? JSON.stringify(w) : 'no answer'}`)
-              .join('; '),
-        );
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
+        else if (stableSince && Date.now() - stableSince >= 1000) return owners as Ownership[];
+        else stableSince ||= Date.now();
+        return null;
+      },
+      { timeoutMs, intervalMs: 250 },
+    );
+    if (settled) return settled;
+    throw new Error(
+      `instances not settled after ${timeoutMs / 1000} s: ` +
+        owners
+          .map((w, k) => `${instances[k].id}: ${w ? JSON.stringify(w) : 'no answer'}`)
+          .join('; '),
+    );
   }
 
   /** Publishes `count` updates at once and waits for every one's own ranking. */
@@ -416,13 +403,7 @@ class ScaleOutBench {
     for (let i = 0; i < messages.length; i += 250) {
       await this.publisher.publish(TOPICS.entityVectors, messages.slice(i, i + 250));
     }
-    await waitUntil(
-      `the rankings of ${phase}`,
-      () => this.answered(phase) === count,
-      Math.max(120000, count * 1000),
-      30000,
-      () => this.answered(phase),
-    );
+    await this.awaitAnswers(phase, count);
     const cpu = sampler?.stop() ?? { wallSeconds: 0, processes: {}, machine: null };
     const seen = ids.map((id) => this.tracked.get(id)!.seen).filter((t) => !Number.isNaN(t));
     const seconds = ((seen.length ? Math.max(...seen) : performance.now()) - start) / 1000;
@@ -458,13 +439,7 @@ class ScaleOutBench {
         await this.publisher.publish(TOPICS.entityVectors, messages);
       },
     });
-    await waitUntil(
-      `the rankings of ${phase}`,
-      () => this.answered(phase) === count,
-      Math.max(120000, count * 1000),
-      30000,
-      () => this.answered(phase),
-    );
+    await this.awaitAnswers(phase, count);
     const cpu = sampler.stop();
     const entries = ids.map((id) => this.tracked.get(id)!).filter((e) => !Number.isNaN(e.seen));
     this.forget(ids);
@@ -497,6 +472,18 @@ class ScaleOutBench {
 
   private forget(ids: readonly string[]): void {
     for (const id of ids) this.tracked.delete(id);
+  }
+
+  /** Waits for the own rankings of a phase's `count` events; a stalled drain gives up. */
+  private awaitAnswers(phase: string, count: number): Promise<boolean> {
+    const answered = () => this.answered(phase);
+    return waitUntil(
+      `the rankings of ${phase}`,
+      () => answered() === count,
+      Math.max(120000, count * 1000),
+      30000,
+      answered,
+    );
   }
 
   private answered(phase: string): number {
@@ -574,25 +561,4 @@ export function describeCpu(cpu: CpuWindow): string {
   );
   if (cpu.machine) parts.push(`machine ${Math.round(cpu.machine.cores * 100)}%`);
   return `CPU (of one core): ${parts.join(', ')}`;
-}
-
-/** Deletes a prefix's keys from the shared Redis. */
-async function purgeRedis(
-  prefix: string,
-  redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-): Promise<number> {
-  const redis = createRedisClient({ url: redisUrl });
-  try {
-    await connectRedis(redis);
-    let cursor = '0';
-    let deleted = 0;
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) deleted += await redis.del(...keys);
-    } while (cursor !== '0');
-    return deleted;
-  } finally {
-    redis.disconnect();
-  }
 }

@@ -1,4 +1,4 @@
-import type { CpuWindow } from './proc-cpu';
+import type { CpuWindow } from '../harness/proc-cpu';
 import type { ScaleOutRun, ScaleOutSection } from './scale-out-bench';
 import {
   capacityRatio,

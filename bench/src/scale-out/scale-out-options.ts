@@ -3,6 +3,7 @@
  * last) and `npm run bench:scale-out` (the section alone).
  */
 import { readFileSync } from 'node:fs';
+import { positive } from '../harness/cli';
 
 export const SCALE_OUT_USAGE = `  --scale-out-instances A,B,C
                       matching instance counts, in order (default 1,2,3); repeat them to
@@ -26,11 +27,15 @@ export const SCALE_OUT_ARGS = {
 } as const;
 
 export interface ScaleOutSettings {
-  /** Empty: the section is skipped. */
+  /** Instance counts, run in this order (e.g. [1, 2, 3]); empty: the section is skipped. */
   instances: number[];
+  /** Entities per side. */
   population: number;
+  /** Events in the capacity backlog. */
   backlog: number;
+  /** Seconds of the steady run. */
   seconds: number;
+  /** Events per second in the steady run; null: `rateFraction` of the first run's capacity. */
   rate: number | null;
 }
 
@@ -41,31 +46,24 @@ export function scaleOutSettings(values: {
   'scale-out-seconds': string;
   'scale-out-rate'?: string;
 }): ScaleOutSettings {
-  const positive = (name: string, raw: string, integer = true): number => {
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-      throw new Error(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got ${raw}`);
-    }
-    return n;
-  };
   const list = values['scale-out-instances'].trim();
   const instances =
     list === 'none' || list === '0' || list === ''
       ? []
-      : list.split(',').map((s) => positive('scale-out-instances', s.trim()));
+      : list.split(',').map((s) => positive('scale-out-instances', s.trim(), true));
   if (instances.some((n) => n > 6)) {
     // The vector topic has six partitions: a seventh instance would own nothing.
     throw new Error('--scale-out-instances: at most 6 (the vector topic has six partitions)');
   }
   return {
     instances,
-    population: positive('scale-out-population', values['scale-out-population']),
-    backlog: positive('scale-out-backlog', values['scale-out-backlog']),
-    seconds: positive('scale-out-seconds', values['scale-out-seconds'], false),
+    population: positive('scale-out-population', values['scale-out-population'], true),
+    backlog: positive('scale-out-backlog', values['scale-out-backlog'], true),
+    seconds: positive('scale-out-seconds', values['scale-out-seconds']),
     rate:
       values['scale-out-rate'] === undefined
         ? null
-        : positive('scale-out-rate', values['scale-out-rate'], false),
+        : positive('scale-out-rate', values['scale-out-rate']),
   };
 }
 

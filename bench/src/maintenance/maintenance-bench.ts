@@ -19,10 +19,11 @@ import type { EntityType } from '@matchstream/contracts';
 import { DEFAULT_WEIGHTS } from '@matchstream/scoring';
 import { EntityState, PairScorer, RankingBook, RankingMaintainer } from '@matchstream/ranking';
 import type { HnswVectorIndex } from '@matchstream/vector-index';
-import { LoadGenerator, Rng } from './load-generator';
-import { summarize } from './stats';
-import type { Summary } from './stats';
-import { normaliseInPlace, perturbedSet, row } from './synthetic-vectors';
+import { Rng } from '../harness/rng';
+import { LoadGenerator } from '../load/load-generator';
+import { summarize } from '../harness/stats';
+import type { Summary } from '../harness/stats';
+import { normaliseInPlace, perturbedSet, row } from '../load/synthetic-vectors';
 
 export interface MaintenanceOptions {
   perSide: number;
@@ -104,6 +105,19 @@ function measureScans(index: HnswVectorIndex, queries: readonly Float32Array[]):
     floorNsPerPair: perVector(read, slots),
     bandwidthGBs: bytes / (read * 1e6),
   };
+}
+
+/** One run per population size, one after the other, each saying so in the log first. */
+export function runMaintenanceSizes(
+  sizes: readonly number[],
+  options: Omit<MaintenanceOptions, 'perSide'>,
+): MaintenanceRun[] {
+  return sizes.map((perSide) => {
+    options.log?.(
+      `ranking maintenance at ${perSide} per side (load average ${loadavg()[0].toFixed(2)})…`,
+    );
+    return runMaintenance({ ...options, perSide });
+  });
 }
 
 export function runMaintenance(options: MaintenanceOptions): MaintenanceRun {
@@ -279,7 +293,7 @@ function seedExactly(
 
 /** The i-th vector of the populations: grown from real embeddings, or clustered random ones. */
 export function vectorSource(
-  options: MaintenanceOptions,
+  options: Pick<MaintenanceOptions, 'bases' | 'seed'>,
   count: number,
   dimension: number,
 ): (i: number) => Float32Array {

@@ -7,8 +7,8 @@ import { jobPayload, profilePayload } from '@matchstream/contracts';
 import type { JobPayloadInput, ProfilePayloadInput } from '@matchstream/contracts';
 import type { TransformersEmbedder } from '@matchstream/embedding';
 import { fitAllToTokenBudget, jobSections, profileSections } from '@matchstream/embedding';
-import { summarize, throughput } from './stats';
-import type { Summary } from './stats';
+import { summarize, throughput } from '../harness/stats';
+import type { Summary } from '../harness/stats';
 
 export async function profileTexts(
   embedder: TransformersEmbedder,

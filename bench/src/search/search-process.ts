@@ -4,14 +4,14 @@
  * its long synchronous builds never hold up their event loop. The parent hands over the real
  * vectors and the queries in a temporary file and gets the results back over IPC.
  */
-import { fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { answerParent, runNodeChild } from '../harness/child-process';
+import { stampedLog } from '../harness/cli';
+import { inTemporaryDir, readVectors, writeVectors } from '../harness/vector-file';
 import { hnswLatency, runSearch, settleMemory } from './search-bench';
 import type { HnswParams, SearchRunResult } from './search-bench';
-import type { Summary } from './stats';
-import type { NoiseModel } from './synthetic-vectors';
+import type { Summary } from '../harness/stats';
+import type { NoiseModel } from '../load/synthetic-vectors';
 
 export interface SearchJob {
   sizes: number[];
@@ -40,58 +40,35 @@ interface Request {
   queries: number;
 }
 
-type Reply = { ok: true; result: SearchJobResult } | { ok: false; error: string };
-
 /** Runs `job` in a fresh node process (with --expose-gc) and returns its results. */
 export async function runSearchInChildProcess(
   job: SearchJob,
   bases: readonly Float32Array[],
   queries: readonly Float32Array[],
 ): Promise<SearchJobResult> {
-  const dimension = bases[0].length;
-  const dir = mkdtempSync(join(tmpdir(), 'matchstream-bench-search-'));
-  const file = join(dir, 'vectors.f32');
-  try {
-    const all = new Float32Array((bases.length + queries.length) * dimension);
-    [...bases, ...queries].forEach((v, i) => all.set(v, i * dimension));
-    writeFileSync(file, Buffer.from(all.buffer));
-    const child = fork(__filename, [], {
+  return inTemporaryDir('search', async (dir) => {
+    const file = join(dir, 'vectors.f32');
+    writeVectors(file, [...bases, ...queries]);
+    const request: Request = {
+      job,
+      file,
+      dimension: bases[0].length,
+      bases: bases.length,
+      queries: queries.length,
+    };
+    return runNodeChild<SearchJobResult>('search process', __filename, {
       execArgv: ['--expose-gc'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      request,
     });
-    const reply = await new Promise<Reply>((resolve, reject) => {
-      let answer: Reply | null = null;
-      child.once('message', (message: Reply) => (answer = message));
-      child.once('error', reject);
-      child.once('exit', (code) =>
-        answer ? resolve(answer) : reject(new Error(`search process exited with ${code}`)),
-      );
-      const request: Request = {
-        job,
-        file,
-        dimension,
-        bases: bases.length,
-        queries: queries.length,
-      };
-      child.send(request);
-    });
-    if (!reply.ok) throw new Error(`search process failed: ${reply.error}`);
-    return reply.result;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function serve(request: Request): Promise<SearchJobResult> {
-  const { job, dimension } = request;
-  const raw = readFileSync(request.file);
-  const all = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
-  const vector = (i: number) => all.slice(i * dimension, (i + 1) * dimension);
-  const bases = Array.from({ length: request.bases }, (_, i) => vector(i));
-  const queries = Array.from({ length: request.queries }, (_, i) => vector(request.bases + i));
-  const log = (line: string) => {
-    process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
-  };
+  const { job } = request;
+  const vectors = readVectors(request.file, request.dimension);
+  const bases = vectors.slice(0, request.bases);
+  const queries = vectors.slice(request.bases, request.bases + request.queries);
+  const log = stampedLog('bench');
 
   const runs: SearchRunResult[] = [];
   for (const size of job.sizes) {
@@ -125,12 +102,4 @@ async function serve(request: Request): Promise<SearchJobResult> {
   };
 }
 
-if (require.main === module && process.send) {
-  process.once('message', (request: Request) => {
-    serve(request).then(
-      (result) => process.send?.({ ok: true, result } satisfies Reply, () => process.exit(0)),
-      (error: unknown) =>
-        process.send?.({ ok: false, error: String(error) } satisfies Reply, () => process.exit(1)),
-    );
-  });
-}
+if (require.main === module) answerParent(serve);

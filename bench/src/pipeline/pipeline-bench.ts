@@ -4,206 +4,20 @@
  * entity vectors out) and the whole pipeline's end-to-end latency (job event in, the job's ranking
  * out). This process only publishes and watches the topics.
  */
-import { rm, rmdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { TOPICS, TOPIC_SPECS, decodeVector, entityKey } from '@matchstream/contracts';
-import type { InputEventInput, JobPayloadInput, ProfilePayloadInput } from '@matchstream/contracts';
-import { EventPublisher, TopicTail, createKafkaClient, ensureTopics } from '@matchstream/kafka';
-import type { ConsumedRecord } from '@matchstream/kafka';
-import { connectRedis, createRedisClient } from '@matchstream/redis';
-import { ServiceProcess } from '@matchstream/testing';
-import type { Kafka } from 'kafkajs';
-// Only the services' configuration schemas, to report the settings they run with.
-// eslint-disable-next-line no-restricted-imports -- configuration only, see above
-import { loadEmbeddingServiceConfig } from '../../apps/embedding-service/src/embedding-service.config';
-// eslint-disable-next-line no-restricted-imports -- configuration only, see above
-import { loadMatchingServiceConfig } from '../../apps/matching-service/src/matching-service.config';
-import { emitAtRate, jobUpsertedEvent, profileUpsertedEvent } from './load-generator';
-import type { EmitReport, GeneratedEntity } from './load-generator';
-import { summarize, throughput } from './stats';
-import type { Summary } from './stats';
-import { cdfPoints } from './charts/cdf';
-import type { CdfPoint } from './charts/cdf';
-
-export type Log = (line: string) => void;
-
-/**
- * Both services' configuration as the benchmark runs them: fresh consumer groups, a fresh Redis
- * prefix and a fresh snapshot folder, so no state of another run (or of the demo, whose matching
- * service snapshots to .run/snapshots/matching) is loaded or overwritten.
- */
-export function benchEnv(brokers: string, run: string): Record<string, string> {
-  return {
-    MATCHING_SNAPSHOT_DIR: join(tmpdir(), 'matchstream-bench', run, 'snapshots'),
-    KAFKA_BROKERS: brokers,
-    KAFKA_CLIENT_ID: `bench-${run}`,
-    REDIS_KEY_PREFIX: `bench:${run}:`,
-    EMBEDDING_CONSUMER_GROUP: `${run}-embedding`,
-    MATCHING_CONSUMER_GROUP: `${run}-matching`,
-    HTTP_HOST: '127.0.0.1',
-    // The services' logs are only shown (on stderr) when BENCH_LOG_LEVEL is set.
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error',
-  };
-}
-
-export type MatchingServiceConfig = ReturnType<typeof loadMatchingServiceConfig>;
-export type EmbeddingServiceConfig = ReturnType<typeof loadEmbeddingServiceConfig>;
-
-/** The matching service's settings (HNSW parameters, pool size) as it would run with this env. */
-export function matchingConfig(env: Record<string, string>): MatchingServiceConfig {
-  return loadMatchingServiceConfig({ ...process.env, ...env });
-}
-
-export function embeddingConfig(env: Record<string, string>): EmbeddingServiceConfig {
-  return loadEmbeddingServiceConfig({ ...process.env, ...env });
-}
-
-export class ServicePipeline {
-  readonly kafka: Kafka;
-  readonly publisher: EventPublisher;
-  readonly env: Record<string, string>;
-  private embedding: ServiceProcess | null = null;
-  private matching: ServiceProcess | null = null;
-  private readonly tails: TopicTail[] = [];
-  /** The services' logs go to stderr when BENCH_LOG_LEVEL asks for them. */
-  private readonly echoServiceLogs = process.env.BENCH_LOG_LEVEL !== undefined;
-
-  constructor(
-    brokers: string,
-    readonly run: string,
-  ) {
-    this.env = benchEnv(brokers, run);
-    this.kafka = createKafkaClient({ brokers: brokers.split(','), clientId: `bench-${run}` });
-    this.publisher = new EventPublisher(this.kafka);
-  }
-
-  async prepare(): Promise<void> {
-    await ensureTopics(this.kafka, TOPIC_SPECS);
-    await this.publisher.connect();
-  }
-
-  async startEmbedding(): Promise<void> {
-    this.embedding = await this.service('embedding-service', 'EMBEDDING_HTTP_PORT');
-    await this.embedding.start();
-  }
-
-  async startMatching(): Promise<void> {
-    this.matching = await this.service('matching-service', 'MATCHING_HTTP_PORT');
-    await this.matching.start();
-  }
-
-  /** A service from the build on a free port (kept before it starts, so stop() ends it anyway). */
-  private async service(
-    app: 'embedding-service' | 'matching-service',
-    portVariable: string,
-  ): Promise<ServiceProcess> {
-    const port = await freePort();
-    return new ServiceProcess(
-      app,
-      { ...this.env, [portVariable]: String(port) },
-      port,
-      this.echoServiceLogs,
-    );
-  }
-
-  /** Follows a topic from now; stopped with the pipeline. */
-  async follow(topic: string, onRecord: (record: ConsumedRecord) => void): Promise<void> {
-    const tail = new TopicTail(this.kafka, topic, onRecord, 'matchstream-bench');
-    this.tails.push(tail);
-    await tail.start();
-  }
-
-  async publish(events: InputEventInput[]): Promise<void> {
-    const topic = events[0]?.type.startsWith('profile.') ? TOPICS.profileEvents : TOPICS.jobEvents;
-    await this.publisher.publish(
-      topic,
-      events.map((e) => ({ key: e.entityId, value: JSON.stringify(e) })),
-    );
-  }
-
-  async stop(): Promise<void> {
-    await this.matching?.stop();
-    await this.embedding?.stop();
-    this.matching = null;
-    this.embedding = null;
-    await Promise.allSettled(this.tails.map((t) => t.stop()));
-    await this.publisher.disconnect().catch(() => undefined);
-  }
-
-  /** Deletes this run's matching-state snapshots. */
-  async removeSnapshots(): Promise<void> {
-    await rm(join(tmpdir(), 'matchstream-bench', this.run), { recursive: true, force: true });
-    await rmdir(join(tmpdir(), 'matchstream-bench')).catch(() => undefined); // when empty
-  }
-
-  /** Deletes this run's Redis keys (cache, versions, rankings) from the shared Redis. */
-  async purgeRedis(redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'): Promise<number> {
-    const redis = createRedisClient({ url: redisUrl });
-    try {
-      await connectRedis(redis);
-      let cursor = '0';
-      let deleted = 0;
-      do {
-        const [next, keys] = await redis.scan(
-          cursor,
-          'MATCH',
-          `${this.env.REDIS_KEY_PREFIX}*`,
-          'COUNT',
-          1000,
-        );
-        cursor = next;
-        if (keys.length) deleted += await redis.del(...keys);
-      } while (cursor !== '0');
-      return deleted;
-    } finally {
-      redis.disconnect();
-    }
-  }
-}
-
-/** A TCP port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-export async function waitUntil(
-  what: string,
-  done: () => boolean,
-  timeoutMs: number,
-  stalledMs = Infinity,
-  progress: () => number = () => 0,
-): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  let last = progress();
-  let lastChange = Date.now();
-  while (!done()) {
-    const now = Date.now();
-    const current = progress();
-    if (current !== last) {
-      last = current;
-      lastChange = now;
-    }
-    if (now > deadline || now - lastChange > stalledMs) {
-      process.stderr.write(`  gave up waiting for ${what}\n`);
-      return false;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return true;
-}
+import { TOPICS, decodeVector, entityKey } from '@matchstream/contracts';
+import type { JobPayloadInput, ProfilePayloadInput } from '@matchstream/contracts';
+import { ensureTopics } from '@matchstream/kafka';
+import { cdfPoints } from '../charts/cdf';
+import type { CdfPoint } from '../charts/cdf';
+import type { Log } from '../harness/cli';
+import { summarize, throughput } from '../harness/stats';
+import type { Summary } from '../harness/stats';
+import { waitUntil } from '../harness/wait';
+import { emitAtRate } from '../load/emit-at-rate';
+import type { EmitReport } from '../load/emit-at-rate';
+import { jobUpsertedEvent, profileUpsertedEvent } from '../load/input-events';
+import type { GeneratedEntity } from '../load/load-generator';
+import type { ServicePipeline } from './service-pipeline';
 
 // ---------------------------------------------------------------------------------------------
 
@@ -456,6 +270,15 @@ export async function measureEndToEnd(
     }
     return seen;
   };
+  // Gives up once no ranking at all has arrived for a while: the pipeline has stopped.
+  const drain = (what: string, ids: readonly string[]) =>
+    waitUntil(
+      what,
+      () => seenOf(ids).length === ids.length,
+      options.drainTimeoutMs,
+      30000,
+      () => rankingsSeen,
+    );
   const jobEvent = (index: number, eventId: string) =>
     jobUpsertedEvent(jobs(index), { eventId, source: 'bench' });
 
@@ -510,13 +333,7 @@ export async function measureEndToEnd(
   const burstStart = performance.now();
   burstIds.forEach((id) => track(id, burstStart));
   await pipeline.publish(burstIds.map((id, i) => jobEvent(JOB_RANGES.burst + i, id)));
-  await waitUntil(
-    'the backlog of job rankings',
-    () => seenOf(burstIds).length === burstIds.length,
-    options.drainTimeoutMs,
-    30000,
-    () => rankingsSeen,
-  );
+  await drain('the backlog of job rankings', burstIds);
   const burstSeen = seenOf(burstIds);
   const burstSeconds = (Math.max(burstStart, ...burstSeen.map((e) => e.seen)) - burstStart) / 1000;
   const capacity: CapacityProbe = {
@@ -548,13 +365,7 @@ export async function measureEndToEnd(
     },
   });
   const drainStart = performance.now();
-  await waitUntil(
-    'job rankings',
-    () => seenOf(steadyIds).length === count,
-    options.drainTimeoutMs,
-    30000,
-    () => rankingsSeen,
-  );
+  await drain('job rankings', steadyIds);
   const steadyMatchEvents = matchEvents;
   const steadySeen = seenOf(steadyIds);
   options.log(

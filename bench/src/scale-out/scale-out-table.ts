@@ -2,7 +2,7 @@
  * The scale-out section in markdown: capacity and steady latency per instance count, side by side,
  * with the CPU each process used, so the gain and what bounds it are on one page.
  */
-import type { CpuUse, CpuWindow } from './proc-cpu';
+import type { CpuUse, CpuWindow } from '../harness/proc-cpu';
 import type { ScaleOutRun, ScaleOutSection } from './scale-out-bench';
 
 /** "97%" of one core; "—" when not measured. */

@@ -16,7 +16,7 @@
  * little isotropic noise (`jitter`) so no two vectors coincide. New vectors thus lie between real
  * neighbours, in the regions real data occupies, and keep its nearest-neighbour structure.
  */
-import { Rng } from './load-generator';
+import { Rng } from '../harness/rng';
 
 export interface VectorSet {
   dimension: number;
