@@ -15,7 +15,13 @@ import {
   roleOf,
 } from '@matchstream/embedding';
 import type { EmbedderSpec, EmbeddingModelSpec, EntitySections } from '@matchstream/embedding';
-import { DEFAULT_WEIGHTS, isEligible, scorePair, skillMatcherFor, toJobFields } from '@matchstream/scoring';
+import {
+  DEFAULT_WEIGHTS,
+  isEligible,
+  scorePair,
+  skillMatcherFor,
+  toJobFields,
+} from '@matchstream/scoring';
 import { SAMPLE_JOBS, SAMPLE_PROFILES } from '@matchstream/testing';
 import type { JobFields, ScoringOptions, ScoringWeights } from '@matchstream/scoring';
 import { HnswVectorIndex } from '@matchstream/vector-index';
