@@ -38,6 +38,8 @@ export interface ConfigResults {
     versusShipped: (Difference & { set: string })[];
     verdict: LeverVerdict;
   })[];
+  /** The lever kept (chooseDefault among those beyond the interval); null when none is. */
+  lexicalChoice: DefaultChoice | null;
   perSet: (Omit<QualityResult, 'top10Scores' | 'sample'> & { set: string })[];
   /** The floor calibrated for this configuration, and what it keeps on each set. */
   floor: {
@@ -141,7 +143,8 @@ export function renderQualityMarkdown(r: QualityResults): string {
         'maintained rankings are exact) unless marked "HNSW pool only". Δ: P@10 less the shipped ' +
         "scoring's, with its paired 95% bootstrap interval (same resamples of jobs for both). " +
         "Beyond: the worst ratio is above the shipped scoring's worst ratio at the top of its " +
-        'intervals, and no set falls below its interval. `bm25-live` uses live corpus statistics ' +
+        'intervals, and no set loses measurably (below its interval, or a paired Δ wholly below ' +
+        'zero). `bm25-live` uses live corpus statistics ' +
         '(a reference: it cannot be maintained exactly).',
       '',
       `| Configuration, term | w | ${setNames.map((n) => `${n} P@10 [95% CI] | × BM25 | Δ [paired 95%]`).join(' | ')} | Worst × | Beyond? |`,
@@ -160,12 +163,22 @@ export function renderQualityMarkdown(r: QualityResults): string {
       const beyond = l.verdict.beyondInterval
         ? 'yes'
         : l.verdict.losesOn.length
-          ? `no (below on ${l.verdict.losesOn.join(', ')})`
+          ? `no (loses on ${l.verdict.losesOn.join(', ')})`
           : 'no';
       lines.push(
         `| ${l.config.config.name}, ${l.term}${where} | ${l.weight.toFixed(2)} | ${cells.join(' | ')} | ${f3(l.comparison.worstRatio)} | ${beyond} |`,
       );
     }
+  }
+  for (const c of r.configs) {
+    if (!c.lexicalLevers.length) continue;
+    const choice = c.lexicalChoice;
+    lines.push(
+      '',
+      choice?.chosen
+        ? `**Lexical lever kept for \`${c.config.name}\`: ${choice.chosen}** — ${choice.reason}.`
+        : `**No lexical lever for \`${c.config.name}\`** beats the shipped worst case beyond the interval.`,
+    );
   }
   for (const set of r.sets) {
     lines.push('', `## P@10 by job label: \`${set.name}\``, '');

@@ -101,5 +101,16 @@ describe('quality summary', () => {
     );
     expect(trades.losesOn).toEqual(['a']);
     expect(trades.beyondInterval).toBe(false);
+    // Inside the shipped interval on a, but the paired difference there is wholly below zero.
+    const paired = judgeLever(
+      compareConfig('paired', [fig('a', 0.295), fig('b', 0.6)], bm25),
+      shipped,
+      [
+        { set: 'a', low: -0.009, high: -0.001 },
+        { set: 'b', low: 0.03, high: 0.07 },
+      ],
+    );
+    expect(paired.losesOn).toEqual(['a']);
+    expect(paired.beyondInterval).toBe(false);
   });
 });

@@ -112,21 +112,30 @@ export interface LeverVerdict {
   worstRatioGain: number;
   /** The shipped scoring's worst ratio at the top of its 95% intervals: min over sets of high / BM25. */
   shippedWorstHigh: number;
-  /** Sets where the lever's P@10 is below the shipped scoring's 95% interval. */
+  /**
+   * Sets where the lever measurably loses: its P@10 below the shipped scoring's 95% interval, or
+   * the paired interval of the difference wholly below zero (the stricter of the two, usually).
+   */
   losesOn: string[];
   /**
    * The lever's worst ratio is above shippedWorstHigh (its worst case beats the shipped one's best
-   * plausible worst case) and it is below the shipped interval on no set.
+   * plausible worst case) and it measurably loses on no set.
    */
   beyondInterval: boolean;
 }
 
-export function judgeLever(lever: ConfigComparison, shipped: ConfigComparison): LeverVerdict {
+export function judgeLever(
+  lever: ConfigComparison,
+  shipped: ConfigComparison,
+  /** The lever's P@10 less the shipped scoring's per set, with its paired 95% interval. */
+  differences: readonly (Interval & { set: string })[] = [],
+): LeverVerdict {
   const shippedWorstHigh = Math.min(...shipped.perSet.map((s) => s.p10Interval.high / s.bm25));
   const losesOn = shipped.perSet
     .filter((s) => {
       const other = lever.perSet.find((o) => o.set === s.set);
-      return other === undefined || other.p10 < s.p10Interval.low;
+      const paired = differences.find((d) => d.set === s.set);
+      return other === undefined || other.p10 < s.p10Interval.low || (paired?.high ?? 0) < 0;
     })
     .map((s) => s.set);
   return {
