@@ -6,5 +6,6 @@ import type { ConsumedRecord } from '@matchstream/kafka';
  * committed.
  */
 export abstract class ChunkHandler {
-  abstract process(records: ConsumedRecord[]): Promise<void>;
+  /** `heartbeat` keeps the consumer's group membership while the chunk waits for its turn. */
+  abstract process(records: ConsumedRecord[], heartbeat?: () => Promise<void>): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { Controller, UseFilters } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { TOPICS } from '@matchstream/contracts';
-import { RethrowRpcFilter } from '@matchstream/kafka';
+import { KafkaBatchContext, RethrowRpcFilter } from '@matchstream/kafka';
 import type { ConsumedRecord } from '@matchstream/kafka';
 import { ChunkHandler } from './chunk-handler';
 
@@ -12,7 +12,10 @@ export class EntityVectorsController {
   constructor(private readonly chunks: ChunkHandler) {}
 
   @EventPattern(TOPICS.entityVectors)
-  entityVectors(@Payload() records: ConsumedRecord[]): Promise<void> {
-    return this.chunks.process(records);
+  entityVectors(
+    @Payload() records: ConsumedRecord[],
+    @Ctx() context: KafkaBatchContext,
+  ): Promise<void> {
+    return this.chunks.process(records, () => context.heartbeat());
   }
 }

@@ -45,9 +45,9 @@ export class ChunkProcessor implements ChunkHandler {
     this.after.push(work);
   }
 
-  process(records: ConsumedRecord[]): Promise<void> {
+  process(records: ConsumedRecord[], heartbeat?: () => Promise<void>): Promise<void> {
     if (records.length === 0) return Promise.resolve();
-    return this.lock.runExclusive(() => this.processChunk(records));
+    return this.lock.runExclusive(() => this.processChunk(records), heartbeat);
   }
 
   private async processChunk(records: ConsumedRecord[]): Promise<void> {
