@@ -3,15 +3,21 @@
  * run as failed; each target is only marked met or not met.
  */
 import { cpus, arch, platform, release, totalmem, loadavg } from 'node:os';
-import type { BatchSizeResult } from './model-bench';
+import type { BatchSizeResult } from './pipeline/model-bench';
 import type {
   EndToEndResult,
   KafkaHopProbe,
   PipelineThroughputResult,
   StageBreakdown,
-} from './pipeline-bench';
-import type { SearchRunResult } from './search-bench';
-import type { Summary } from './stats';
+} from './pipeline/pipeline-bench';
+import type { SearchRunResult } from './search/search-bench';
+import type { Summary } from './harness/stats';
+import type { MaintenanceRun } from './maintenance/maintenance-bench';
+import { maintenanceTable } from './maintenance/maintenance-table';
+import type { MemoryRun } from './memory/memory-bench';
+import { memoryTable } from './memory/memory-table';
+import type { ScaleOutSection } from './scale-out/scale-out-bench';
+import { capacityRatio, scaleOutMarkdown } from './scale-out/scale-out-table';
 
 export const TARGETS = {
   /** Pipeline throughput / raw model throughput. */
@@ -121,15 +127,6 @@ export interface BenchResults {
   notes: string[];
 }
 
-// ---------------------------------------------------------------------------------------------
-
-import { maintenanceTable } from './maintenance-table';
-import type { MaintenanceRun } from './maintenance-bench';
-import type { ScaleOutSection } from './scale-out-bench';
-import { capacityRatio, scaleOutMarkdown } from './scale-out-table';
-import { memoryTable } from './memory-table';
-import type { MemoryRun } from './memory-bench';
-
 export function renderMarkdown(r: BenchResults): string {
   const out: string[] = [];
   out.push(`# matchstream benchmark — ${r.startedAt}`, '');
@@ -210,7 +207,7 @@ export function renderMarkdown(r: BenchResults): string {
         'of every ranking it changed, both directions, exact. Populations grown from the embedded ' +
         'profiles; half the events are new entities, three tenths updates, a fifth removals. ' +
         'Rankings are seeded exactly, by the bulk blocked pass (the same rankings as the ' +
-        "maintainer's own pass per subject; see bench/src/bulk-seeding.ts).",
+        "maintainer's own pass per subject; see bench/src/maintenance/bulk-seeding.ts).",
       '',
       ...maintenanceTable(r.maintenance),
       '',
@@ -223,7 +220,7 @@ export function renderMarkdown(r: BenchResults): string {
       "The matching service's core in a process of its own (`npm run bench:memory` runs it by " +
         'itself): N profiles and N jobs applied as entity-vector events, every ranking held, ' +
         'memory after full GCs as growth per entity (2N); then its snapshot written and loaded in ' +
-        'a fresh process, against the replay from the log (see bench/src/memory-bench.ts).',
+        'a fresh process, against the replay from the log (see bench/src/memory/memory-bench.ts).',
       '',
       ...memoryTable(r.memory),
       '',

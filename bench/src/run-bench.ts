@@ -18,11 +18,14 @@
  * It reports; it never fails on a number. Progress goes to stderr, the report to stdout and to
  * bench/results/<timestamp>.{json,md}.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TransformersEmbedder } from '@matchstream/embedding';
-import { LoadGenerator, jobUpsertedEvent } from './load-generator';
+import { benchCharts } from './charts/bench-charts';
+import { positive, runMain, sizeList, stampedLog } from './harness/cli';
+import { writeResults, resultsDir } from './harness/results';
+import { benchEmbedder, embeddingConfig, matchingConfig } from './harness/services';
+import { jobUpsertedEvent } from './load/input-events';
+import { LoadGenerator } from './load/load-generator';
 import {
   jobTexts,
   meanTokens,
@@ -30,30 +33,31 @@ import {
   profileTexts,
   singleTextLatency,
   sweepBatchSizes,
-} from './model-bench';
+} from './pipeline/model-bench';
 import {
-  ServicePipeline,
-  embeddingConfig,
-  matchingConfig,
   measureEmbeddingPipeline,
   measureEndToEnd,
   measureKafkaHop,
-} from './pipeline-bench';
+} from './pipeline/pipeline-bench';
+import { ServicePipeline } from './pipeline/service-pipeline';
 import { TARGETS, loadAverage, machineInfo, renderMarkdown } from './report';
 import type { BenchResults, EmbeddingSection, EndToEndSection, SearchSection } from './report';
-import { runSearchInChildProcess } from './search-process';
-import { runMaintenanceInChildProcess } from './maintenance-process';
-import type { MaintenanceRun } from './maintenance-bench';
-import { runMemoryInChildProcesses } from './memory-process';
-import type { MemoryRun } from './memory-bench';
-import type { NoiseModel } from './synthetic-vectors';
-import { embedBases } from './scale-out-bases';
-import { runScaleOut } from './scale-out-bench';
-import type { ScaleOutSection } from './scale-out-bench';
-import { SCALE_OUT_ARGS, SCALE_OUT_USAGE, brokerPid, scaleOutSettings } from './scale-out-options';
-import type { ScaleOutSettings } from './scale-out-options';
-import { benchCharts } from './charts/bench-charts';
-import { writeCharts } from './charts/chart-files';
+import { runSearchInChildProcess } from './search/search-process';
+import { runMaintenanceInChildProcess } from './maintenance/maintenance-process';
+import type { MaintenanceRun } from './maintenance/maintenance-bench';
+import { runMemoryInChildProcesses } from './memory/memory-process';
+import type { MemoryRun } from './memory/memory-bench';
+import type { NoiseModel } from './load/synthetic-vectors';
+import { embedBases } from './load/embedded-bases';
+import { runScaleOut } from './scale-out/scale-out-bench';
+import type { ScaleOutSection } from './scale-out/scale-out-bench';
+import {
+  SCALE_OUT_ARGS,
+  SCALE_OUT_USAGE,
+  brokerPid,
+  scaleOutSettings,
+} from './scale-out/scale-out-options';
+import type { ScaleOutSettings } from './scale-out/scale-out-options';
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -113,39 +117,22 @@ function parseOptions(argv: string[]): Options | null {
       rate: { type: 'string' },
       ...SCALE_OUT_ARGS,
       seed: { type: 'string', default: '42' },
-      out: { type: 'string', default: resolve(__dirname, '../../../bench/results') },
+      out: { type: 'string', default: resultsDir() },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) return null;
-  const positive = (name: string, raw: string): number => {
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
-    return n;
-  };
   if (values.noise !== 'local' && values.noise !== 'isotropic') {
     throw new Error('--noise must be local or isotropic');
   }
-  const sizes = (values.sizes ?? '10000,100000')
-    .split(',')
-    .map((s) => Math.round(positive('sizes', s)));
-  if (values.full && !sizes.includes(1000000)) sizes.push(1000000);
   return {
     full: values.full,
     events: Math.round(positive('events', values.events)),
     rawTexts: Math.round(positive('raw-texts', values['raw-texts'])),
     queries: Math.round(positive('queries', values.queries)),
-    sizes,
-    maintenanceSizes: values['maintenance-sizes']
-      .split(',')
-      .map((s) => Math.round(positive('maintenance-sizes', s))),
-    memorySizes: (() => {
-      const memory = values['memory-sizes']
-        .split(',')
-        .map((s) => Math.round(positive('memory-sizes', s)));
-      if (values.full && !memory.includes(1000000)) memory.push(1000000);
-      return memory;
-    })(),
+    sizes: sizeList('sizes', values.sizes ?? '10000,100000', values.full),
+    maintenanceSizes: sizeList('maintenance-sizes', values['maintenance-sizes']),
+    memorySizes: sizeList('memory-sizes', values['memory-sizes'], values.full),
     noise: values.noise,
     sigma: values.sigma ? positive('sigma', values.sigma) : values.noise === 'local' ? 1.0 : 0.3,
     e2eSeconds: positive('e2e-seconds', values['e2e-seconds']),
@@ -165,9 +152,7 @@ const SCALE_OUT_JOBS = 1000000;
 /** Embedded documents per side the scale-out population is grown from (at most). */
 const SCALE_OUT_BASES = 300;
 
-const log = (line: string): void => {
-  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
-};
+const log = stampedLog('bench');
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
@@ -202,11 +187,7 @@ async function main(): Promise<number> {
   };
   log(`run ${run}: broker ${brokers}, model ${eConfig.EMBEDDING_MODEL_ID}, seed ${options.seed}`);
   // The raw model runs here, in this process's model worker; the services load their own.
-  const embedder = new TransformersEmbedder({
-    modelId: eConfig.EMBEDDING_MODEL_ID,
-    modelPath: eConfig.EMBEDDING_MODEL_PATH,
-    cacheDir: eConfig.EMBEDDING_RUNTIME_CACHE_DIR,
-  });
+  const embedder = benchEmbedder(eConfig);
   let embedding: EmbeddingSection | null = null;
   let search: SearchSection | null = null;
   let endToEnd: EndToEndSection | null = null;
@@ -459,22 +440,12 @@ async function main(): Promise<number> {
     scaleOut,
     notes,
   };
-  const markdown = renderMarkdown(results);
-  mkdirSync(options.out, { recursive: true });
-  const stamp = started.toISOString().replace(/[:.]/g, '-');
-  const jsonPath = join(options.out, `${stamp}.json`);
-  const mdPath = join(options.out, `${stamp}.md`);
-  writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(mdPath, markdown + writeCharts(options.out, stamp, benchCharts(results)));
-  console.log(markdown);
-  console.log(`Report: ${mdPath}\nData: ${jsonPath}`);
+  writeResults(options.out, '', started, {
+    data: results,
+    markdown: renderMarkdown(results),
+    charts: benchCharts(results),
+  });
   return failed || scaleOut?.runs.some((r) => r.error) ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -1,17 +1,23 @@
 /**
  * `npm run bench:maintenance`: the ranking maintenance section alone (no broker), at 10k entities
  * per side by default (100k and 1M more with `--full`), its populations grown from real
- * embeddings (embedded once and cached: maintenance-bases.ts), their rankings seeded by the bulk
- * load's blocked pass (measured: bulk-seeding.ts), which a small run also holds side by side
- * against one pass per subject. `npm run bench` runs the same section in a child process, with
- * the embeddings its pipeline run made.
+ * embeddings (embedded once and cached: maintenance/maintenance-bases.ts), their rankings seeded
+ * by the bulk load's blocked pass (measured: maintenance/bulk-seeding.ts), which a small run also
+ * holds side by side against one pass per subject. `npm run bench` runs the same section in a
+ * child process, with the embeddings its pipeline run made.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { maintenanceBases } from './maintenance-bases';
-import { runMaintenance } from './maintenance-bench';
-import { bulkTable, maintenanceTable, scanTable, seedingTable } from './maintenance-table';
+import { maintenanceBases } from './maintenance/maintenance-bases';
+import { runMaintenanceSizes } from './maintenance/maintenance-bench';
+import {
+  bulkTable,
+  maintenanceTable,
+  scanTable,
+  seedingTable,
+} from './maintenance/maintenance-table';
+import { runMain, sizeList } from './harness/cli';
+import { readVectors } from './harness/vector-file';
 
 const USAGE = `Usage: npm run bench:maintenance -- [options]
 
@@ -55,33 +61,24 @@ async function main(): Promise<number> {
   let bases: Float32Array[] | undefined;
   if (values.synthetic) bases = undefined;
   else if (!values.bases) bases = await maintenanceBases(300, Number(values.seed), log);
-  else {
-    const buffer = readFileSync(values.bases);
-    const all = new Float32Array(buffer.buffer, buffer.byteOffset, buffer.byteLength / 4);
-    bases = Array.from({ length: all.length / dimension }, (_, i) =>
-      all.slice(i * dimension, (i + 1) * dimension),
-    );
-  }
-  const sizes = values.sizes.split(',').map(Number);
-  if (values.full) for (const n of [100_000, 1_000_000]) if (!sizes.includes(n)) sizes.push(n);
-  const run = (perSide: number, events: number, compareSeeding: boolean) => {
-    log(`ranking maintenance at ${perSide} per side (load average ${loadavg()[0].toFixed(2)})…`);
-    return runMaintenance({
-      perSide,
-      events,
-      seed: Number(values.seed),
-      topK: Number(values['top-k']),
-      reserve: Number(values.reserve),
-      bases,
-      dimension,
-      compareSeeding,
-      log,
-    });
+  else bases = readVectors(values.bases, dimension);
+  const sizes = sizeList('sizes', values.sizes, values.full);
+  if (values.full && !sizes.includes(100_000)) sizes.splice(sizes.length - 1, 0, 100_000);
+  const options = {
+    seed: Number(values.seed),
+    topK: Number(values['top-k']),
+    reserve: Number(values.reserve),
+    bases,
+    dimension,
+    log,
   };
   const compareSize = Number(values['compare-size']);
   // Small, few events: it is there for the seeding, measured both ways on one state.
-  const compared = compareSize > 0 ? [run(compareSize, 20, true)] : [];
-  const runs = sizes.map((perSide) => run(perSide, Number(values.events), false));
+  const compared =
+    compareSize > 0
+      ? runMaintenanceSizes([compareSize], { ...options, events: 20, compareSeeding: true })
+      : [];
+  const runs = runMaintenanceSizes(sizes, { ...options, events: Number(values.events) });
   if (values.json) writeFileSync(values.json, JSON.stringify(runs, null, 2));
   console.log(
     [
@@ -97,12 +94,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => (process.exitCode = code),
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+runMain(main);

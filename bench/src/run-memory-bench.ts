@@ -2,12 +2,13 @@
  * `npm run bench:memory`: memory per entity of the matching service's core and its start-up time
  * (snapshot load vs replay), at 100k entities per side by default (1M with --full); no broker,
  * Redis or model. `npm run bench` runs the same section with vectors grown from real embeddings.
- * See bench/src/memory-bench.ts for what is measured and bench/results/README.md for a reference run.
+ * See bench/src/memory/memory-bench.ts for what is measured and bench/results/README.md for a reference run.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { runMemoryInChildProcesses } from './memory-process';
-import { memoryTable } from './memory-table';
+import { runMemoryInChildProcesses } from './memory/memory-process';
+import { memoryTable } from './memory/memory-table';
+import { runMain, sizeList } from './harness/cli';
 
 const USAGE = `Usage: npm run bench:memory -- [options]
 
@@ -51,11 +52,9 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const sizes = values.sizes.split(',').map(Number);
-  if (values.full && !sizes.includes(1000000)) sizes.push(1000000);
   const runs = await runMemoryInChildProcesses(
     {
-      sizes,
+      sizes: sizeList('sizes', values.sizes, values.full),
       seed: Number(values.seed),
       topK: Number(values['top-k']),
       reserve: Number(values.reserve),
@@ -76,11 +75,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (require.main === module)
-  main().then(
-    (code) => (process.exitCode = code),
-    (error: unknown) => {
-      console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-      process.exitCode = 1;
-    },
-  );
+runMain(main);

@@ -8,15 +8,16 @@
  * throughput is measured in the same run. Writes bench/results/quality-<timestamp>.{json,md};
  * exits 0 (with a note) when no set is found.
  */
-import { fork } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { embeddingModelEnv, loadConfig } from '@matchstream/config';
 import { z } from 'zod';
-import { devSetDirs, devSetName, loadDevSet } from './quality/dev-set';
+import { devSetDirs, devSetName, loadDevSet, resumeToProfile } from './quality/dev-set';
+import { profileText } from '@matchstream/scoring';
 import { QUALITY_CONFIGS, REFERENCE_CONFIG } from './quality/quality-configs';
 import {
+  SHIPPED_EVERY_PROFILE,
   SHIPPED_SCORING,
   baselines,
   configurationQuality,
@@ -34,9 +35,12 @@ import {
   chooseDefault,
   compareConfig,
   floorEffect,
+  judgeLever,
 } from './quality/quality-summary';
+import { runNodeChild, replyToParent } from './harness/child-process';
+import { runMain, stampedLog } from './harness/cli';
+import { resultsDir, writeResults } from './harness/results';
 import { loadAverage, machineInfo } from './report';
-import { writeCharts } from './charts/chart-files';
 import { qualityCharts } from './quality/quality-charts';
 
 const USAGE = `Usage: npm run bench:quality -- [options]
@@ -50,11 +54,11 @@ const USAGE = `Usage: npm run bench:quality -- [options]
 Environment: QUALITY_DATA_DIRS (comma-separated set folders; default every quality-* folder of the
 nearest shared/data above the repository), QUALITY_DATA_DIR (one folder), EMBEDDING_MODEL_PATH,
 EMBEDDING_RUNTIME_CACHE_DIR, MATCH_CANDIDATE_POOL (default 50), QUALITY_VECTOR_CACHE (default
-.run/quality-bench: model outputs kept between runs, keyed by model and exact input text).`;
+.run/quality-bench: model outputs kept between runs, keyed by model and exact input text),
+QUALITY_WORD_FREQUENCIES (a JSON list of {word, count}: the word-list lexical term; unset, that
+term is not measured).`;
 
-const log = (line: string): void => {
-  process.stderr.write(`[quality ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
-};
+const log = stampedLog('quality');
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -65,7 +69,7 @@ async function main(): Promise<number> {
       child: { type: 'string' },
       measure: { type: 'string' },
       set: { type: 'string' },
-      out: { type: 'string', default: resolve(__dirname, '../../../bench/results') },
+      out: { type: 'string', default: resultsDir() },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -99,6 +103,7 @@ async function main(): Promise<number> {
         .string()
         .default('.run/quality-bench')
         .transform((p) => resolve(p)),
+      QUALITY_WORD_FREQUENCIES: z.string().optional(),
     }),
   );
   const options: RunOptions = {
@@ -109,7 +114,24 @@ async function main(): Promise<number> {
     throughputSample: Number(values.sample),
     log,
   };
-  if (values.child) return runChild(sets[0], configs[0], values.measure, options);
+  if (values.child) {
+    // The lexical terms' fixed data: the other sets' profiles (a reference that is not the ranked
+    // corpus) and, when given, a word-frequency list.
+    const others = devSetDirs()
+      .filter((dir) => resolve(dir) !== sets[0].dir)
+      .map((dir) => loadDevSet(dir))
+      .filter((s): s is DevSet => s !== null);
+    options.lexicalReference = others.flatMap((s) =>
+      s.resumes.map((r) => profileText(resumeToProfile(r))),
+    );
+    if (env.QUALITY_WORD_FREQUENCIES) {
+      options.wordFrequencies = JSON.parse(readFileSync(env.QUALITY_WORD_FREQUENCIES, 'utf8')) as {
+        word: string;
+        count: number;
+      }[];
+    }
+    return runChild(sets[0], configs[0], values.measure, options);
+  }
 
   const started = new Date();
   const machine = machineInfo();
@@ -169,12 +191,43 @@ async function main(): Promise<number> {
       ...s,
       keptAtFloor: s.ranked.filter((r) => r.score >= floor).length,
     }));
+    const scoringComparisons = perSet[0].scorings.map((s) =>
+      compareConfig(`${config.name}, ${s.name}`, figureOf(s.name), bm25BySet),
+    );
+    const shippedEverywhere = compareConfig(
+      config.name,
+      figureOf(SHIPPED_EVERY_PROFILE),
+      bm25BySet,
+    );
+    const lexicalLevers = perSet[0].scorings.flatMap((s, k) => {
+      if (!s.lexical) return [];
+      const { term, weight, ranks } = s.lexical;
+      const versusShipped = perSet.map((q, i) => ({
+        set: setResults[i].name,
+        ...q.scorings.find((x) => x.name === s.name)!.lexical!.versusShipped,
+      }));
+      return [
+        {
+          term,
+          weight,
+          ranks,
+          comparison: scoringComparisons[k],
+          versusShipped,
+          verdict: judgeLever(scoringComparisons[k], shippedEverywhere, versusShipped),
+        },
+      ];
+    });
+    // Of the levers that beat the shipped worst case beyond the interval (ranked the exact way),
+    // the best worst case, or the one listed first among those inside its interval everywhere.
+    const kept = lexicalLevers.filter(
+      (l) => l.verdict.beyondInterval && l.ranks === 'every-profile',
+    );
     return {
       config,
       comparison: compareConfig(config.name, figureOf(SHIPPED_SCORING), bm25BySet),
-      scoringComparisons: perSet[0].scorings.map((s) =>
-        compareConfig(`${config.name}, ${s.name}`, figureOf(s.name), bm25BySet),
-      ),
+      scoringComparisons,
+      lexicalLevers,
+      lexicalChoice: kept.length ? chooseDefault(kept.map((l) => l.comparison)) : null,
       perSet: perSet.map((q, i) => {
         // Per-job scores and the sample are summarised above, not written out.
         const kept: Partial<QualityResult> = { ...q };
@@ -214,16 +267,12 @@ async function main(): Promise<number> {
     configs: results,
     choice: chooseDefault(results.map((r) => r.comparison)),
   };
-  const markdown = renderQualityMarkdown(report);
-  mkdirSync(values.out, { recursive: true });
-  const stamp = `quality-${started.toISOString().replace(/[:.]/g, '-')}`;
-  const jsonPath = join(values.out, `${stamp}.json`);
-  const mdPath = join(values.out, `${stamp}.md`);
-  writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   // Charts beside the report, linked at its end (bench/src/quality/quality-charts.ts).
-  writeFileSync(mdPath, markdown + writeCharts(values.out, stamp, qualityCharts(report)));
-  console.log(markdown);
-  console.log(`Report: ${mdPath}\nData: ${jsonPath}`);
+  writeResults(values.out, 'quality-', started, {
+    data: report,
+    markdown: renderQualityMarkdown(report),
+    charts: qualityCharts(report),
+  });
   return 0;
 }
 
@@ -233,21 +282,9 @@ function inChild<T>(
   measure: 'quality' | 'throughput',
   setDir: string,
 ): Promise<T> {
-  return new Promise<T>((resolvePromise, reject) => {
-    const child = fork(
-      __filename,
-      [...process.argv.slice(2), '--child', config.name, '--measure', measure, '--set', setDir],
-      {
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      },
-    );
-    let result: T | undefined;
-    child.on('message', (message: T) => (result = message));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code === 0 && result !== undefined) resolvePromise(result);
-      else reject(new Error(`${measure} of ${config.name} failed (exit ${code})`));
-    });
+  const args = ['--child', config.name, '--measure', measure, '--set', setDir];
+  return runNodeChild<T>(`${measure} of ${config.name}`, __filename, {
+    args: [...process.argv.slice(2), ...args],
   });
 }
 
@@ -266,16 +303,8 @@ async function runChild(
     console.log(JSON.stringify(result, null, 2));
     return 0;
   }
-  await new Promise<void>((done, fail) =>
-    process.send?.(result, (error: Error | null) => (error ? fail(error) : done())),
-  );
+  await replyToParent(result);
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exit(1);
-  },
-);
+runMain(main);

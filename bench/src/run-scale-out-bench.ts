@@ -2,23 +2,26 @@
  * `npm run bench:scale-out` (scripts/bench-scale-out.sh starts the bench's own broker first): the
  * scale-out section of `npm run bench` alone. Embeds `--bases` generated profiles and jobs with the
  * model (as the embedding service would), grows the population from them, and measures the
- * matching tier with 1, 2 and 3 instances (scale-out-bench.ts). Report to stdout and to
+ * matching tier with 1, 2 and 3 instances (scale-out/scale-out-bench.ts). Report to stdout and to
  * bench/results/scale-out-<timestamp>.{json,md}.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TransformersEmbedder } from '@matchstream/embedding';
-import { LoadGenerator } from './load-generator';
-import { benchEnv, embeddingConfig, matchingConfig } from './pipeline-bench';
-import { loadAverage, machineInfo } from './report';
-import { embedBases } from './scale-out-bases';
-import { runScaleOut } from './scale-out-bench';
-import type { ScaleOutSection } from './scale-out-bench';
-import { SCALE_OUT_ARGS, SCALE_OUT_USAGE, brokerPid, scaleOutSettings } from './scale-out-options';
-import { scaleOutMarkdown } from './scale-out-table';
 import { scaleOutCharts } from './charts/bench-charts';
-import { writeCharts } from './charts/chart-files';
+import { runMain, stampedLog } from './harness/cli';
+import { resultsDir, writeResults } from './harness/results';
+import { benchEmbedder, benchEnv, embeddingConfig, matchingConfig } from './harness/services';
+import { LoadGenerator } from './load/load-generator';
+import { loadAverage, machineInfo } from './report';
+import { embedGenerated } from './load/embedded-bases';
+import { runScaleOut } from './scale-out/scale-out-bench';
+import type { ScaleOutSection } from './scale-out/scale-out-bench';
+import {
+  SCALE_OUT_ARGS,
+  SCALE_OUT_USAGE,
+  brokerPid,
+  scaleOutSettings,
+} from './scale-out/scale-out-options';
+import { scaleOutMarkdown } from './scale-out/scale-out-table';
 
 const USAGE = `Usage: npm run bench:scale-out -- [options]
 
@@ -31,9 +34,7 @@ ${SCALE_OUT_USAGE}
 Environment: KAFKA_BROKERS (scripts/bench-scale-out.sh sets its own broker), REDIS_URL,
 EMBEDDING_MODEL_ID, MATCH_* / HNSW_* as the service reads them, BENCH_LOG_LEVEL for its logs.`;
 
-const log = (line: string): void => {
-  process.stderr.write(`[scale-out ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
-};
+const log = stampedLog('scale-out');
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -42,7 +43,7 @@ async function main(): Promise<number> {
       ...SCALE_OUT_ARGS,
       bases: { type: 'string', default: '300' },
       seed: { type: 'string', default: '42' },
-      out: { type: 'string', default: resolve(__dirname, '../../../bench/results') },
+      out: { type: 'string', default: resultsDir() },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -67,27 +68,14 @@ async function main(): Promise<number> {
   const mConfig = matchingConfig(env);
   log(`run ${run}: broker ${brokers}, model ${eConfig.EMBEDDING_MODEL_ID}, seed ${seed}`);
 
-  const embedder = new TransformersEmbedder({
-    modelId: eConfig.EMBEDDING_MODEL_ID,
-    modelPath: eConfig.EMBEDDING_MODEL_PATH,
-    cacheDir: eConfig.EMBEDDING_RUNTIME_CACHE_DIR,
-  });
+  const embedder = benchEmbedder(eConfig);
   let section: ScaleOutSection;
   try {
     await embedder.load();
     const generator = new LoadGenerator({ seed, idPrefix: run });
     log(`embedding ${bases} profiles and ${bases} jobs`);
     const start = performance.now();
-    const profiles = await embedBases(
-      embedder,
-      'profile',
-      generator.profiles(bases).map((p) => p.payload),
-    );
-    const jobs = await embedBases(
-      embedder,
-      'job',
-      generator.jobs(bases).map((j) => j.payload),
-    );
+    const { profiles, jobs } = await embedGenerated(embedder, generator, bases);
     log(`  embedded in ${((performance.now() - start) / 1000).toFixed(1)} s`);
     await embedder.close();
     section = await runScaleOut({
@@ -117,27 +105,18 @@ async function main(): Promise<number> {
     '',
     ...scaleOutMarkdown(section),
   ].join('\n');
-  mkdirSync(values.out, { recursive: true });
-  const stamp = started.toISOString().replace(/[:.]/g, '-');
-  const mdPath = join(values.out, `scale-out-${stamp}.md`);
-  const jsonPath = join(values.out, `scale-out-${stamp}.json`);
-  writeFileSync(
-    jsonPath,
-    `${JSON.stringify({ startedAt: started.toISOString(), args: process.argv.slice(2), machine: { ...machine, loadAverageAtEnd: loadAverage() }, scaleOut: section }, null, 2)}\n`,
-  );
-  writeFileSync(
-    mdPath,
-    markdown + writeCharts(values.out, `scale-out-${stamp}`, scaleOutCharts(section)),
-  );
-  console.log(markdown);
-  console.log(`Report: ${mdPath}\nData: ${jsonPath}`);
+  const data = {
+    startedAt: started.toISOString(),
+    args: process.argv.slice(2),
+    machine: { ...machine, loadAverageAtEnd: loadAverage() },
+    scaleOut: section,
+  };
+  writeResults(values.out, 'scale-out-', started, {
+    data,
+    markdown,
+    charts: scaleOutCharts(section),
+  });
   return section.runs.some((r) => r.error) ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exit(1);
-  },
-);
+runMain(main);

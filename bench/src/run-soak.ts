@@ -13,11 +13,15 @@
  *   service) after the first third of the churn is reported in MiB per 10,000 events, flat when
  *   below SOAK_FLAT_MIB (2 MiB per 10,000 events, about 200 bytes an event).
  */
-import { TOPICS, entityTypeOf, inputTopicFor } from '@matchstream/contracts';
+import { TOPICS } from '@matchstream/contracts';
 import type { InputEventInput } from '@matchstream/contracts';
 import { EventPublisher, createKafkaClient } from '@matchstream/kafka';
-import { LoadGenerator, jobUpsertedEvent, profileUpsertedEvent } from './load-generator';
-import { leastSquaresSlope } from './stats';
+import { inputEvent, poll, seededRandom } from '@matchstream/testing';
+import { jobUpsertedEvent, profileUpsertedEvent } from './load/input-events';
+import { LoadGenerator } from './load/load-generator';
+import { runMain } from './harness/cli';
+import { publishInputEvents } from './harness/services';
+import { leastSquaresSlope } from './harness/stats';
 
 const minutes = Number(process.env.SOAK_MINUTES ?? 30);
 const rate = Number(process.env.SOAK_RATE ?? 5); // events per second
@@ -92,7 +96,7 @@ class Workload {
   private readonly generators: LoadGenerator[];
   private readonly versions = new Map<number, number>();
   private readonly removed = new Set<number>();
-  private random = 0x2f6b;
+  private readonly uniform = seededRandom(0x2f6b);
   published = 0;
 
   constructor(
@@ -137,16 +141,18 @@ class Workload {
 
   private removal(index: number): InputEventInput {
     const job = index % 5 === 4;
-    return {
-      eventId: this.eventId(),
-      type: job ? 'job.closed' : 'profile.deleted',
-      schemaVersion: 1,
-      occurredAt: new Date().toISOString(),
-      source: 'soak',
-      entityId: job ? this.generators[0].jobId(index) : this.generators[0].profileId(index),
-      entityVersion: this.bump(index),
-      payload: {},
-    };
+    const id = job ? this.generators[0].jobId(index) : this.generators[0].profileId(index);
+    return inputEvent(
+      job ? 'job.closed' : 'profile.deleted',
+      id,
+      {},
+      {
+        eventId: this.eventId(),
+        entityVersion: this.bump(index),
+        occurredAt: new Date().toISOString(),
+        source: 'soak',
+      },
+    );
   }
 
   private bump(index: number): number {
@@ -165,17 +171,9 @@ class Workload {
       if (ok(index)) return index;
     }
   }
-
-  /** mulberry32, seeded: the same run publishes the same events. */
-  private uniform(): number {
-    let t = (this.random = (this.random + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   if (workload !== 'growth' && workload !== 'churn')
     throw new Error(`SOAK_WORKLOAD must be growth or churn, not ${workload}`);
   const kafka = createKafkaClient({
@@ -186,29 +184,17 @@ async function main(): Promise<void> {
   await publisher.connect();
   const run = `soak-${Date.now().toString(36)}`;
   const events = new Workload(workload, run);
-  const publish = async (batch: InputEventInput[]) => {
-    const byTopic = new Map<string, InputEventInput[]>();
-    for (const e of batch) {
-      const topic = inputTopicFor(entityTypeOf(e.type));
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), e]);
-    }
-    for (const [topic, group] of byTopic)
-      await publisher.publish(
-        topic,
-        group.map((e) => ({ key: e.entityId, value: JSON.stringify(e) })),
-      );
-  };
+  const publish = (batch: InputEventInput[]) => publishInputEvents(publisher, batch);
 
   const initial = events.initial();
   if (initial.length) {
     const held = entitiesIn(await scrape(services.matching));
     console.log(`soak: publishing the population of ${initial.length} entities first`);
     for (let i = 0; i < initial.length; i += 200) await publish(initial.slice(i, i + 200));
-    const deadline = Date.now() + 15 * 60000;
-    while (entitiesIn(await scrape(services.matching)) < held + initial.length) {
-      if (Date.now() > deadline) throw new Error('the population did not arrive in 15 minutes');
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-    }
+    const arrived = async () =>
+      entitiesIn(await scrape(services.matching)) >= held + initial.length;
+    if (!(await poll(arrived, { timeoutMs: 15 * 60000, intervalMs: 2000 })))
+      throw new Error('the population did not arrive in 15 minutes');
     console.log(`soak: population indexed (${held + initial.length} entities)`);
   }
 
@@ -257,7 +243,7 @@ async function main(): Promise<void> {
   const third = Math.floor(samples.length / 3);
   if (third === 0 || samples.length - third < 3) {
     console.log('too few samples for a memory verdict (run longer)');
-    return;
+    return 0;
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   for (const name of ['embedding', 'matching'] as const) {
@@ -303,9 +289,7 @@ async function main(): Promise<void> {
   console.log(
     `topics: ${TOPICS.profileEvents}, ${TOPICS.jobEvents}; ${events.published} events published`,
   );
+  return 0;
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runMain(main);

@@ -522,6 +522,8 @@ describe('deployment configuration', () => {
           METRIC_NAMES.snapshotLastSuccess,
           METRIC_NAMES.snapshotFailures,
           METRIC_NAMES.snapshotsRejected,
+          METRIC_NAMES.loadRecords,
+          METRIC_NAMES.loadRankings,
         ].sort(),
       );
       // Per instance: every panel but the handover quantiles splits by instance_id.

@@ -16,7 +16,7 @@ import type { InputEventInput } from '@matchstream/contracts';
 import { PipelineHarness, runId, serviceProcesses, waitFor } from '../support/pipeline-harness';
 import { heldEntities, servedRanking } from '../support/served-rankings';
 import { parseMetrics } from '../support/prometheus-text';
-import { verifySnapshotFolder } from '../../apps/matching-service/src/state/snapshot-store';
+import { verifySnapshotFolder } from '../../apps/matching-service/src/snapshots/snapshot-store';
 
 /**
  * Damaged local state never keeps the matching service down: a snapshot with truncated files, a

@@ -36,25 +36,14 @@ export const UNRELATED_PROFILE = {
   categories: ['hospitality'],
 };
 
+// The suites import their waits from here; the helper itself is shared with the benchmarks.
+export { waitFor } from '@matchstream/testing';
+
 export const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 
 /** A unique namespace per suite run: entity ids, consumer groups and Redis keys never collide. */
 export function runId(label: string): string {
   return `${label}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
-}
-
-export async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  timeoutMs = 60000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** Follows a topic from now and keeps what arrives. */

@@ -6,12 +6,12 @@ import { attachKafkaConsumer } from '@matchstream/kafka';
 import type { Redis } from 'ioredis';
 import { REDIS } from '@matchstream/redis';
 import { AppModule } from './app.module';
-import { ApplyEntityVectorsService } from './consumer/apply-entity-vectors.service';
 import { loadMatchingServiceConfig } from './matching-service.config';
 import type { MatchingServiceConfig } from './matching-service.config';
 import { MetricsService } from '@matchstream/observability';
-import { OwnershipService } from './ownership/ownership.service';
-import { ConsistencyAuditor } from './ranking/consistency-auditor';
+import { Handover } from './handover/handover';
+import { OwnershipService } from './handover/ownership.service';
+import { ConsistencyAuditor } from './audit/consistency-auditor';
 import { StartupRecovery, replicaGroupOf } from './recovery/startup-recovery';
 
 export { replicaGroupOf };
@@ -48,12 +48,12 @@ export async function startMatchingService(config: MatchingServiceConfig) {
     await app.close();
     throw error;
   }
-  const applier = app.get(ApplyEntityVectorsService);
+  const handover = app.get(Handover);
   const ownershipService = app.get(OwnershipService);
   app.get(ConsistencyAuditor).start();
   // A Redis that restarts without persistence comes back empty: write the rankings back.
   app.get<Redis>(REDIS).on('ready', () => {
-    applier.restoreIfLost().then(
+    handover.restoreIfLost().then(
       (restored) => {
         if (restored) logger.warn(`Redis had lost the rankings: ${restored} written back`);
       },

@@ -67,6 +67,12 @@ const schema = z
      * the snapshot folder beyond this many bytes fail with ENOSPC, as on a full disk; 0: no limit.
      */
     MATCHING_SNAPSHOT_TEST_CAPACITY_BYTES: envInt(0, 0),
+    /**
+     * A start that finds at least this many records between its state and the log end loads them
+     * in bulk: applied to the state with no ranking maintenance, every ranking then computed in
+     * one pass and published once; 0 always does.
+     */
+    MATCHING_BULK_LOAD_MIN_RECORDS: envInt(20000, 0),
     CONSUMER_CHUNK_SIZE: envInt(64, 1, 1000),
     /** Partitions fetched and committed concurrently; their chunks are still applied one at a time. */
     CONSUMER_PARTITIONS_CONCURRENTLY: envInt(1, 1, 64),

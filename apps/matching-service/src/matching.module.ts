@@ -7,27 +7,34 @@ import type {
 } from '@nestjs/common';
 import { TransformersEmbedder } from '@matchstream/embedding';
 import { HealthService, MetricsService } from '@matchstream/observability';
-import { ApplyEntityVectorsService } from './consumer/apply-entity-vectors.service';
 import { EntityState, PairScorer, RankingBook, RankingMaintainer } from '@matchstream/ranking';
-import { loadEntityStateSnapshot } from './state/entity-state.snapshot';
-import { StateSnapshotScheduler } from './state/state-snapshot.scheduler';
-import { EntityVectorsController } from './consumer/entity-vectors.controller';
-import { MatchEngine } from './http/match-engine';
 import { MATCHING_SERVICE_CONFIG } from './matching-service.config';
 import type { MatchingServiceConfig } from './matching-service.config';
-import { MatchesController } from './http/matches.controller';
-import { OpenApiController } from './http/openapi.controller';
-import { RankingStore } from './ranking/ranking.store';
-import { ConsistencyAuditor } from './ranking/consistency-auditor';
-import { ConsistencyController } from './ranking/consistency.controller';
-import { rankingSettings, weightsOf } from './ranking/ranking-settings';
-import { OwnershipService } from './ownership/ownership.service';
+import { StateLock } from './lock/state-lock';
 import { PartitionOwnership } from './ownership/partition-ownership';
-
-import { LOADED_SNAPSHOT } from './state/loaded-snapshot';
-import type { LoadedSnapshot } from './state/loaded-snapshot';
+import { ChunkHandler } from './consume/chunk-handler';
+import { EntityVectorsController } from './consume/entity-vectors.controller';
+import { AppliedOffsets } from './apply/applied-offsets';
+import { ChunkApplier } from './apply/chunk-applier';
+import { rankingSettings, weightsOf } from './apply/ranking-settings';
+import { ChunkProcessor } from './settle/chunk-processor';
+import { RankingSettler } from './settle/ranking-settler';
+import { RankingStore } from './settle/ranking.store';
+import { UnsettledSubjects } from './settle/unsettled-subjects';
+import { Handover } from './handover/handover';
+import { OwnershipService } from './handover/ownership.service';
+import { ConsistencyAuditor } from './audit/consistency-auditor';
+import { ConsistencyController } from './audit/consistency.controller';
+import { RankingRepair } from './audit/ranking-repair';
+import { loadEntityStateSnapshot } from './snapshots/entity-state.snapshot';
+import { LOADED_SNAPSHOT } from './snapshots/loaded-snapshot';
+import type { LoadedSnapshot } from './snapshots/loaded-snapshot';
+import { StateSnapshotScheduler } from './snapshots/state-snapshot.scheduler';
 import { RecoveryGateMiddleware, RecoveryProgress } from './recovery/recovery-progress';
 import { StartupRecovery } from './recovery/startup-recovery';
+import { MatchEngine } from './serve/match-engine';
+import { MatchesController } from './serve/matches.controller';
+import { OpenApiController } from './serve/openapi.controller';
 
 export { LOADED_SNAPSHOT };
 export type { LoadedSnapshot };
@@ -135,16 +142,25 @@ function indexOptions(config: MatchingServiceConfig, embedder: TransformersEmbed
           maxTokens: config.EMBEDDING_MAX_TOKENS || undefined,
         }),
     },
-    RankingStore,
+    StateLock,
     { provide: PartitionOwnership, useFactory: () => new PartitionOwnership() },
-    ApplyEntityVectorsService,
+    AppliedOffsets,
+    ChunkApplier,
+    UnsettledSubjects,
+    RankingStore,
+    RankingSettler,
+    ChunkProcessor,
+    { provide: ChunkHandler, useExisting: ChunkProcessor },
+    Handover,
+    RankingRepair,
     OwnershipService,
     RecoveryProgress,
     StartupRecovery,
   ],
   exports: [
     StartupRecovery,
-    ApplyEntityVectorsService,
+    ChunkProcessor,
+    Handover,
     OwnershipService,
     PartitionOwnership,
     RankingMaintainer,

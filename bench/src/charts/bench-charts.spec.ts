@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchResults } from '../report';
-import type { ScaleOutSection } from '../scale-out-bench';
+import type { ScaleOutSection } from '../scale-out/scale-out-bench';
 import { benchCharts, scaleOutCharts } from './bench-charts';
 import { cdfPoints } from './cdf';
 import { writeCharts } from './chart-files';

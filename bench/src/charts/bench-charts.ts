@@ -1,6 +1,6 @@
 import type { BenchResults } from '../report';
-import type { ScaleOutSection } from '../scale-out-bench';
-import type { Summary } from '../stats';
+import type { ScaleOutSection } from '../scale-out/scale-out-bench';
+import type { Summary } from '../harness/stats';
 import { cdfFromSummary } from './cdf';
 import type { CdfPoint } from './cdf';
 import type { ChartFile } from './chart-files';

@@ -1,4 +1,4 @@
-import type { Summary } from '../stats';
+import type { Summary } from '../harness/stats';
 
 export type CdfPoint = [value: number, share: number];
 

@@ -46,12 +46,18 @@ export class Bm25Index {
     });
   }
 
-  /** Document indexes, best first (ties by index). */
-  rank(query: string): number[] {
+  /** Every document's score for the query, by document index. */
+  scores(query: string): Float64Array {
     const scores = new Float64Array(this.size);
     for (const term of new Set(bm25Tokens(query))) {
       for (const { doc, weight } of this.postings.get(term) ?? []) scores[doc] += weight;
     }
+    return scores;
+  }
+
+  /** Document indexes, best first (ties by index). */
+  rank(query: string): number[] {
+    const scores = this.scores(query);
     return [...scores.keys()].sort((a, b) => scores[b] - scores[a] || a - b);
   }
 }

@@ -22,7 +22,8 @@ export function p10Data(s: SetFigures): IntervalDatum[] {
     { group: 'baselines', series: 'random (expected)', value: s.baseline.random.p10 },
   ];
   for (const c of s.configs) {
-    for (const scoring of c.scorings) {
+    // The lexical levers have a table of their own (dozens of bars would hide the rest).
+    for (const scoring of c.scorings.filter((x) => !x.lexical)) {
       data.push({
         group: c.config.name,
         series: scoring.name,

@@ -4,8 +4,15 @@
  */
 import type { MachineInfo } from '../report';
 import type { QualityConfig } from './quality-configs';
-import type { BaselineResult, QualityResult, SampleRanking, ThroughputResult } from './quality-run';
-import type { ConfigComparison, DefaultChoice, FloorEffect } from './quality-summary';
+import type {
+  BaselineResult,
+  LexicalLever,
+  QualityResult,
+  SampleRanking,
+  ThroughputResult,
+} from './quality-run';
+import type { Difference } from './ranking-metrics';
+import type { ConfigComparison, DefaultChoice, FloorEffect, LeverVerdict } from './quality-summary';
 
 export interface SetResults {
   name: string;
@@ -22,6 +29,17 @@ export interface ConfigResults {
   comparison: ConfigComparison;
   /** Every scoring variant the same way (the weight levers). */
   scoringComparisons: ConfigComparison[];
+  /**
+   * The lexical levers among them, each with its P@10 less the shipped scoring's on every set
+   * (paired bootstrap) and whether it beats the shipped worst case beyond the interval.
+   */
+  lexicalLevers: (Omit<LexicalLever, 'versusShipped'> & {
+    comparison: ConfigComparison;
+    versusShipped: (Difference & { set: string })[];
+    verdict: LeverVerdict;
+  })[];
+  /** The lever kept (chooseDefault among those beyond the interval); null when none is. */
+  lexicalChoice: DefaultChoice | null;
   perSet: (Omit<QualityResult, 'top10Scores' | 'sample'> & { set: string })[];
   /** The floor calibrated for this configuration, and what it keeps on each set. */
   floor: {
@@ -114,6 +132,53 @@ export function renderQualityMarkdown(r: QualityResults): string {
       });
       lines.push(`| ${s.name} | ${cells.join(' | ')} | ${f3(s.worstRatio)} |`);
     }
+  }
+  const levers = r.configs.flatMap((c) => c.lexicalLevers.map((l) => ({ config: c, ...l })));
+  if (levers.length) {
+    lines.push(
+      '',
+      '## Lexical evidence in the hybrid score',
+      '',
+      'Each term in [0, 1] blended as (1 − w)·hybrid + w·term, every profile rescored (the ' +
+        'maintained rankings are exact) unless marked "HNSW pool only". Δ: P@10 less the shipped ' +
+        "scoring's, with its paired 95% bootstrap interval (same resamples of jobs for both). " +
+        "Beyond: the worst ratio is above the shipped scoring's worst ratio at the top of its " +
+        'intervals, and no set loses measurably (below its interval, or a paired Δ wholly below ' +
+        'zero). `bm25-live` uses live corpus statistics ' +
+        '(a reference: it cannot be maintained exactly).',
+      '',
+      `| Configuration, term | w | ${setNames.map((n) => `${n} P@10 [95% CI] | × BM25 | Δ [paired 95%]`).join(' | ')} | Worst × | Beyond? |`,
+      `|---|---|${setNames.map(() => '---|---|---').join('|')}|---|---|`,
+    );
+    for (const l of levers) {
+      const cells = setNames.map((n) => {
+        const p = l.comparison.perSet.find((x) => x.set === n);
+        const d = l.versusShipped.find((x) => x.set === n);
+        const delta = d
+          ? `${d.difference >= 0 ? '+' : ''}${f3(d.difference)} [${f3(d.low)}, ${f3(d.high)}]`
+          : '—';
+        return p ? `${ci(p.p10, p.p10Interval)} | ${f3(p.ratio)} | ${delta}` : '— | — | —';
+      });
+      const where = l.ranks === 'pool' ? ', HNSW pool only' : '';
+      const beyond = l.verdict.beyondInterval
+        ? 'yes'
+        : l.verdict.losesOn.length
+          ? `no (loses on ${l.verdict.losesOn.join(', ')})`
+          : 'no';
+      lines.push(
+        `| ${l.config.config.name}, ${l.term}${where} | ${l.weight.toFixed(2)} | ${cells.join(' | ')} | ${f3(l.comparison.worstRatio)} | ${beyond} |`,
+      );
+    }
+  }
+  for (const c of r.configs) {
+    if (!c.lexicalLevers.length) continue;
+    const choice = c.lexicalChoice;
+    lines.push(
+      '',
+      choice?.chosen
+        ? `**Lexical lever kept for \`${c.config.name}\`: ${choice.chosen}** — ${choice.reason}.`
+        : `**No lexical lever for \`${c.config.name}\`** beats the shipped worst case beyond the interval.`,
+    );
   }
   for (const set of r.sets) {
     lines.push('', `## P@10 by job label: \`${set.name}\``, '');

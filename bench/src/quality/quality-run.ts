@@ -18,22 +18,39 @@ import type { EmbedderSpec, EmbeddingModelSpec, EntitySections } from '@matchstr
 import {
   DEFAULT_WEIGHTS,
   isEligible,
+  profileText,
   scorePair,
   skillMatcherFor,
   toJobFields,
-} from '@matchstream/matching';
+} from '@matchstream/scoring';
 import { SAMPLE_JOBS, SAMPLE_PROFILES } from '@matchstream/testing';
-import type { JobFields, ScoringOptions, ScoringWeights } from '@matchstream/matching';
+import type { JobFields, ScoringOptions, ScoringWeights } from '@matchstream/scoring';
 import { HnswVectorIndex } from '@matchstream/vector-index';
 import { Bm25Index } from './bm25';
 import { devJobToPayload, resumeToProfile } from './dev-set';
+import {
+  blendLexical,
+  documentFrequencyWeights,
+  frequencyListWeights,
+  queryTerms,
+  saturatedTermScore,
+  termCounts,
+  termOverlap,
+} from './lexical-evidence';
+import type { TermCounts, TermWeights } from './lexical-evidence';
 import type { DevSet } from './dev-set';
 import { TOP_K, evaluate } from './evaluate';
 import type { JudgedJob, QualityFigures } from './evaluate';
 import type { JobSectionVariant, QualityConfig } from './quality-configs';
 import { expectedRandom } from './random-baseline';
 import { seededRandom } from '@matchstream/testing';
-import { BOOTSTRAP_SEED, macroAverage } from './ranking-metrics';
+import {
+  BOOTSTRAP_SEED,
+  macroAverage,
+  pairedBootstrapDifference,
+  precisionAtK,
+} from './ranking-metrics';
+import type { ByLabel, Difference } from './ranking-metrics';
 import { VectorFileCache } from './vector-file-cache';
 
 export interface RunOptions {
@@ -42,6 +59,13 @@ export interface RunOptions {
   vectorCacheDir: string;
   candidatePool: number;
   throughputSample: number;
+  /**
+   * Profile texts of the other labelled sets: the fixed reference the `bm25-other-set` lexical
+   * term freezes its idf from (none: that term is not measured).
+   */
+  lexicalReference?: readonly string[];
+  /** A word-frequency list ({word, count}[]) for the `bm25-word-list` term (none: not measured). */
+  wordFrequencies?: readonly { word: string; count: number }[];
   log: (line: string) => void;
 }
 
@@ -78,7 +102,7 @@ export interface QualityResult {
   meanInputsPerProfile: number;
   meanInputsPerJob: number;
   freshInputs: number;
-  scorings: { name: string; figures: QualityFigures }[];
+  scorings: Scoring[];
   /** The demo's sample jobs, each with its eligible sample profiles by hybrid score. */
   sample: SampleRanking[];
   /** Per hybrid variant. */
@@ -100,6 +124,21 @@ export interface QualityResult {
    * keeps. Dropped from the written report (it is per job).
    */
   top10Scores?: number[][];
+}
+
+export interface Scoring {
+  name: string;
+  figures: QualityFigures;
+  /** A lexical lever: its term and weight, and its P@10 less the shipped scoring's, paired. */
+  lexical?: LexicalLever;
+}
+
+export interface LexicalLever {
+  term: LexicalTerm;
+  weight: number;
+  /** `every-profile`: every profile rescored (the maintained rankings); `pool`: the HNSW pool. */
+  ranks: 'every-profile' | 'pool';
+  versusShipped: Difference;
 }
 
 export interface Percentiles {
@@ -151,6 +190,34 @@ const HYBRID_VARIANTS: readonly {
     weights: { ...DEFAULT_WEIGHTS, similarity: 0.7, requiredSkills: 0.1 },
   },
 ];
+
+/**
+ * Lexical evidence inside the hybrid score (lexical-evidence.ts), each term blended at every
+ * weight of LEXICAL_WEIGHTS with the shipped weights scaled to make room. Job text: title,
+ * description and requirements (each term once); profile text: what profileText reads.
+ * `bm25-live` is the reference, not a candidate (its statistics move with every profile).
+ */
+export const LEXICAL_TERMS = [
+  'bm25-live',
+  'bm25-frozen',
+  'bm25-other-set',
+  'bm25-word-list',
+  'saturated-no-idf',
+  'title-in-profile',
+  'title-in-headline',
+  'title-in-headline-frozen',
+  'title-in-headline-other-set',
+  'title-in-headline-word-list',
+] as const;
+export type LexicalTerm = (typeof LEXICAL_TERMS)[number];
+const WHOLE_TEXT_WEIGHTS = [0.05, 0.1, 0.2, 0.3];
+const TITLE_WEIGHTS = [0.02, 0.05, 0.1, 0.2];
+export function lexicalWeights(term: LexicalTerm): readonly number[] {
+  return term.startsWith('title-') ? TITLE_WEIGHTS : WHOLE_TEXT_WEIGHTS;
+}
+
+/** Average profile length (tokens) the word-list term normalises by: a fixed setting. */
+const WORD_LIST_AVERAGE_LENGTH = 500;
 
 /** The scoring whose figures the side-by-side comparison and the default's choice use. */
 export const SHIPPED_SCORING = 'hybrid';
@@ -310,6 +377,11 @@ export function configurationQuality(
       });
     });
 
+    const lexical = lexicalTerms(profiles, jobs, options);
+    const lexicalJudged = new Map<
+      string,
+      { lever?: Omit<LexicalLever, 'versusShipped'>; judged: JudgedJob[] }
+    >();
     const dense: JudgedJob[] = [];
     const hybrid: Record<string, JudgedJob[]> = {};
     const topHybrid: Record<string, { score: number; relevant: boolean }[][]> = {};
@@ -350,10 +422,69 @@ export function configurationQuality(
           pool.slice(0, TOP_K).map((p) => ({ score: p.score, relevant: relevant[j][p.i] })),
         );
       }
+      // Lexical levers rank every profile, as the maintained (exact) rankings do: a lexical term
+      // can lift a candidate from outside the HNSW pool.
+      const similarity = new Float64Array(profiles.length);
+      const shipped = new Float64Array(profiles.length);
+      for (const h of hits) {
+        const i = Number(h.id);
+        similarity[i] = h.similarity;
+        shipped[i] = scorePair(
+          jobFields[j],
+          profiles[i],
+          h.similarity,
+          DEFAULT_WEIGHTS,
+          matchers[i],
+        ).score;
+      }
+      const pool = order.slice(0, options.candidatePool);
+      const judge = (
+        name: string,
+        score: (i: number) => number,
+        lever?: Omit<LexicalLever, 'versusShipped'>,
+      ) => {
+        const ranked =
+          lever?.ranks === 'pool'
+            ? [...rankAmong(pool, score, similarity), ...order.slice(options.candidatePool)]
+            : rankAmong(order, score, similarity);
+        const entry = lexicalJudged.get(name) ?? { lever, judged: [] };
+        entry.judged.push({
+          label: set.jobs[j].label,
+          relevance: ranked.map((i) => relevant[j][i]),
+          relevantTotal: relevantTotals[j],
+        });
+        lexicalJudged.set(name, entry);
+      };
+      judge(SHIPPED_EVERY_PROFILE, (i) => shipped[i]);
+      for (const [term, valuesOf] of lexical) {
+        const values = valuesOf(j);
+        for (const ranks of term === POOL_TERM
+          ? (['every-profile', 'pool'] as const)
+          : (['every-profile'] as const)) {
+          for (const weight of lexicalWeights(term)) {
+            judge(
+              lexicalScoringName(term, weight, ranks),
+              (i) => blendLexical(shipped[i], values[i], weight),
+              { term, weight, ranks },
+            );
+          }
+        }
+      }
     });
-    const scorings = [
+    const shippedPerJob = p10PerJob(lexicalJudged.get(SHIPPED_EVERY_PROFILE)?.judged ?? []);
+    const scorings: Scoring[] = [
       { name: 'dense', figures: evaluate(dense) },
       ...HYBRID_VARIANTS.map((v) => ({ name: v.name, figures: evaluate(hybrid[v.name]) })),
+      ...[...lexicalJudged].map(([name, { lever, judged }]) => ({
+        name,
+        figures: evaluate(judged),
+        ...(lever && {
+          lexical: {
+            ...lever,
+            versusShipped: pairedBootstrapDifference(p10PerJob(judged), shippedPerJob),
+          },
+        }),
+      })),
     ];
     if (config.maxChunks > 1)
       scorings.splice(1, 0, {
@@ -404,6 +535,92 @@ export function configurationQuality(
       ),
     };
   });
+}
+
+/** The shipped hybrid score ranking every profile: what the lexical levers are compared with. */
+export const SHIPPED_EVERY_PROFILE = 'hybrid, every profile scored';
+/** The term also measured on the HNSW pool alone (the ad-hoc search's path). */
+const POOL_TERM: LexicalTerm = 'title-in-headline';
+
+export function lexicalScoringName(
+  term: LexicalTerm,
+  weight: number,
+  ranks: LexicalLever['ranks'] = 'every-profile',
+): string {
+  return `hybrid + ${term} at ${weight.toFixed(2)}${ranks === 'pool' ? ', HNSW pool only' : ''}`;
+}
+
+/** Each job's P@10 grouped by label, in job order. */
+function p10PerJob(judged: readonly JudgedJob[]): ByLabel {
+  const byLabel = new Map<string, number[]>();
+  for (const job of judged) {
+    const list = byLabel.get(job.label) ?? [];
+    list.push(precisionAtK(job.relevance, TOP_K));
+    byLabel.set(job.label, list);
+  }
+  return byLabel;
+}
+
+/**
+ * Each measured lexical term as a function from a job to its values for every profile (in
+ * [0, 1]). Terms whose fixed data is missing (no other set, no word list) are left out.
+ */
+function lexicalTerms(
+  profiles: readonly ProfilePayload[],
+  jobs: readonly JobPayload[],
+  options: RunOptions,
+): Map<LexicalTerm, (job: number) => Float64Array> {
+  const texts = profiles.map(profileText);
+  const counts = texts.map(termCounts);
+  const headlines = profiles.map((p) => termCounts(p.headline));
+  const jobTerms = jobs.map((job) =>
+    queryTerms([job.title, job.description, ...job.requirements].join(' ')),
+  );
+  const titleTerms = jobs.map((job) => queryTerms(job.title));
+  const live = new Bm25Index(texts);
+  const each = (f: (i: number) => number) => Float64Array.from(profiles, (_, i) => f(i));
+  const saturated = (weights: TermWeights | null) => (j: number) =>
+    each((i) => saturatedTermScore(jobTerms[j], counts[i], weights));
+  const overlap =
+    (within: readonly TermCounts[], weights: TermWeights | null = null) =>
+    (j: number) =>
+      each((i) => termOverlap(titleTerms[j], within[i], weights));
+  const frozen = documentFrequencyWeights(texts);
+  const reference = options.lexicalReference?.length
+    ? documentFrequencyWeights(options.lexicalReference)
+    : null;
+  const wordList = options.wordFrequencies?.length
+    ? frequencyListWeights(options.wordFrequencies, WORD_LIST_AVERAGE_LENGTH)
+    : null;
+  const terms = new Map<LexicalTerm, (job: number) => Float64Array>();
+  terms.set('bm25-live', (j) => {
+    const scores = live.scores(jobTerms[j].join(' '));
+    const most = Math.max(...scores);
+    return most > 0 ? scores.map((s) => s / most) : scores;
+  });
+  terms.set('bm25-frozen', saturated(frozen));
+  if (reference) terms.set('bm25-other-set', saturated(reference));
+  if (wordList) terms.set('bm25-word-list', saturated(wordList));
+  terms.set('saturated-no-idf', saturated(null));
+  terms.set('title-in-profile', overlap(counts));
+  terms.set('title-in-headline', overlap(headlines));
+  terms.set('title-in-headline-frozen', overlap(headlines, frozen));
+  if (reference) terms.set('title-in-headline-other-set', overlap(headlines, reference));
+  if (wordList) terms.set('title-in-headline-word-list', overlap(headlines, wordList));
+  return terms;
+}
+
+/** The given profiles best first by score, then by similarity, then by index. */
+function rankAmong(
+  candidates: readonly number[],
+  score: (i: number) => number,
+  similarity: Float64Array,
+): number[] {
+  const scores = new Float64Array(similarity.length);
+  for (const i of candidates) scores[i] = score(i);
+  return [...candidates].sort(
+    (a, b) => scores[b] - scores[a] || similarity[b] - similarity[a] || a - b,
+  );
 }
 
 /**

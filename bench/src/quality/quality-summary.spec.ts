@@ -1,4 +1,10 @@
-import { calibratedFloor, chooseDefault, compareConfig, floorEffect } from './quality-summary';
+import {
+  calibratedFloor,
+  chooseDefault,
+  compareConfig,
+  floorEffect,
+  judgeLever,
+} from './quality-summary';
 
 const bm25 = new Map([
   ['a', 0.2],
@@ -69,5 +75,42 @@ describe('quality summary', () => {
     );
     expect(effect.meanKeptPerJob).toBe(1);
     expect(effect.jobsLeftEmpty).toBe(0.5);
+  });
+
+  it('keeps a lever only when its worst case beats the shipped one beyond the interval', () => {
+    // Shipped: worst on b (0.55 / 0.5 = 1.10), at most 0.56 / 0.5 = 1.12 within its interval.
+    const shipped = compareConfig('shipped', [fig('a', 0.3), fig('b', 0.55)], bm25);
+    const clear = judgeLever(
+      compareConfig('clear', [fig('a', 0.295), fig('b', 0.6)], bm25),
+      shipped,
+    );
+    expect(clear.worstRatioGain).toBeCloseTo(0.1);
+    expect(clear.shippedWorstHigh).toBeCloseTo(1.12);
+    expect(clear.beyondInterval).toBe(true);
+    // Better worst case, but inside the shipped interval.
+    const inside = judgeLever(
+      compareConfig('inside', [fig('a', 0.3), fig('b', 0.558)], bm25),
+      shipped,
+    );
+    expect(inside.worstRatioGain).toBeGreaterThan(0);
+    expect(inside.beyondInterval).toBe(false);
+    // Its worst case moves to a, but it falls below the shipped interval there.
+    const trades = judgeLever(
+      compareConfig('trades', [fig('a', 0.285), fig('b', 0.7)], bm25),
+      shipped,
+    );
+    expect(trades.losesOn).toEqual(['a']);
+    expect(trades.beyondInterval).toBe(false);
+    // Inside the shipped interval on a, but the paired difference there is wholly below zero.
+    const paired = judgeLever(
+      compareConfig('paired', [fig('a', 0.295), fig('b', 0.6)], bm25),
+      shipped,
+      [
+        { set: 'a', low: -0.009, high: -0.001 },
+        { set: 'b', low: 0.03, high: 0.07 },
+      ],
+    );
+    expect(paired.losesOn).toEqual(['a']);
+    expect(paired.beyondInterval).toBe(false);
   });
 });

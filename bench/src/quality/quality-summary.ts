@@ -106,6 +106,46 @@ export function chooseDefault(comparisons: readonly ConfigComparison[]): Default
   };
 }
 
+/** Whether a scoring lever beats the shipped scoring where it is weakest, beyond the interval. */
+export interface LeverVerdict {
+  /** The lever's worst ratio to BM25 less the shipped scoring's. */
+  worstRatioGain: number;
+  /** The shipped scoring's worst ratio at the top of its 95% intervals: min over sets of high / BM25. */
+  shippedWorstHigh: number;
+  /**
+   * Sets where the lever measurably loses: its P@10 below the shipped scoring's 95% interval, or
+   * the paired interval of the difference wholly below zero (the stricter of the two, usually).
+   */
+  losesOn: string[];
+  /**
+   * The lever's worst ratio is above shippedWorstHigh (its worst case beats the shipped one's best
+   * plausible worst case) and it measurably loses on no set.
+   */
+  beyondInterval: boolean;
+}
+
+export function judgeLever(
+  lever: ConfigComparison,
+  shipped: ConfigComparison,
+  /** The lever's P@10 less the shipped scoring's per set, with its paired 95% interval. */
+  differences: readonly (Interval & { set: string })[] = [],
+): LeverVerdict {
+  const shippedWorstHigh = Math.min(...shipped.perSet.map((s) => s.p10Interval.high / s.bm25));
+  const losesOn = shipped.perSet
+    .filter((s) => {
+      const other = lever.perSet.find((o) => o.set === s.set);
+      const paired = differences.find((d) => d.set === s.set);
+      return other === undefined || other.p10 < s.p10Interval.low || (paired?.high ?? 0) < 0;
+    })
+    .map((s) => s.set);
+  return {
+    worstRatioGain: lever.worstRatio - shipped.worstRatio,
+    shippedWorstHigh,
+    losesOn,
+    beyondInterval: lever.worstRatio > shippedWorstHigh && losesOn.length === 0,
+  };
+}
+
 /**
  * A calibrated floor sits at FLOOR_ALLOWANCE below this quantile of the hybrid scores of relevant
  * pairs (a job with a resume of a category its label maps to; the labelled sets' postings list no

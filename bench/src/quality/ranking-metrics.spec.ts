@@ -5,6 +5,7 @@ import {
   macroAverage,
   microAverage,
   ndcgAtK,
+  pairedBootstrapDifference,
   precisionAtK,
   reciprocalRank,
 } from './ranking-metrics';
@@ -76,6 +77,28 @@ describe('ranking metrics', () => {
     expect(figures.p10).toBeCloseTo(0.55, 10);
     expect(figures.mrr).toBeCloseTo((0.75 + 1) / 2, 10);
     expect(figures.ndcg10).toBeGreaterThan(0.5);
+  });
+
+  it('pairs the bootstrap of a difference: a constant shift has a point interval', () => {
+    const a = new Map([
+      ['x', [0.5, 0.7, 0.9]],
+      ['y', [0.2, 0.4]],
+    ]);
+    const shifted = new Map([...a].map(([label, v]) => [label, v.map((p) => p - 0.1)]));
+    const d = pairedBootstrapDifference(a, shifted);
+    expect(d.difference).toBeCloseTo(0.1, 12);
+    expect(d.low).toBeCloseTo(0.1, 12);
+    expect(d.high).toBeCloseTo(0.1, 12);
+    // Unrelated noise: the interval holds the observed difference and is wider.
+    const noisy = new Map([
+      ['x', [0.9, 0.1, 0.8]],
+      ['y', [0.3, 0.0]],
+    ]);
+    const n = pairedBootstrapDifference(a, noisy);
+    expect(n.low).toBeLessThanOrEqual(n.difference);
+    expect(n.high).toBeGreaterThanOrEqual(n.difference);
+    expect(n.high - n.low).toBeGreaterThan(0.1);
+    expect(() => pairedBootstrapDifference(a, new Map([['x', [1]]]))).toThrow(/other/);
   });
 
   it('gives the exact expectation of a random ranking', () => {

@@ -18,7 +18,7 @@ export const matchExplanation = z.object({
   similarity: z.number(),
   /**
    * Share of the job's required skills the candidate has, 0..1 (1 when none are required). A job
-   * without a requiredSkills list is read for the skills its prose names (libs/matching).
+   * without a requiredSkills list is read for the skills its prose names (libs/scoring).
    */
   requiredSkillCoverage: z.number(),
   matchedRequiredSkills: z.array(z.string()),

@@ -28,6 +28,8 @@ export const METRIC_NAMES = {
   snapshotFailures: 'matchstream_snapshot_failures_total',
   snapshotLastSuccess: 'matchstream_snapshot_last_success_timestamp_seconds',
   snapshotsRejected: 'matchstream_snapshots_rejected_total',
+  loadRecords: 'matchstream_matching_load_records',
+  loadRankings: 'matchstream_matching_load_rankings',
   httpRequests: 'matchstream_http_requests_total',
   httpDuration: 'matchstream_http_request_duration_seconds',
 } as const;

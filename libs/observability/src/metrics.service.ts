@@ -162,6 +162,18 @@ export class MetricsService {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  readonly loadRecords = new Gauge({
+    name: METRIC_NAMES.loadRecords,
+    help: 'Start-up recovery of a matching instance: vector records replayed (state="done") of at most how many (state="expected"); mode is replay or bulk',
+    labelNames: ['state', 'mode'] as const,
+    registers: [this.registry],
+  });
+  readonly loadRankings = new Gauge({
+    name: METRIC_NAMES.loadRankings,
+    help: 'Rankings a matching instance computes from scratch (after a bulk load or for partitions gained): computed (state="done") of how many (state="expected")',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
   readonly httpRequests = new Counter({
     name: METRIC_NAMES.httpRequests,
     help: 'HTTP requests, by method, route and status code',

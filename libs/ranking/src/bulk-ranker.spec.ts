@@ -1,7 +1,9 @@
 import { SENIORITIES, entityKey, jobPayload, profilePayload } from '@matchstream/contracts';
 import type { EntityType, JobPayloadInput, ProfilePayloadInput } from '@matchstream/contracts';
-import { DEFAULT_WEIGHTS, rankingFromScan } from '@matchstream/matching';
-import type { MaintainedRanking, RankEntry } from '@matchstream/matching';
+import { DEFAULT_WEIGHTS } from '@matchstream/scoring';
+import type { ScoringOptions } from '@matchstream/scoring';
+import { rankingFromScan } from './maintained-ranking';
+import type { MaintainedRanking, RankEntry } from './maintained-ranking';
 import { SAMPLE_JOBS, SAMPLE_PROFILES, seededRandom } from '@matchstream/testing';
 import { dotProduct, pairSimilarity } from '@matchstream/vector-index';
 import type { BlockScan } from '@matchstream/vector-index';
@@ -115,6 +117,7 @@ function populate(
   perSide: number,
   minScore: number,
   depth: number,
+  scoring?: ScoringOptions,
 ): Setup {
   const random = seededRandom(seed);
   const vector = vectorMaker(dimension, random);
@@ -126,7 +129,7 @@ function populate(
     efConstruction: 16,
     efSearch: 16,
   });
-  const scorer = new PairScorer({ weights: DEFAULT_WEIGHTS, minScore });
+  const scorer = new PairScorer({ weights: DEFAULT_WEIGHTS, minScore, scoring });
   const oneByOne = new RankingBook(Math.min(3, depth), depth);
   const maintainer = new RankingMaintainer(state, scorer, oneByOne);
   const keys: string[] = [];
@@ -200,6 +203,16 @@ describe('BulkRanker (one blocked pass for every ranking)', () => {
       if (minScore > 0) expect(rankings.some((r) => r.exhaustive)).toBe(true);
     },
   );
+
+  it('counts skills as the scorer does when it reads required skills from the prose', () => {
+    const scoring: ScoringOptions = { skillsFromText: 'score' };
+    const { state, scorer, oneByOne, keys } = populate(12, 36, 200, 0, 5, scoring);
+    const book = new RankingBook(oneByOne.k, oneByOne.depth);
+    new RankingMaintainer(state, scorer, book).rankAll();
+    expect(sorted(book)).toStrictEqual(sorted(oneByOne));
+    for (const key of keys.slice(0, 60))
+      expect(book.get(key)).toStrictEqual(bruteForce(state, scorer, key, oneByOne.depth));
+  });
 
   it.each([
     [7, 12, 100, 0.2, 5],

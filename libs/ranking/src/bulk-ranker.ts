@@ -1,6 +1,6 @@
 import { entityKey } from '@matchstream/contracts';
 import type { EntityType, JobPayload, ProfilePayload } from '@matchstream/contracts';
-import type { MaintainedRanking, RankEntry } from '@matchstream/matching';
+import type { MaintainedRanking, RankEntry } from './maintained-ranking';
 import type { BoundedRow, BoundedScan, HnswVectorIndex } from '@matchstream/vector-index';
 import type { EntityState, StoredEntity } from './entity-state';
 import { BOUND_ROUNDING, PairBounds } from './pair-bounds';

@@ -7,8 +7,8 @@ import {
   skillTextWords,
   toJobFields,
   toProfileFields,
-} from '@matchstream/matching';
-import type { JobFields, ProfileFields } from '@matchstream/matching';
+} from '@matchstream/scoring';
+import type { JobFields, ProfileFields } from '@matchstream/scoring';
 import { HnswVectorIndex } from '@matchstream/vector-index';
 import type { HnswIndexOptions } from '@matchstream/vector-index';
 import { CategoryIndex } from './category.index';
@@ -52,7 +52,7 @@ export const STATE_FORMAT = 2;
 
 export interface SerialisedEntityState {
   format: typeof STATE_FORMAT;
-  /** The word list profiles' coded prose refers to (skill-text.ts in @matchstream/matching). */
+  /** The word list profiles' coded prose refers to (skill-text.ts in @matchstream/scoring). */
   skillWords: readonly string[];
   profiles: SerialisedEntity<ProfileFields>[];
   jobs: SerialisedEntity<JobFields>[];

@@ -3,5 +3,7 @@ export * from './entity-state';
 export * from './pair-scorer';
 export * from './ranking-book';
 export * from './ranking-maintainer';
+export * from './maintained-ranking';
+export * from './ranked-matches';
 export * from './bulk-ranker';
 export * from './pair-bounds';

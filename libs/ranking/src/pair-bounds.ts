@@ -1,6 +1,11 @@
 import { SENIORITIES } from '@matchstream/contracts';
 import type { JobPayload, ProfilePayload } from '@matchstream/contracts';
-import { fitOfSeniority, locationFitAtMost, locationMatters } from '@matchstream/matching';
+import {
+  fitOfSeniority,
+  locationFitAtMost,
+  locationMatters,
+  scoredRequiredSkills,
+} from '@matchstream/scoring';
 import type { BoundedRow, BoundedScan } from '@matchstream/vector-index';
 import type { StoredEntity } from './entity-state';
 import type { PairScorer } from './pair-scorer';
@@ -97,13 +102,14 @@ export class PairBounds {
       (j) => weights.location * locationFitAtMost(j.document, false),
     );
 
-    const listed = jobs.flatMap((j) => [
-      ...j.document.requiredSkills,
-      ...j.document.niceToHaveSkills,
-    ]);
+    // The required skills the score counts (the listed ones, or those the prose names where the
+    // scorer counts them; none where the coverage is neutral), as the scorer's options say.
+    const required = (job: StoredEntity<JobPayload>['document']) =>
+      scoredRequiredSkills(job, scorer.scoring) ?? [];
+    const listed = jobs.flatMap((j) => [...required(j.document), ...j.document.niceToHaveSkills]);
     const tracked = [...codes(listed).keys()].slice(0, SKILL_BITS);
     const bits = new Map(tracked.map((skill, bit) => [skill, bit]));
-    this.required = skillList(jobs, (j) => j.requiredSkills, bits, weights.requiredSkills);
+    this.required = skillList(jobs, required, bits, weights.requiredSkills);
     this.nice = skillList(jobs, (j) => j.niceToHaveSkills, bits, weights.niceToHaveSkills);
     this.skills = new Int32Array(profiles.length * SKILL_WORDS);
     profiles.forEach((p, b) => {

@@ -1,5 +1,6 @@
 import type { EntityType, JobPayload, ProfilePayload, Seniority } from '@matchstream/contracts';
 import {
+  DEFAULT_SCORING_OPTIONS,
   SkillMatcher,
   isEligible,
   pairScore,
@@ -9,14 +10,17 @@ import {
   scorePair,
   scoreUpperBound,
   similarityFloor,
-} from '@matchstream/matching';
-import type { ProfileFields, ScoredCounterpart, ScoringWeights } from '@matchstream/matching';
+} from '@matchstream/scoring';
+import type { ProfileFields, ScoringOptions, ScoringWeights } from '@matchstream/scoring';
+import type { ScoredCounterpart } from './ranked-matches';
 import type { StoredEntity } from './entity-state';
 
 export interface PairScorerOptions {
   weights: ScoringWeights;
   /** Pairs scoring below it are no match (MATCH_MIN_SCORE). */
   minScore: number;
+  /** How the score reads skills a posting only names in its prose (the default: neutral). */
+  scoring?: ScoringOptions;
 }
 
 type AnyEntity = StoredEntity<JobPayload | ProfilePayload>;
@@ -41,6 +45,11 @@ export class PairScorer {
 
   get minScore(): number {
     return this.options.minScore;
+  }
+
+  /** How the score reads skills a posting only names in its prose. */
+  get scoring(): ScoringOptions {
+    return this.options.scoring ?? DEFAULT_SCORING_OPTIONS;
   }
 
   /** The most a pair at this similarity can score. */
@@ -106,6 +115,7 @@ export class PairScorer {
       this.options.weights,
       this.skillsOf(profile.document),
       seniority,
+      this.options.scoring ?? DEFAULT_SCORING_OPTIONS,
     );
     return score >= this.options.minScore ? score : null;
   }
@@ -129,6 +139,7 @@ export class PairScorer {
       matchedRequired,
       matchedNice,
       this.seniorityOf(profile.document),
+      this.scoring,
     );
     return score >= this.options.minScore ? score : null;
   }
@@ -150,6 +161,7 @@ export class PairScorer {
         similarity,
         this.options.weights,
         this.skillsOf(profile.document),
+        this.options.scoring ?? DEFAULT_SCORING_OPTIONS,
       ),
     };
   }

@@ -1,11 +1,11 @@
 import { entityKey, parseEntityKey } from '@matchstream/contracts';
 import type { EntityType } from '@matchstream/contracts';
-import { foldIntoRanking } from '@matchstream/matching';
-import type { FoldOutcome, MaintainedRanking } from '@matchstream/matching';
+import { foldIntoRanking } from './maintained-ranking';
+import type { FoldOutcome, MaintainedRanking } from './maintained-ranking';
 import { otherSide } from './entity-state';
 
-/** A subject's maintained ranking as a snapshot keeps it: ids, scores, exhaustive. */
-export type SerialisedRanking = [key: string, ids: string[], scores: number[], exhaustive: boolean];
+/** The book as a snapshot keeps it: per subject its key, ids, scores and exhaustive flag. */
+export type BookSnapshot = [key: string, ids: string[], scores: number[], exhaustive: boolean][];
 
 /**
  * Every subject's maintained ranking, and the reverse relation (which subjects list a
@@ -106,14 +106,14 @@ export class RankingBook {
     return outcome;
   }
 
-  serialise(): SerialisedRanking[] {
+  serialise(): BookSnapshot {
     return [...this.keys()].map((key) => {
       const r = this.get(key)!;
       return [key, r.entries.map((e) => e.id), r.entries.map((e) => e.score), r.exhaustive];
     });
   }
 
-  restore(saved: readonly SerialisedRanking[]): void {
+  restore(saved: Readonly<BookSnapshot>): void {
     for (const [key, ids, scores, exhaustive] of saved) {
       this.set(key, { entries: ids.map((id, i) => ({ id, score: scores[i] })), exhaustive });
     }

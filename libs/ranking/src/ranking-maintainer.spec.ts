@@ -1,7 +1,12 @@
-import { jobPayload, profilePayload } from '@matchstream/contracts';
+import { jobPayload, parseEntityKey, profilePayload } from '@matchstream/contracts';
 import type { EntityType } from '@matchstream/contracts';
-import { DEFAULT_WEIGHTS } from '@matchstream/matching';
-import { SAMPLE_JOBS, SAMPLE_PROFILES, seededRandom } from '@matchstream/testing';
+import { DEFAULT_WEIGHTS } from '@matchstream/scoring';
+import {
+  SAMPLE_JOBS,
+  SAMPLE_PROFILES,
+  bruteForceRanking,
+  seededRandom,
+} from '@matchstream/testing';
 import type { Approximation } from '@matchstream/vector-index';
 import { EntityState } from './entity-state';
 import { PairScorer } from './pair-scorer';
@@ -62,13 +67,34 @@ function vectorMaker(dimension: number, random: () => number) {
   };
 }
 
+/**
+ * The ranking invariant, for every subject the book holds: its entries are the best qualifying
+ * counterparts in order (a prefix of the brute-force ranking), at least K of them when that many
+ * qualify, and all of them when it says it is exhaustive.
+ */
+function expectInvariant(state: EntityState, book: RankingBook, minScore: number): void {
+  for (const key of book.keys()) {
+    const ranking = book.get(key)!;
+    const expected = bruteForceRanking(state, ...parseEntityKey(key), { minScore });
+    expect({ key, entries: ranking.entries }).toStrictEqual({
+      key,
+      entries: expected.slice(0, ranking.entries.length),
+    });
+    expect(ranking.entries.length).toBeGreaterThanOrEqual(Math.min(book.k, expected.length));
+    if (ranking.exhaustive) expect(ranking.entries.length).toBe(expected.length);
+  }
+  for (const type of ['profile', 'job'] as const)
+    for (const id of state.side(type).entities.keys())
+      expect(book.get(`${type}:${id}`)).toBeDefined();
+}
+
 describe('RankingMaintainer with the SIMD scan filter', () => {
   it.each([
     [8, 0],
     [12, 0],
     [36, 0.3],
   ])(
-    'keeps every ranking bit for bit what the unfiltered pass keeps, through random churn (dimension %i, floor %d)',
+    'keeps every ranking exact (the brute-force definition) and bit for bit what the unfiltered pass keeps, through random churn (dimension %i, floor %d)',
     (dimension, minScore) => {
       const random = seededRandom(dimension * 7 + 1);
       const vector = vectorMaker(dimension, random);
@@ -122,9 +148,10 @@ describe('RankingMaintainer with the SIMD scan filter', () => {
           const sorted = (book: RankingBook) =>
             book.serialise().sort(([x], [y]) => (x < y ? -1 : 1));
           expect(sorted(filtered.book)).toStrictEqual(sorted(unfiltered.book));
-          // And each is what a fresh exact pass gives.
+          // And each is what a fresh exact pass gives, and what the definition says.
           for (const key of filtered.book.keys())
             expect(filtered.maintainer.rank(key)).toStrictEqual(unfiltered.maintainer.rank(key));
+          expectInvariant(filtered.state, filtered.book, minScore);
         }
       }
       expect(filtered.book.size).toBeGreaterThan(50);

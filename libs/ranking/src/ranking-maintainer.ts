@@ -1,7 +1,7 @@
 import { entityKey, parseEntityKey } from '@matchstream/contracts';
 import type { EntityType, JobPayload, ProfilePayload, RankedMatch } from '@matchstream/contracts';
-import { admissionScore, compareEntries } from '@matchstream/matching';
-import type { MaintainedRanking, RankEntry } from '@matchstream/matching';
+import { admissionScore, compareEntries } from './maintained-ranking';
+import type { MaintainedRanking, RankEntry } from './maintained-ranking';
 import { pairSimilarity } from '@matchstream/vector-index';
 import type { Approximation } from '@matchstream/vector-index';
 import { BulkRanker } from './bulk-ranker';
@@ -208,14 +208,34 @@ export class RankingMaintainer {
 
   /** Creates the ranking of every subject in scope that has none (recovery); returns how many. */
   fillMissing(): number {
-    let created = 0;
+    return this.fill(this.missing());
+  }
+
+  /** The subjects in scope that have no ranking yet. */
+  missing(): string[] {
+    const keys: string[] = [];
     for (const type of ['profile', 'job'] as const) {
       for (const id of this.state.side(type).entities.keys()) {
         const key = entityKey(type, id);
-        if (this.book.get(key) || !this.scope(type, id)) continue;
-        this.book.set(key, this.rank(key)!);
-        created++;
+        if (!this.book.get(key) && this.scope(type, id)) keys.push(key);
       }
+    }
+    return keys;
+  }
+
+  /**
+   * Computes the rankings of these subjects (known, in scope, without one) from the current
+   * state; returns how many were created. A caller with many splits them into slices, to let
+   * other work in between.
+   */
+  fill(keys: readonly string[]): number {
+    let created = 0;
+    for (const key of keys) {
+      if (this.book.get(key) || !this.keeps(...parseEntityKey(key))) continue;
+      const ranking = this.rank(key);
+      if (!ranking) continue;
+      this.book.set(key, ranking);
+      created++;
     }
     return created;
   }

@@ -1,6 +1,7 @@
 import { jobPayload, profilePayload } from '@matchstream/contracts';
 import type {
   InputEventInput,
+  InputEventType,
   JobPayload,
   JobPayloadInput,
   ProfilePayload,
@@ -609,15 +610,33 @@ export function jobDocument(id: string, overrides: Partial<JobPayloadInput> = {}
 // `entityId` picks the base payload too when it names a sample (`profileUpserted({ entityId:
 // 'profile-frontend' })` is the frontend candidate); `payload` is merged over that base.
 
-function envelope(entityId: string) {
+export interface EnvelopeFields {
+  eventId?: string;
+  occurredAt?: string;
+  source?: string;
+  entityVersion?: number;
+}
+
+/**
+ * An input event: the envelope around `payload` (the benchmarks' generated load is built with it
+ * too). Fields left out are the fixtures': the next counter id, their instant and source, version 1.
+ */
+export function inputEvent<T extends InputEventType>(
+  type: T,
+  entityId: string,
+  payload: Extract<InputEventInput, { type: T }>['payload'],
+  fields: EnvelopeFields = {},
+): Extract<InputEventInput, { type: T }> {
   return {
-    eventId: nextEventId(),
-    schemaVersion: 1 as const,
-    occurredAt: FIXTURE_OCCURRED_AT,
-    source: FIXTURE_SOURCE,
+    eventId: fields.eventId ?? nextEventId(),
+    schemaVersion: 1,
+    occurredAt: fields.occurredAt ?? FIXTURE_OCCURRED_AT,
+    source: fields.source ?? FIXTURE_SOURCE,
     entityId,
-    entityVersion: 1,
-  };
+    entityVersion: fields.entityVersion ?? 1,
+    type,
+    payload,
+  } as Extract<InputEventInput, { type: T }>;
 }
 
 export function profileUpserted(
@@ -627,10 +646,8 @@ export function profileUpserted(
   const entityId = rest.entityId ?? SAMPLE_PROFILES[0].id;
   const base = SAMPLE_PROFILES.some((s) => s.id === entityId) ? entityId : SAMPLE_PROFILES[0].id;
   return {
-    ...envelope(entityId),
+    ...inputEvent('profile.upserted', entityId, { ...sampleProfile(base), ...payload }),
     ...rest,
-    type: 'profile.upserted',
-    payload: { ...sampleProfile(base), ...payload },
   };
 }
 
@@ -639,10 +656,8 @@ export function jobUpserted(overrides: Overrides<JobUpsertedInput> = {}): JobUps
   const entityId = rest.entityId ?? SAMPLE_JOBS[0].id;
   const base = SAMPLE_JOBS.some((s) => s.id === entityId) ? entityId : SAMPLE_JOBS[0].id;
   return {
-    ...envelope(entityId),
+    ...inputEvent('job.upserted', entityId, { ...sampleJob(base), ...payload }),
     ...rest,
-    type: 'job.upserted',
-    payload: { ...sampleJob(base), ...payload },
   };
 }
 
@@ -650,22 +665,12 @@ export function profileDeleted(
   overrides: Overrides<ProfileDeletedInput> = {},
 ): ProfileDeletedInput {
   const { payload, ...rest } = overrides;
-  return {
-    ...envelope(SAMPLE_PROFILES[0].id),
-    ...rest,
-    type: 'profile.deleted',
-    payload: { ...payload },
-  };
+  return { ...inputEvent('profile.deleted', SAMPLE_PROFILES[0].id, { ...payload }), ...rest };
 }
 
 export function jobClosed(overrides: Overrides<JobClosedInput> = {}): JobClosedInput {
   const { payload, ...rest } = overrides;
-  return {
-    ...envelope(SAMPLE_JOBS[0].id),
-    ...rest,
-    type: 'job.closed',
-    payload: { ...payload },
-  };
+  return { ...inputEvent('job.closed', SAMPLE_JOBS[0].id, { ...payload }), ...rest };
 }
 
 /** One `profile.upserted` event per sample profile, keyed by its id. */

@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { waitFor } from './wait';
 
 /** The repository root: the nearest folder above this file with a package-lock.json (from source and from dist/). */
-function repositoryRoot(): string {
+export function repositoryRoot(): string {
   let dir = __dirname;
   while (!existsSync(join(dir, 'package-lock.json'))) {
     const parent = dirname(dir);
@@ -47,18 +48,19 @@ export class ServiceProcess {
   /** Starts the process and waits until it reports ready. */
   async start(): Promise<void> {
     const child = this.launch();
-    const deadline = Date.now() + 120000;
-    for (;;) {
-      if (child.exitCode !== null)
-        throw new Error(`${this.app} exited: ${this.output.join('').slice(-2000)}`);
-      try {
-        if ((await fetch(`${this.url}/health/ready`)).status === 200) return;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error(`${this.app} did not become ready`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await waitFor(
+      `${this.app} to become ready`,
+      async () => {
+        if (child.exitCode !== null)
+          throw new Error(`${this.app} exited: ${this.output.join('').slice(-2000)}`);
+        // A refused connection: not listening yet.
+        return fetch(`${this.url}/health/ready`).then(
+          (r) => r.status === 200,
+          () => false,
+        );
+      },
+      { timeoutMs: 120000, intervalMs: 200 },
+    );
   }
 
   /** Starts the process without waiting (a caller that waits for something else). */

@@ -17,15 +17,17 @@ export class RecoveryProgress {
   private replayed = 0;
   private atMost = 0;
   private entities: () => number = () => 0;
+  private bulk = false;
 
   get ready(): boolean {
     return this.phase === 'ready';
   }
 
-  replaying(source: string, entities: () => number): void {
+  replaying(source: string, entities: () => number, bulk = false): void {
     this.phase = 'replaying';
     this.source = source;
     this.entities = entities;
+    this.bulk = bulk;
   }
 
   progress(replayed: number, atMost: number): void {
@@ -47,8 +49,8 @@ export class RecoveryProgress {
         return 'loading the snapshot';
       case 'replaying':
         return (
-          `replaying the vector topic from ${this.source}: ${this.replayed} of at most ` +
-          `${this.atMost} records, ${this.entities()} entities held`
+          `${this.bulk ? 'bulk-loading' : 'replaying'} the vector topic from ${this.source}: ` +
+          `${this.replayed} of at most ${this.atMost} records, ${this.entities()} entities held`
         );
       case 'joining':
         return (

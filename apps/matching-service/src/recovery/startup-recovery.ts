@@ -2,15 +2,19 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { TOPICS } from '@matchstream/contracts';
 import { KAFKA_CLIENT } from '@matchstream/kafka';
+import { MetricsService } from '@matchstream/observability';
 import { EntityState, RankingBook, RankingMaintainer } from '@matchstream/ranking';
-import { ApplyEntityVectorsService } from '../consumer/apply-entity-vectors.service';
 import { MATCHING_SERVICE_CONFIG } from '../matching-service.config';
 import type { MatchingServiceConfig } from '../matching-service.config';
-import { LOADED_SNAPSHOT } from '../state/loaded-snapshot';
-import type { LoadedSnapshot } from '../state/loaded-snapshot';
-import { OwnershipService } from '../ownership/ownership.service';
+import { LOADED_SNAPSHOT } from '../snapshots/loaded-snapshot';
+import type { LoadedSnapshot } from '../snapshots/loaded-snapshot';
+import { AppliedOffsets } from '../apply/applied-offsets';
+import { ChunkApplier } from '../apply/chunk-applier';
+import { OwnershipService } from '../handover/ownership.service';
 import { PartitionOwnership } from '../ownership/partition-ownership';
-import { replayCommittedState } from '../state/state-replay';
+import { LoadProgress } from '../apply/load-progress';
+import { commitReplicaOffsets, replayBounds, replayVectorTopic } from '../snapshots/state-replay';
+import type { ReplayBounds } from '../snapshots/state-replay';
 import { RecoveryProgress } from './recovery-progress';
 
 /** The consumer group through which this instance reads every partition of the vector topic. */
@@ -31,18 +35,20 @@ export class StartupRecovery {
     @Inject(MATCHING_SERVICE_CONFIG) private readonly config: MatchingServiceConfig,
     @Inject(LOADED_SNAPSHOT) private readonly snapshot: LoadedSnapshot,
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
-    private readonly applier: ApplyEntityVectorsService,
+    private readonly applier: ChunkApplier,
+    private readonly offsets: AppliedOffsets,
     private readonly ownershipService: OwnershipService,
     private readonly ownership: PartitionOwnership,
     private readonly maintainer: RankingMaintainer,
     private readonly book: RankingBook,
     private readonly state: EntityState,
+    private readonly metrics: MetricsService,
     readonly progress: RecoveryProgress,
   ) {}
 
   async run(): Promise<void> {
     const started = Date.now();
-    const { snapshot, applier, ownership, state } = this;
+    const { snapshot, applier, offsets, ownership, state, kafka } = this;
     const partitionCount = await this.ownershipService.partitionCount();
     ownership.configure(partitionCount, snapshotPartitions(snapshot, partitionCount));
     this.maintainer.rescope((type, id) => ownership.holds(type, id));
@@ -50,29 +56,66 @@ export class StartupRecovery {
     const from = new Map(
       Object.entries(snapshot?.offsets ?? {}).map(([p, o]) => [Number(p), BigInt(o)]),
     );
-    for (const [partition, offset] of from) applier.appliedOffsets.set(partition, offset);
+    for (const [partition, offset] of from) offsets.set(partition, offset);
+    const group = replicaGroupOf(this.config);
+    const bounds = await replayBounds(kafka, group, TOPICS.entityVectors);
+    const backlog = recordsBehind(bounds, from);
+    const bulk = backlog > 0 && backlog >= this.config.MATCHING_BULK_LOAD_MIN_RECORDS;
+    const mode = bulk ? 'bulk' : 'replay';
     const source = snapshot ? `snapshot ${snapshot.name}` : 'the start (no usable snapshot)';
-    this.progress.replaying(source, () => state.profiles.size + state.jobs.size);
-    const { replayed, committed } = await replayCommittedState(
-      this.kafka,
-      replicaGroupOf(this.config),
-      TOPICS.entityVectors,
-      (records) => applier.replay(records),
-      from,
-      (done, atMost) => this.progress.progress(done, atMost),
+    this.progress.replaying(source, () => state.profiles.size + state.jobs.size, bulk);
+    const load = new LoadProgress(
+      this.logger,
+      bulk ? `bulk load from ${source} to the log end` : `replay from ${source}`,
+      'records',
+      (done, expected) => {
+        this.progress.progress(done, expected);
+        this.metrics.loadRecords.set({ state: 'done', mode }, done);
+        this.metrics.loadRecords.set({ state: 'expected', mode }, expected);
+      },
     );
-    for (const [partition, offset] of committed) {
-      if ((applier.appliedOffsets.get(partition) ?? -1n) < offset)
-        applier.appliedOffsets.set(partition, offset);
+    // A bulk load reads to the log end and maintains nothing on the way: every ranking is then
+    // computed from scratch, in one pass, by the first handover, and published once.
+    const replayed = await replayVectorTopic(
+      kafka,
+      group,
+      TOPICS.entityVectors,
+      bulk ? (records) => applier.load(records) : (records) => applier.replay(records),
+      from,
+      bulk ? bounds.ends : bounds.committed,
+      bounds.starts,
+      (done, atMost) => load.update(done, atMost),
+    );
+    const loaded = load.finish(replayed);
+    for (const [partition, offset] of bounds.committed) offsets.advance(partition, offset);
+    if (bulk) {
+      for (const key of [...this.book.keys()]) this.book.delete(key);
+      for (const [partition, end] of bounds.ends) offsets.advance(partition, end);
+      // The state now holds the log up to its end; the consumer resumes there. Nothing is owed
+      // that a restart would not find: the state is the log, and every handover settles every
+      // ranking against Redis.
+      await commitReplicaOffsets(kafka, group, TOPICS.entityVectors, bounds.ends);
     }
     this.progress.joining();
     this.logger.log(
       `instance ${this.config.MATCHING_INSTANCE_ID} recovered ${state.profiles.size} profiles and ${state.jobs.size} jobs ` +
-        `(from ${source}, ${replayed} records replayed from the log); ` +
-        `${fromSnapshot} rankings from the snapshot (partitions [${ownership.held.join(', ')}] of ${partitionCount}); ` +
-        `in ${Date.now() - started} ms; joining the group`,
+        `(from ${source}, ${bulk ? 'bulk load: ' : ''}${loaded} from the log); ` +
+        (bulk
+          ? 'every ranking is computed at the first handover'
+          : `${fromSnapshot} rankings from the snapshot (partitions [${ownership.held.join(', ')}] of ${partitionCount})`) +
+        `; in ${Date.now() - started} ms; joining the group`,
     );
   }
+}
+
+/** Records between the state (a snapshot's offsets, else the log start) and the log end. */
+function recordsBehind(bounds: ReplayBounds, from: ReadonlyMap<number, bigint>): number {
+  let behind = 0n;
+  for (const [partition, end] of bounds.ends) {
+    const start = from.get(partition) ?? bounds.starts.get(partition) ?? 0n;
+    if (end > start) behind += end - start;
+  }
+  return Number(behind);
 }
 
 /** The partitions whose rankings the snapshot holds (all, for a snapshot from before division). */
