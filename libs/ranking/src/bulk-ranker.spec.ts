@@ -251,6 +251,22 @@ describe('BulkRanker (one blocked pass for every ranking)', () => {
     }
   });
 
+  it('in steps, reports each block of jobs and ends with the same rankings', () => {
+    const { state, scorer, oneByOne } = populate(13, 36, 150, 0, 5);
+    const book = new RankingBook(oneByOne.k, oneByOne.depth);
+    const steps = new RankingMaintainer(state, scorer, book).rankAllInSteps();
+    const seen: number[] = [];
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) {
+      expect(book.size).toBe(0);
+      expect(step.value.of).toBe(Math.ceil(150 / 64));
+      seen.push(step.value.blocks);
+    }
+    expect(seen).toEqual([1, 2, 3]);
+    expect(step.value).toHaveLength(300);
+    expect(sorted(book)).toStrictEqual(sorted(oneByOne));
+  });
+
   it('ranks an empty side as no match at all', () => {
     const state = new EntityState({
       dimension: 8,

@@ -61,6 +61,20 @@ export class BulkRanker {
    * each ranking in the book, in one blocked pass. Returns their keys.
    */
   rankAll(wanted: SubjectScope = () => true): string[] {
+    const steps = this.rankAllInSteps(wanted);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * `rankAll` in steps, for a caller that lets other work run in between (a service's event
+   * loop: the pass over a large catalogue takes minutes): it yields after each block of jobs,
+   * with how far it is, and returns the keys once every ranking is set. The state must not change
+   * until it returns (the pass holds views into the indexes' memory and its running rankings).
+   */
+  *rankAllInSteps(wanted: SubjectScope = () => true): Generator<BulkProgress, string[], void> {
     const jobs = [...this.state.jobs.values()];
     const profiles = [...this.state.profiles.values()];
     const { depth } = this.book;
@@ -70,7 +84,15 @@ export class BulkRanker {
     profiles.forEach((p, b) => profileTop.want(b, wanted('profile', p.id)));
     this.stats = { pairs: 0, rescored: 0, ranked: 0 };
     if (jobs.length > 0 && profiles.length > 0 && (jobTop.wanted > 0 || profileTop.wanted > 0)) {
-      new Pass(this.state, this.scorer, jobs, profiles, jobTop, profileTop, this.stats).run();
+      yield* new Pass(
+        this.state,
+        this.scorer,
+        jobs,
+        profiles,
+        jobTop,
+        profileTop,
+        this.stats,
+      ).run();
     }
     const keys: string[] = [];
     const publish = (type: EntityType, entities: readonly { id: string }[], top: TopLists) =>
@@ -86,6 +108,12 @@ export class BulkRanker {
     this.stats.ranked = keys.length;
     return keys;
   }
+}
+
+/** How far a stepwise pass is: blocks of jobs done, of how many, and its counts so far. */
+export interface BulkProgress extends BulkPassStats {
+  blocks: number;
+  of: number;
 }
 
 /** A row no pair passes: its terms are -Infinity. */
@@ -131,21 +159,21 @@ class Pass {
     this.profileSlots = Int32Array.from(profiles, (p) => state.profileIndex.slotOf(p.id)!);
   }
 
-  run(): void {
+  *run(): Generator<BulkProgress, void, void> {
     // Taken before any view of the profiles' vectors: it may grow their memory.
     const bounded = this.profileIndex.boundedScan(BLOCK, this.profiles.length, CHUNK);
     this.bounded = bounded;
     if (bounded) {
       this.bounds.writeColumns(bounded, this.profileSlots);
       this.profileTop.keepThresholdsIn(bounded.thresholds);
-      this.inBlocks((block, vectors, stream, length) =>
+      yield* this.inBlocks((block, vectors, stream, length) =>
         this.boundedBlock(bounded, block, vectors, stream, length),
       );
       return;
     }
     const scan = this.profileIndex.blockScan(BLOCK, this.profiles.length, CHUNK);
     const slots = new Int32Array(this.profiles.length);
-    this.inBlocks((block, vectors, stream, length) => {
+    yield* this.inBlocks((block, vectors, stream, length) => {
       for (let k = 0; k < length; k++) slots[k] = this.profileSlots[stream[k]];
       scan.stream(slots, length);
       scan.load(vectors);
@@ -164,14 +192,16 @@ class Pass {
 
   /**
    * Every block of jobs with the profiles it can meet (see jobOrder and Streams): `stream` holds
-   * the profiles' numbers, the first `length` of them; `vectors` the block's vectors.
+   * the profiles' numbers, the first `length` of them; `vectors` the block's vectors. Yields
+   * after each block.
    */
-  private inBlocks(
+  private *inBlocks(
     each: (block: Int32Array, vectors: Float32Array[], stream: Int32Array, length: number) => void,
-  ): void {
+  ): Generator<BulkProgress, void, void> {
     const order = this.jobOrder();
     const streams = new Streams(this.profiles, this.profileTop);
     const stream = new Int32Array(this.profiles.length);
+    const of = Math.ceil(order.length / BLOCK);
     for (let first = 0; first < order.length; first += BLOCK) {
       const block = order.subarray(first, Math.min(first + BLOCK, order.length));
       let anyWanted = false;
@@ -181,10 +211,12 @@ class Pass {
         [...new Set(Array.from(block, (a) => this.jobs[a].document.categories))],
         !anyWanted,
       );
-      if (length === 0) continue;
-      const vectors = Array.from(block, (a) => this.jobIndex.vectorView(this.jobs[a].id)!);
-      each(block, vectors, stream, length);
-      this.stats.pairs += block.length * length;
+      if (length > 0) {
+        const vectors = Array.from(block, (a) => this.jobIndex.vectorView(this.jobs[a].id)!);
+        each(block, vectors, stream, length);
+        this.stats.pairs += block.length * length;
+      }
+      yield { ...this.stats, blocks: first / BLOCK + 1, of };
     }
   }
 

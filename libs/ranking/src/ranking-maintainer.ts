@@ -5,7 +5,7 @@ import type { MaintainedRanking, RankEntry } from './maintained-ranking';
 import { pairSimilarity } from '@matchstream/vector-index';
 import type { Approximation } from '@matchstream/vector-index';
 import { BulkRanker } from './bulk-ranker';
-import type { BulkPassStats } from './bulk-ranker';
+import type { BulkPassStats, BulkProgress } from './bulk-ranker';
 import { otherSide } from './entity-state';
 import type { EntityState, StoredEntity } from './entity-state';
 import type { PairScorer } from './pair-scorer';
@@ -66,6 +66,7 @@ export class RankingMaintainer {
    */
   private readonly floors: Record<EntityType, SlotValues>;
   private scope: SubjectScope = EVERY_SUBJECT;
+  private lastPass: BulkPassStats | null = null;
 
   /** Whether the subject is in this maintainer's scope. */
   keeps(type: EntityType, id: string): boolean {
@@ -197,14 +198,30 @@ export class RankingMaintainer {
    * caller publishes each once.
    */
   rankAll(which: SubjectScope = EVERY_SUBJECT): string[] {
+    const steps = this.rankAllInSteps(which);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * `rankAll` in steps (BulkRanker.rankAllInSteps): yields its progress after each block of jobs,
+   * for a caller that lets other work run in between; the state must not change until it returns.
+   */
+  *rankAllInSteps(which: SubjectScope = EVERY_SUBJECT): Generator<BulkProgress, string[], void> {
     const ranker = new BulkRanker(this.state, this.scorer, this.book);
-    const keys = ranker.rankAll((type, id) => this.scope(type, id) && which(type, id));
-    this.lastBulkPass = ranker.lastPass;
+    const keys = yield* ranker.rankAllInSteps(
+      (type, id) => this.scope(type, id) && which(type, id),
+    );
+    this.lastPass = ranker.lastPass;
     return keys;
   }
 
   /** What the last `rankAll` did (pairs computed, rescored, rankings set); null before one. */
-  lastBulkPass: BulkPassStats | null = null;
+  get lastBulkPass(): BulkPassStats | null {
+    return this.lastPass;
+  }
 
   /** Creates the ranking of every subject in scope that has none (recovery); returns how many. */
   fillMissing(): number {
