@@ -68,8 +68,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --queries N         search queries: embedded generated jobs (default 200)
   --sizes A,B         search set sizes (default 10000,100000; --full adds 1000000)
   --maintenance-sizes A,B
-                      entities per side in the ranking maintenance section (default 10000: exact
-                      seeding of 100000 takes hours until pairs are cut by score; bench/results/README.md)
+                      entities per side in the ranking maintenance section (default 10000; 100000
+                      seeds in minutes by the blocked pass, bench/results/README.md)
   --memory-sizes A,B  entities per side in the memory section (default 100000; --full adds 1000000)
   --noise M           local (default) or isotropic: how the search sets are grown
   --sigma X           noise scale (default 1.0 local, 0.3 isotropic)
