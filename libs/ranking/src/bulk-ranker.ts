@@ -33,14 +33,16 @@ export interface BulkPassStats {
  * ranks both sides.
  *
  * Blocks of jobs are held in the kernel's memory against a stream of the profiles that can share
- * a category with them (`HnswVectorIndex.blockScan`: four jobs per step, each profile's vector
- * read once per block). A pair is dismissed when its bound cannot reach the lower of its two
- * subjects' running admission scores (the depth-th best found so far; the floor while fewer
- * qualify): the bound is PairBounds' at the kernel's similarity widened by its proven margin, so a
- * dismissed pair surely scores below both, and below the rankings' final admissions. Every other
- * pair is scored as a single pass scores it (the exact similarity, `PairScorer.score`) and offered
- * to both rankings. The result is what `RankingMaintainer.rank` gives each subject, bit for bit:
- * the top `depth` of every qualifying counterpart, ties by id, `exhaustive` when no more qualify.
+ * a category with them (`HnswVectorIndex.boundedScan`: four jobs per step, each profile's vector
+ * read once per block, each pair's bound computed there; where the kernel cannot run,
+ * `blockScan`'s exact similarities and the same bound in JavaScript). A pair is dismissed when its
+ * bound is below the floor, or below both of its subjects' running admission scores (the depth-th
+ * best found so far, once more than depth qualify): the bound is PairBounds' at the kernel's
+ * similarity widened by its proven margin, so a dismissed pair surely scores below them, and so
+ * below the rankings' final admissions. Every other pair is scored as a single pass scores it (the
+ * exact similarity, `PairScorer.score`) and offered to both rankings. The result is what
+ * `RankingMaintainer.rank` gives each subject, bit for bit: the top `depth` of every qualifying
+ * counterpart, ties by id, `exhaustive` when no more qualify.
  */
 export class BulkRanker {
   private stats: BulkPassStats = { pairs: 0, rescored: 0, ranked: 0 };
