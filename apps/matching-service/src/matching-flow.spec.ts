@@ -661,6 +661,41 @@ describe('the matching flow (apply, settle, handover, repair)', () => {
     }
   });
 
+  it('a bulk load: the state loaded with no maintenance, every ranking computed in one blocked pass by the handover and published once, exact', async () => {
+    const first = setUp();
+    const records = [
+      ...workload({
+        seed: 37,
+        profiles: 400,
+        jobs: 300,
+        chunks: 20,
+        clustered: true,
+        order: 'jobs-first',
+      }),
+    ];
+    for (const chunk of records) await first.processor.process(chunk);
+
+    const second = setUp({ owned: [] });
+    for (const chunk of records) second.applier.load(chunk);
+    expect(second.maintainer.book.size).toBe(0);
+    await second.handover.assign([0], new Map([[0, BigInt(offset)]]));
+    expect(second.ownership.phase).toBe('ready');
+    // More than the handover computes one by one: the blocked pass ranked them.
+    const subjects = second.state.profiles.size + second.state.jobs.size;
+    expect(subjects).toBeGreaterThan(500);
+    expect(second.maintainer.lastBulkPass?.ranked).toBe(subjects);
+    expect(expectAllExact(second)).toBe(subjects);
+    const published = second.published.map((e) => entityKey(e.subject.type, e.subject.id));
+    expect(published.length).toBe(subjects);
+    expect(new Set(published).size).toBe(subjects);
+    for (const event of second.published) {
+      const { type, id } = event.subject;
+      expect(listing(event)).toEqual(
+        listing(JSON.parse(first.topic.get(entityKey(type, id))!) as MatchRankingEvent),
+      );
+    }
+  });
+
   it('repairs what an audit found: a stale stored ranking is published and stored again, an orphan retracted', async () => {
     const context = setUp();
     for (const chunk of workload({

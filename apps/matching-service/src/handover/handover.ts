@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
-import { parseEntityKey } from '@matchstream/contracts';
+import { entityKey, parseEntityKey } from '@matchstream/contracts';
 import type { EntityType } from '@matchstream/contracts';
 import { MetricsService } from '@matchstream/observability';
 import { RankingMaintainer } from '@matchstream/ranking';
@@ -20,8 +20,10 @@ import { RankingStore } from '../settle/ranking.store';
  * empty), every ranking it owns is settled against what Redis holds. Until then it publishes
  * nothing for them.
  */
-/** Rankings computed between two yields to the event loop. */
-const FILL_SLICE = 500;
+/** Missing rankings computed one by one (a pass each); more are computed in one blocked pass. */
+const ONE_BY_ONE_AT_MOST = 500;
+/** Rankings computed one by one between two yields to the event loop. */
+const ONE_BY_ONE_SLICE = 100;
 
 @Injectable()
 export class Handover {
@@ -73,8 +75,9 @@ export class Handover {
 
   /**
    * The rankings of every subject held that has none (all of them after a bulk load), computed
-   * from the current state a slice at a time: the HTTP API and health keep answering, and a
-   * rebalance meanwhile stops it (the next assignment computes what it needs).
+   * from the current state: many in one blocked pass (RankingMaintainer.rankAllInSteps), a few
+   * one by one. Either yields to the event loop between steps, so the HTTP API and health keep
+   * answering, and stops when a rebalance begins (the next assignment computes what it needs).
    */
   private async computeMissing(): Promise<number> {
     const missing = this.maintainer.missing();
@@ -89,12 +92,30 @@ export class Handover {
       },
     );
     let created = 0;
-    for (let i = 0; i < missing.length && epoch === this.ownership.epoch; i += FILL_SLICE) {
-      created += this.maintainer.fill(missing.slice(i, i + FILL_SLICE));
-      progress.update(Math.min(i + FILL_SLICE, missing.length), missing.length);
-      await yieldToEventLoop();
+    if (missing.length > ONE_BY_ONE_AT_MOST) {
+      const wanted = new Set(missing);
+      const steps = this.maintainer.rankAllInSteps((type, id) => wanted.has(entityKey(type, id)));
+      for (let step = steps.next(); ; step = steps.next()) {
+        if (step.done) {
+          created = step.value.length;
+          break;
+        }
+        // The pass sets no ranking before its end: abandoning it leaves the book as it was.
+        if (epoch !== this.ownership.epoch) return 0;
+        progress.update(
+          Math.floor((missing.length * step.value.blocks) / step.value.of),
+          missing.length,
+        );
+        await yieldToEventLoop();
+      }
+    } else {
+      for (let i = 0; i < missing.length && epoch === this.ownership.epoch; i += ONE_BY_ONE_SLICE) {
+        created += this.maintainer.fill(missing.slice(i, i + ONE_BY_ONE_SLICE));
+        progress.update(Math.min(i + ONE_BY_ONE_SLICE, missing.length), missing.length);
+        await yieldToEventLoop();
+      }
     }
-    if (missing.length > FILL_SLICE) this.logger.log(`computed ${progress.finish(created)}`);
+    if (missing.length > ONE_BY_ONE_SLICE) this.logger.log(`computed ${progress.finish(created)}`);
     return created;
   }
 
