@@ -197,7 +197,7 @@ function setUp(
     metrics,
     processor,
   );
-  const repairs = new RankingRepair(book, rankings, unsettled, settler, ownership);
+  const repairs = new RankingRepair(maintainer, rankings, unsettled, settler, ownership);
   return {
     state,
     maintainer,

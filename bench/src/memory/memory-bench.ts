@@ -204,7 +204,7 @@ export async function runMemoryBuild(
       }
       const seeded = rankingFromScan(found, book.depth);
       entries += seeded.entries.length;
-      book.set(entityKey(type, id), { entries: seeded.entries, exhaustive: false });
+      maintainer.replace(entityKey(type, id), { entries: seeded.entries, exhaustive: false });
     }
   }
   const afterRankings = await measure();

@@ -240,7 +240,8 @@ describe('BulkRanker (one blocked pass for every ranking)', () => {
     // A share of them already ranked: the rest, as after a gained scope (fillMissing's case).
     for (const key of oneByOne.keys()) {
       const [type, id] = key.split(':') as [EntityType, string];
-      if (inScope(type, id) && Number(id.slice(1)) % 2 === 0) book.set(key, maintainer.rank(key)!);
+      if (inScope(type, id) && Number(id.slice(1)) % 2 === 0)
+        maintainer.replace(key, maintainer.rank(key));
     }
     const before = book.size;
     const ranked = maintainer.rankAll((type, id) => !book.of(type, id));

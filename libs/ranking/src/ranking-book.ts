@@ -26,8 +26,6 @@ export class RankingBook {
     profile: new Map(),
     job: new Map(),
   };
-  private readonly listeners: ((key: string, ranking: MaintainedRanking | undefined) => void)[] =
-    [];
 
   constructor(
     readonly k: number,
@@ -52,11 +50,6 @@ export class RankingBook {
       for (const id of this.byType[type].keys()) yield entityKey(type, id);
   }
 
-  /** Called with every ranking set, changed or dropped (undefined), after the change. */
-  onChange(listener: (key: string, ranking: MaintainedRanking | undefined) => void): void {
-    this.listeners.push(listener);
-  }
-
   /** Ids of the subjects whose ranking lists this entity (`type` is the entity's own type). */
   subjectsListing(type: EntityType, id: string): ReadonlySet<string> {
     const subjects = this.listedIn[type].get(id);
@@ -68,7 +61,6 @@ export class RankingBook {
     const [type, id] = parseEntityKey(key);
     this.byType[type].set(id, ranking);
     this.link(type, id, ranking.entries);
-    this.notify(key, ranking);
   }
 
   delete(key: string): void {
@@ -77,7 +69,6 @@ export class RankingBook {
     if (!previous) return;
     this.unlink(type, id, previous.entries);
     this.byType[type].delete(id);
-    this.notify(key, undefined);
   }
 
   /** Folds a counterpart's new score into the subject's ranking (see foldIntoRanking). */
@@ -101,7 +92,6 @@ export class RankingBook {
         id,
         ranking.entries.filter((e) => !was.has(e.id)),
       );
-      this.notify(key, ranking);
     }
     return outcome;
   }
@@ -117,10 +107,6 @@ export class RankingBook {
     for (const [key, ids, scores, exhaustive] of saved) {
       this.set(key, { entries: ids.map((id, i) => ({ id, score: scores[i] })), exhaustive });
     }
-  }
-
-  private notify(key: string, ranking: MaintainedRanking | undefined): void {
-    for (const listener of this.listeners) listener(key, ranking);
   }
 
   private link(type: EntityType, id: string, entries: readonly { id: string }[]): void {

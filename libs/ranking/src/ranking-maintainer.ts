@@ -48,14 +48,7 @@ export class RankingMaintainer {
       profile: new SlotValues(-Infinity),
       job: new SlotValues(-Infinity),
     };
-    // Every ranking's admission score, by its subject's index slot: the scans' hottest check.
-    const remember = (key: string, ranking: MaintainedRanking | undefined) => {
-      const [type, id] = parseEntityKey(key);
-      const slot = this.state.side(type).index.slotOf(id);
-      if (slot !== undefined) this.admit(type, slot, ranking ? admissionScore(ranking) : NaN);
-    };
-    for (const key of book.keys()) remember(key, book.get(key));
-    book.onChange(remember);
+    for (const key of book.keys()) this.remember(key);
   }
 
   private readonly admissions: Record<EntityType, SlotValues>;
@@ -108,6 +101,7 @@ export class RankingMaintainer {
     const foldInto = (subject: string, counterpartId: string, score: number | null) => {
       const outcome = this.book.fold(subject, counterpartId, score);
       if (outcome === 'changed') {
+        this.remember(subject);
         if (!touched.has(subject)) touched.set(subject, by);
       } else if (outcome === 'rescan') rescan.set(subject, by);
     };
@@ -120,7 +114,7 @@ export class RankingMaintainer {
       const counterpartType = otherSide(type);
       const listing = new Set(this.book.subjectsListing(type, id));
       if (!entity) {
-        this.book.delete(key);
+        this.drop(key);
         for (const subjectId of listing) foldInto(entityKey(counterpartType, subjectId), id, null);
         continue;
       }
@@ -166,7 +160,7 @@ export class RankingMaintainer {
           foldInto(entityKey(counterpartType, counterpartId), id, score),
       });
       for (const slot of listedSlots) this.admit(counterpartType, slot, admissions.get(slot));
-      if (own) this.book.set(key, ranking);
+      if (own) this.put(key, ranking);
       // Subjects listing it that the pass did not reach can no longer share a category with it.
       for (const subjectId of listing) {
         const counterpartKey = entityKey(counterpartType, subjectId);
@@ -178,8 +172,8 @@ export class RankingMaintainer {
     for (const [key, cause] of rescan) {
       touched.set(key, cause);
       const fresh = this.rank(key);
-      if (fresh) this.book.set(key, fresh);
-      else this.book.delete(key);
+      if (fresh) this.put(key, fresh);
+      else this.drop(key);
     }
     return touched;
   }
@@ -215,6 +209,7 @@ export class RankingMaintainer {
       (type, id) => this.scope(type, id) && which(type, id),
     );
     this.lastPass = ranker.lastPass;
+    for (const key of keys) this.remember(key);
     return keys;
   }
 
@@ -251,7 +246,7 @@ export class RankingMaintainer {
       if (this.book.get(key) || !this.keeps(...parseEntityKey(key))) continue;
       const ranking = this.rank(key);
       if (!ranking) continue;
-      this.book.set(key, ranking);
+      this.put(key, ranking);
       created++;
     }
     return created;
@@ -282,6 +277,39 @@ export class RankingMaintainer {
   }
 
   /** A subject's admission score and, beside it, its similarity floor. */
+  /**
+   * Replaces a subject's ranking with one computed elsewhere (a repair: the audit's fresh
+   * ranking), or drops it (null). Every change of the book goes through the maintainer, which
+   * keeps each ranking's admission score beside it.
+   */
+  replace(key: string, ranking: MaintainedRanking | null): void {
+    if (ranking) this.put(key, ranking);
+    else this.drop(key);
+  }
+
+  /** Drops every ranking (a bulk load computes them all afresh). */
+  dropAll(): void {
+    for (const key of [...this.book.keys()]) this.drop(key);
+  }
+
+  private put(key: string, ranking: MaintainedRanking): void {
+    this.book.set(key, ranking);
+    this.remember(key);
+  }
+
+  private drop(key: string): void {
+    this.book.delete(key);
+    this.remember(key);
+  }
+
+  /** Every ranking's admission score, by its subject's index slot: the scans' hottest check. */
+  private remember(key: string): void {
+    const [type, id] = parseEntityKey(key);
+    const slot = this.state.side(type).index.slotOf(id);
+    const ranking = this.book.get(key);
+    if (slot !== undefined) this.admit(type, slot, ranking ? admissionScore(ranking) : NaN);
+  }
+
   private admit(type: EntityType, slot: number, admission: number): void {
     this.admissions[type].set(slot, admission);
     this.floors[type].set(slot, this.scorer.similarityFloor(admission));

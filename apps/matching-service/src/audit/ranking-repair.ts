@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { MaintainedRanking } from '@matchstream/ranking';
-import { RankingBook } from '@matchstream/ranking';
+import { RankingMaintainer } from '@matchstream/ranking';
 import { PartitionOwnership } from '../ownership/partition-ownership';
 import { RankingSettler } from '../settle/ranking-settler';
 import { RankingStore } from '../settle/ranking.store';
@@ -15,7 +15,7 @@ import { UnsettledSubjects } from '../settle/unsettled-subjects';
 @Injectable()
 export class RankingRepair {
   constructor(
-    private readonly book: RankingBook,
+    private readonly maintainer: RankingMaintainer,
     private readonly rankings: RankingStore,
     private readonly unsettled: UnsettledSubjects,
     private readonly settler: RankingSettler,
@@ -33,8 +33,7 @@ export class RankingRepair {
     if (this.ownership.phase !== 'ready' || !this.unsettled.isEmpty) return 0;
     const causationEventId = `repair:${randomUUID()}`;
     for (const [key, ranking] of fresh) {
-      if (ranking) this.book.set(key, ranking);
-      else this.book.delete(key);
+      this.maintainer.replace(key, ranking);
       this.rankings.forgetSubject(key);
       this.unsettled.set(key, { trigger: 'counterpart-changed', causationEventId });
     }

@@ -89,7 +89,7 @@ export class StartupRecovery {
     const loaded = load.finish(replayed);
     for (const [partition, offset] of bounds.committed) offsets.advance(partition, offset);
     if (bulk) {
-      for (const key of [...this.book.keys()]) this.book.delete(key);
+      this.maintainer.dropAll();
       for (const [partition, end] of bounds.ends) offsets.advance(partition, end);
       // The state now holds the log up to its end; the consumer resumes there. Nothing is owed
       // that a restart would not find: the state is the log, and every handover settles every
