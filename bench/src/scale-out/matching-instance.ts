@@ -1,10 +1,14 @@
 /**
  * One matching-service instance as a process of its own, from the build (as `scripts/services.sh`
- * runs N of them; a ServiceProcess of @matchstream/testing): its pid for CPU sampling and its
- * ownership as `/health` states it. The scale-out section starts N at once and waits until the
- * group has settled, not for one instance's readiness.
+ * runs N of them; a ServiceProcess of @matchstream/testing): its pid for CPU sampling, its
+ * ownership as `/health` states it, its readiness and load gauges while it starts, and its
+ * consistency audit. The scale-out section starts N at once and waits until the group has
+ * settled, not for one instance's readiness.
  */
+import { request } from 'node:http';
 import { ServiceProcess } from '@matchstream/testing';
+import { parseLoadMetrics } from './load-watch';
+import type { LoadMetrics } from './load-watch';
 
 /** What `/health` says about an instance's share: "instance X: ready, partitions [0, 1] of 6". */
 export interface Ownership {
@@ -37,6 +41,40 @@ export function groupSettled(owners: readonly (Ownership | null)[]): boolean {
   return held.length === of && new Set(held).size === of && held.every((p) => p >= 0 && p < of);
 }
 
+/** What `GET /v1/admin/consistency` answers, as far as the bench reads it. */
+export interface ConsistencyAnswer {
+  sampled: number;
+  agreeing: number;
+  ratio: number;
+  orphans: number;
+  unsettled: boolean;
+  differences: { subject: string; where: string }[];
+  repaired: number;
+  durationMs: number;
+}
+
+/** Checks the fields the bench reads; a different shape is an error, not a silent zero. */
+export function parseConsistencyAnswer(body: unknown): ConsistencyAnswer {
+  const b = body as Partial<Record<keyof ConsistencyAnswer, unknown>> | null;
+  const numbers = ['sampled', 'agreeing', 'ratio', 'orphans', 'repaired', 'durationMs'] as const;
+  if (!b || numbers.some((k) => typeof b[k] !== 'number') || !Array.isArray(b.differences)) {
+    throw new Error(`unexpected consistency answer: ${JSON.stringify(body).slice(0, 300)}`);
+  }
+  return {
+    sampled: b.sampled as number,
+    agreeing: b.agreeing as number,
+    ratio: b.ratio as number,
+    orphans: b.orphans as number,
+    unsettled: b.unsettled === true,
+    differences: (b.differences as { subject?: unknown; where?: unknown }[]).map((d) => ({
+      subject: String(d.subject),
+      where: String(d.where),
+    })),
+    repaired: b.repaired as number,
+    durationMs: b.durationMs as number,
+  };
+}
+
 export class MatchingInstance {
   private readonly process: ServiceProcess;
 
@@ -45,6 +83,8 @@ export class MatchingInstance {
     readonly port: number,
     env: Record<string, string>,
     echo = false,
+    /** The key the instance's `/v1` routes accept (its API_KEYS). */
+    private readonly apiKey: string | null = null,
   ) {
     this.process = new ServiceProcess('matching-service', env, port, echo);
   }
@@ -81,6 +121,64 @@ export class MatchingInstance {
     } catch {
       return null; // not listening yet, or busy past the timeout
     }
+  }
+
+  /** `/health/ready` answers 200: every ranking it owns published and stored. */
+  async ready(): Promise<boolean> {
+    try {
+      const response = await fetch(`${this.process.url}/health/ready`, {
+        signal: AbortSignal.timeout(2000),
+      });
+      await response.arrayBuffer();
+      return response.status === 200;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Its start-up load gauges; null while it does not answer. */
+  async loadMetrics(): Promise<LoadMetrics | null> {
+    try {
+      const response = await fetch(`${this.process.url}/metrics`, {
+        signal: AbortSignal.timeout(2000),
+      });
+      return parseLoadMetrics(await response.text());
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Its audit of up to `sample` owned subjects, each re-ranked from scratch. Through node:http with
+   * no deadline: re-ranking tens of thousands of subjects outlasts fetch's five-minute header
+   * timeout.
+   */
+  consistency(sample: number): Promise<ConsistencyAnswer> {
+    return new Promise((resolve, reject) => {
+      const req = request(
+        `${this.process.url}/v1/admin/consistency?sample=${sample}`,
+        { headers: this.apiKey ? { 'x-api-key': this.apiKey } : {} },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            if (res.statusCode !== 200) {
+              reject(new Error(`${this.id}: consistency answered ${res.statusCode}: ${text}`));
+              return;
+            }
+            try {
+              resolve(parseConsistencyAnswer(JSON.parse(text)));
+            } catch (error) {
+              reject(error instanceof Error ? error : new Error(String(error)));
+            }
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
   }
 
   /** SIGTERM (the instance leaves the group and snapshots), SIGKILL after `graceMs`. */
