@@ -107,75 +107,80 @@ export class MatchingInstance {
     this.process.launch();
   }
 
-  /** The instance's ownership from `/health`; null while it does not answer. */
-  async ownership(): Promise<Ownership | null> {
+  /**
+   * `/health/ready` (the same report as `/health`): whether it answers 200, and its ownership;
+   * null while it does not answer within `timeoutMs`.
+   */
+  async health(timeoutMs = 2000): Promise<{ ready: boolean; owner: Ownership | null } | null> {
     try {
-      const response = await fetch(`${this.process.url}/health`, {
-        signal: AbortSignal.timeout(2000),
-      });
-      const body = (await response.json()) as {
+      const { status, text } = await this.get('/health/ready', timeoutMs);
+      const body = JSON.parse(text) as {
         components?: Record<string, { detail?: string } | undefined>;
       };
       const detail = body.components?.ownership?.detail;
-      return detail ? parseOwnershipDetail(detail) : null;
+      return { ready: status === 200, owner: detail ? parseOwnershipDetail(detail) : null };
     } catch {
       return null; // not listening yet, or busy past the timeout
     }
   }
 
-  /** `/health/ready` answers 200: every ranking it owns published and stored. */
-  async ready(): Promise<boolean> {
-    try {
-      const response = await fetch(`${this.process.url}/health/ready`, {
-        signal: AbortSignal.timeout(2000),
-      });
-      await response.arrayBuffer();
-      return response.status === 200;
-    } catch {
-      return false;
-    }
+  /** The instance's ownership from `/health`; null while it does not answer. */
+  async ownership(timeoutMs = 2000): Promise<Ownership | null> {
+    return (await this.health(timeoutMs))?.owner ?? null;
   }
 
   /** Its start-up load gauges; null while it does not answer. */
-  async loadMetrics(): Promise<LoadMetrics | null> {
+  async loadMetrics(timeoutMs = 2000): Promise<LoadMetrics | null> {
     try {
-      const response = await fetch(`${this.process.url}/metrics`, {
-        signal: AbortSignal.timeout(2000),
-      });
-      return parseLoadMetrics(await response.text());
+      return parseLoadMetrics((await this.get('/metrics', timeoutMs)).text);
     } catch {
       return null;
     }
   }
 
   /**
-   * Its audit of up to `sample` owned subjects, each re-ranked from scratch. Through node:http with
-   * no deadline: re-ranking tens of thousands of subjects outlasts fetch's five-minute header
-   * timeout.
+   * Its health, then its gauges, one request at a time: while it computes rankings it turns to its
+   * event loop only between slices of them, so requests sent faster than it answers would only
+   * queue up (and time out) behind one another.
    */
-  consistency(sample: number): Promise<ConsistencyAnswer> {
+  async reading(
+    timeoutMs: number,
+  ): Promise<{ ready: boolean; owner: Ownership | null; metrics: LoadMetrics | null }> {
+    const health = await this.health(timeoutMs);
+    const metrics = this.exited ? null : await this.loadMetrics(timeoutMs);
+    return { ready: health?.ready ?? false, owner: health?.owner ?? null, metrics };
+  }
+
+  /**
+   * Its audit of up to `sample` owned subjects, each re-ranked from scratch, with no deadline:
+   * re-ranking tens of thousands of subjects outlasts fetch's five-minute header timeout.
+   */
+  async consistency(sample: number): Promise<ConsistencyAnswer> {
+    const { status, text } = await this.get(`/v1/admin/consistency?sample=${sample}`, 0);
+    if (status !== 200) throw new Error(`${this.id}: consistency answered ${status}: ${text}`);
+    return parseConsistencyAnswer(JSON.parse(text));
+  }
+
+  /** A GET through node:http (`timeoutMs` 0: none), with the API key. */
+  private get(path: string, timeoutMs: number): Promise<{ status: number; text: string }> {
     return new Promise((resolve, reject) => {
       const req = request(
-        `${this.process.url}/v1/admin/consistency?sample=${sample}`,
+        `${this.process.url}${path}`,
         { headers: this.apiKey ? { 'x-api-key': this.apiKey } : {} },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('error', reject);
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            if (res.statusCode !== 200) {
-              reject(new Error(`${this.id}: consistency answered ${res.statusCode}: ${text}`));
-              return;
-            }
-            try {
-              resolve(parseConsistencyAnswer(JSON.parse(text)));
-            } catch (error) {
-              reject(error instanceof Error ? error : new Error(String(error)));
-            }
-          });
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+          );
         },
       );
+      if (timeoutMs > 0) {
+        req.setTimeout(timeoutMs, () =>
+          req.destroy(new Error(`${path}: no answer in ${timeoutMs} ms`)),
+        );
+      }
       req.on('error', reject);
       req.end();
     });

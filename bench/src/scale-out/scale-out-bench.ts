@@ -212,8 +212,14 @@ const WARM_UP_EVENTS = 20;
 const UPDATE_NOISE = 0.1;
 /** Records per produce request when publishing the population. */
 const PUBLISH_SLICE = 250;
-/** A start whose load gauges, readiness and rankings all stand still this long has stalled. */
-const LOAD_STALLED_MS = 300000;
+/**
+ * A start whose load gauges, readiness and rankings all stand still this long has stalled. Long:
+ * an instance computing rankings answers only between slices of them, each many seconds at large
+ * populations, and a reading needs several such turns.
+ */
+const LOAD_STALLED_MS = 900000;
+/** How long one reading of an instance may take while it starts (see LOAD_STALLED_MS). */
+const READING_TIMEOUT_MS = 600000;
 
 interface Subject {
   type: EntityType;
@@ -577,16 +583,7 @@ class ScaleOutBench {
       async () => {
         const gone = instances.find((i) => i.exited);
         if (gone) throw new Error(`${gone.id} exited: ${gone.tail(1500)}`);
-        const readings = await Promise.all(
-          instances.map(async (i) => {
-            const [owner, ready, metrics] = await Promise.all([
-              i.ownership(),
-              i.ready(),
-              i.loadMetrics(),
-            ]);
-            return { owner, ready, metrics };
-          }),
-        );
+        const readings = await Promise.all(instances.map((i) => i.reading(READING_TIMEOUT_MS)));
         const at = Date.now();
         readings.forEach((r, k) => watches[k].observe(at, r.metrics, r.ready));
         moved =
