@@ -51,6 +51,7 @@ import type {
   ProfilePayloadInput,
 } from '@matchstream/contracts';
 import { TEXT_BUILDER_VERSION } from '@matchstream/embedding';
+import { retryRetriable } from '@matchstream/errors';
 import { EventPublisher, TopicTail, createKafkaClient, ensureTopics } from '@matchstream/kafka';
 import type { OutgoingMessage } from '@matchstream/kafka';
 import { poll } from '@matchstream/testing';
@@ -862,7 +863,8 @@ class ScaleOutBench {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const offsets = await admin.fetchTopicOffsets(TOPICS.entityVectors);
+      // Right after the topic is created its partitions may not have a leader yet.
+      const offsets = await retryRetriable(() => admin.fetchTopicOffsets(TOPICS.entityVectors));
       return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
     } finally {
       await admin.disconnect();
