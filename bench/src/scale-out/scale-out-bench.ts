@@ -128,6 +128,8 @@ export interface LoadResult {
   recordsPerSecond: number | null;
   /** Rankings over the ranking phase: from the state loaded to the last one published. */
   rankingsPerSecond: number | null;
+  /** From the launch to every ranking published. */
+  cpu?: CpuWindow;
 }
 
 /** Every instance's audit after the drain, summed. */
@@ -508,22 +510,26 @@ class ScaleOutBench {
       this.handoverRankings = rankings;
       const watches = instances.map(() => new StartWatch(launchedAt));
       instances.forEach((i) => i.start());
-      const settled = await this.settle(instances, watches, recordsOnTopic);
-      result.startSeconds = (Date.now() - launchedAt) / 1000;
-      result.partitions = settled.map((s) => s.partitions);
-      result.load = await this.loadResult(instances, watches, rankings, prefix, recordsOnTopic);
-      this.handoverRankings = null;
-      o.log(
-        `  ready in ${result.startSeconds.toFixed(1)} s: ` +
-          settled.map((s) => `${s.instance} [${s.partitions.join(', ')}]`).join(', '),
-      );
-      o.log(`  load: ${describeLoad(result.load)}`);
-
       const pids = new Map<string, number>();
       instances.forEach((i, k) => pids.set(`matching-${k + 1}`, i.pid!));
       if (o.brokerPid) pids.set('broker', o.brokerPid);
       pids.set('bench', process.pid);
       const sampler = new CpuSampler(pids);
+      // The load's CPU too: on a shared machine its times say little without the other work beside.
+      sampler.start();
+      const settled = await this.settle(instances, watches, recordsOnTopic);
+      result.startSeconds = (Date.now() - launchedAt) / 1000;
+      result.partitions = settled.map((s) => s.partitions);
+      result.load = {
+        ...(await this.loadResult(instances, watches, rankings, prefix, recordsOnTopic)),
+        cpu: sampler.stop(),
+      };
+      this.handoverRankings = null;
+      o.log(
+        `  ready in ${result.startSeconds.toFixed(1)} s: ` +
+          settled.map((s) => `${s.instance} [${s.partitions.join(', ')}]`).join(', '),
+      );
+      o.log(`  load: ${describeLoad(result.load)}; ${describeCpu(result.load.cpu!)}`);
 
       await this.burst(`${scope}-warm-up`, WARM_UP_EVENTS, null);
       const capacity = await this.burst(`${scope}-backlog`, o.backlog, sampler);

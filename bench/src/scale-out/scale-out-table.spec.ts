@@ -116,6 +116,7 @@ describe('scale-out table helpers', () => {
     perInstance: [],
   });
   const load: LoadResult = {
+    cpu: cpu([0.9]),
     recordsOnTopic: 20400,
     mode: 'bulk',
     records: 20400,
@@ -140,6 +141,7 @@ describe('scale-out table helpers', () => {
     loadPopulation: 10000,
     bulkLoadMinRecords: 20000,
     auditSample: 100000,
+    loadAuditSample: 2000,
     seconds: 20,
     offeredRate: 60,
     rateSource: 'test',
@@ -158,8 +160,9 @@ describe('scale-out table helpers', () => {
     };
     const text = loadMarkdown(section([loadRun])).join('\n');
     expect(text).toContain('from 20000 records on that is a bulk load');
+    expect(text).toContain('in the load run a random 2000 of them');
     expect(text).toContain(
-      '| 1 (load, 10000 per side) | 10000 | 20400 | bulk | 10.0 s | 40.0 s | 50.0 s | 40.0 s | 51.0 s | 2040 | 500 | 20000 / 20000 |',
+      '| 1 (load, 10000 per side) | 10000 | 20400 | bulk | 10.0 s | 40.0 s | 50.0 s | 40.0 s | 51.0 s | 2040 | 500 | 20000 / 20000 | 90% | 60% |',
     );
     expect(text).toContain('| 20000/20000 (1.0000) | 0 | 4.0 s |');
     expect(text).not.toContain('INCONSISTENT');

@@ -217,8 +217,9 @@ export function loadMarkdown(s: ScaleOutSection): string[] {
     '',
     '| Instances | Per side | Records on the topic | Mode | State loaded | Rankings computed | ' +
       'Every ranking published | Of which ranking | Ready | Records/s | Rankings/s | ' +
-      'Rankings published / stored | Churn answered | Consistency: agreeing / sampled | Orphans | Audit |',
-    '|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|---:|---:|',
+      'Rankings published / stored | Matching CPU (load) | Other work (load) | Churn answered | ' +
+      'Consistency: agreeing / sampled | Orphans | Audit |',
+    '|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---|---:|---:|',
   ];
   for (const r of runs) {
     const l = r.load;
@@ -233,7 +234,9 @@ export function loadMarkdown(s: ScaleOutSection): string[] {
       `| ${runLabel(r)} | ${r.population ?? '—'} | ${l?.recordsOnTopic ?? '—'} | ${l?.mode ?? '—'} | ` +
         `${sec(l?.loadedSeconds)} | ${sec(l?.rankedSeconds)} | ${sec(l?.publishedSeconds)} | ${sec(ranking)} | ` +
         `${sec(l?.readySeconds)} | ${l?.recordsPerSecond ?? '—'} | ${l?.rankingsPerSecond ?? '—'} | ` +
-        `${l ? `${l.rankings} / ${l.stored}` : '—'} | ${r.capacity ? describeKinds(r.capacity.kinds) : '—'} | ` +
+        `${l ? `${l.rankings} / ${l.stored}` : '—'} | ${l?.cpu ? corePercent(matchingTotal(l.cpu)) : '—'} | ` +
+        `${l?.cpu ? corePercent(otherWork(l.cpu)) : '—'} | ` +
+        `${r.capacity ? describeKinds(r.capacity.kinds) : '—'} | ` +
         `${consistencyCell(c)} | ${c ? c.orphans : '—'} | ${c ? `${c.seconds.toFixed(1)} s` : '—'} |`,
     );
   }
