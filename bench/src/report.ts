@@ -17,7 +17,7 @@ import { maintenanceTable } from './maintenance/maintenance-table';
 import type { MemoryRun } from './memory/memory-bench';
 import { memoryTable } from './memory/memory-table';
 import type { ScaleOutSection } from './scale-out/scale-out-bench';
-import { capacityRatio, scaleOutMarkdown } from './scale-out/scale-out-table';
+import { capacityRatio, consistencyCell, scaleOutMarkdown } from './scale-out/scale-out-table';
 
 export const TARGETS = {
   /** Pipeline throughput / raw model throughput. */
@@ -31,6 +31,12 @@ export const TARGETS = {
   /** Matching service memory per entity at 100k per side, all in (RSS), in KiB. */
   kibPerEntity: 8,
   kibPerEntityAt: 100000,
+  /** Churn drained through one running matching instance, events/s, at this many per side. */
+  churnDrain: 200,
+  churnDrainAt: 20000,
+  /** A bulk load into an empty instance, to every ranking published, at this many per side. */
+  bulkLoadSeconds: 600,
+  bulkLoadAt: 100000,
 } as const;
 
 export interface MachineInfo {
@@ -401,7 +407,56 @@ export function summaryTable(r: BenchResults): string[] {
   if (r.scaleOut) {
     const s = r.scaleOut;
     const first = s.runs[0];
-    for (const run of s.runs.slice(1)) {
+    for (const run of s.runs) {
+      const size = run.population ?? s.population.profiles;
+      if (run.instances === 1 && run.capacity) {
+        const target = size === TARGETS.churnDrainAt;
+        rows.push([
+          `Service: churn drained by 1 matching instance, ${int(size)} per side`,
+          `${fmt(run.capacity.rate, 1)} events/s (${run.capacity.answered}/${run.capacity.events})`,
+          "first publish → the last event's own ranking or retraction",
+          '—',
+          target ? `≥ ${TARGETS.churnDrain} events/s` : '—',
+          target ? status(run.capacity.rate >= TARGETS.churnDrain) : 'info',
+        ]);
+      }
+      if (run.consistency) {
+        rows.push([
+          `Service: every ranking equals a fresh ranking, ${run.instances} instance${run.instances > 1 ? 's' : ''}, ${int(size)} per side`,
+          `${consistencyCell(run.consistency)}, ${run.consistency.orphans} orphans`,
+          'each owned subject re-ranked from scratch',
+          fmt(run.consistency.ratio, 4),
+          '= 1',
+          status(run.consistency.consistent),
+        ]);
+      }
+      const load = run.load;
+      if (run.instances === 1 && load?.mode === 'bulk') {
+        const target = size === TARGETS.bulkLoadAt;
+        const ranking =
+          load.publishedSeconds !== null && load.loadedSeconds !== null
+            ? load.publishedSeconds - load.loadedSeconds
+            : null;
+        rows.push([
+          `Service: bulk load into an empty instance, ${int(size)} per side (${int(load.records ?? 0)} records, ${int(load.stored)} rankings)`,
+          load.publishedSeconds === null
+            ? `${load.rankings}/${load.stored} rankings published`
+            : `${fmt(load.publishedSeconds, 1)} s to every ranking published (${load.rankings})`,
+          `state ${fmt(load.loadedSeconds ?? Number.NaN, 1)} s (${load.recordsPerSecond ?? '?'} records/s) + ` +
+            `ranking ${fmt(ranking ?? Number.NaN, 1)} s (${load.rankingsPerSecond ?? '?'} rankings/s)`,
+          '—',
+          target ? `≤ ${TARGETS.bulkLoadSeconds} s` : '—',
+          target
+            ? status(
+                load.publishedSeconds !== null &&
+                  load.rankings >= load.stored &&
+                  load.publishedSeconds <= TARGETS.bulkLoadSeconds,
+              )
+            : 'info',
+        ]);
+      }
+    }
+    for (const run of s.runs.slice(1).filter((x) => x.kind !== 'load')) {
       const ratio = capacityRatio(run, first);
       rows.push([
         `Scale-out capacity: ${run.instances} matching instances vs ${first.instances} (${s.cores} cores)`,

@@ -12,8 +12,10 @@
  *      with --full), and its start-up from a snapshot against a replay of the log.
  *   5. End to end: both services; job events at a steady rate; publish-to-ranking latency against
  *      the raw cost of one event (embed one text + one search).
- *   5. Scale-out: the matching tier alone with 1, 2 and 3 instances (entity vectors published
- *      straight to the vector topic): capacity, steady p50/p99 and CPU per process, side by side.
+ *   6. Scale-out and the service: the matching tier alone with 1, 2 and 3 instances (entity
+ *      vectors published straight to the vector topic): each start a load of the whole topic,
+ *      a churn backlog drained, every ranking audited against a fresh ranking, steady p50/p99 and
+ *      CPU per process, side by side; then one instance bulk-loading a larger population.
  *
  * It reports; it never fails on a number. Progress goes to stderr, the report to stdout and to
  * bench/results/<timestamp>.{json,md}.
@@ -58,10 +60,13 @@ import {
   scaleOutSettings,
 } from './scale-out/scale-out-options';
 import type { ScaleOutSettings } from './scale-out/scale-out-options';
+import { inconsistencyNotes, inconsistentRuns } from './scale-out/scale-out-table';
 
 const USAGE = `Usage: npm run bench -- [options]
 
-  --full              also 1,000,000 vectors in the search section (long: about 20 minutes more)
+  --full              also 1,000,000 vectors in the search section (long: about 20 minutes more),
+                      1,000,000 per side in the memory section, and the scale-out section's load
+                      run at 100,000 per side (hours on a small machine; bench/results/README.md)
   --events N          profile events through the embedding pipeline (default 2000); their vectors
                       are also the real vectors the search section grows its sets from
   --raw-texts N       texts per batch size in the raw-model sweep (default 192)
@@ -137,7 +142,7 @@ function parseOptions(argv: string[]): Options | null {
     sigma: values.sigma ? positive('sigma', values.sigma) : values.noise === 'local' ? 1.0 : 0.3,
     e2eSeconds: positive('e2e-seconds', values['e2e-seconds']),
     rate: values.rate ? positive('rate', values.rate) : null,
-    scaleOut: scaleOutSettings(values),
+    scaleOut: scaleOutSettings(values, values.full),
     seed: Math.round(Number(values.seed)),
     out: resolve(values.out),
   };
@@ -391,6 +396,7 @@ async function main(): Promise<number> {
           rateFraction: 0.6,
           seed: options.seed,
           modelId: mConfig.EMBEDDING_MODEL_ID,
+          bulkLoadMinRecords: mConfig.MATCHING_BULK_LOAD_MIN_RECORDS,
           profiles: profileBases,
           jobs: jobBases,
           brokerPid: brokerPid(),
@@ -400,6 +406,7 @@ async function main(): Promise<number> {
       for (const r of scaleOut.runs) {
         if (r.error) notes.push(`Scale-out with ${r.instances} instances failed: ${r.error}`);
       }
+      notes.push(...inconsistencyNotes(scaleOut));
     }
   } catch (error) {
     // Whatever was measured is still reported; the failure is noted and sets the exit code.
@@ -445,7 +452,12 @@ async function main(): Promise<number> {
     markdown: renderMarkdown(results),
     charts: benchCharts(results),
   });
-  return failed || scaleOut?.runs.some((r) => r.error) ? 1 : 0;
+  // An inconsistent ranking is a wrong answer, not a slow one: the run fails on it.
+  return failed ||
+    scaleOut?.runs.some((r) => r.error) ||
+    (scaleOut && inconsistentRuns(scaleOut).length)
+    ? 1
+    : 0;
 }
 
 runMain(main);

@@ -34,9 +34,12 @@ export function benchCharts(r: BenchResults): ChartFile[] {
   return charts;
 }
 
-/** Throughput by instance count, and each run's steady latency. */
+/**
+ * Throughput by instance count, and each run's steady latency. The load run is left out: its
+ * population is another size, so its dot would not compare with the counts'.
+ */
 export function scaleOutCharts(s: ScaleOutSection): ChartFile[] {
-  const runs = [...s.runs].sort((a, b) => a.instances - b.instances);
+  const runs = s.runs.filter((r) => r.kind !== 'load').sort((a, b) => a.instances - b.instances);
   const throughputTitle = `Matching tier throughput by instance count (${s.cores} cores)`;
   const latencyTitle = 'Scale-out steady latency by instance count, CDF (from percentiles)';
   const points = (pick: (run: (typeof runs)[number]) => number | undefined) =>

@@ -113,3 +113,27 @@ export async function purgeRedis(
     redis.disconnect();
   }
 }
+
+/**
+ * How many keys of the shared Redis match `pattern`: SCAN, not a blocking KEYS on a large set,
+ * and each key once (SCAN may return a key twice while the table grows).
+ */
+export async function countRedisKeys(
+  pattern: string,
+  redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+): Promise<number> {
+  const redis = createRedisClient({ url: redisUrl });
+  try {
+    await connectRedis(redis);
+    let cursor = '0';
+    const seen = new Set<string>();
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      for (const key of keys) seen.add(key);
+    } while (cursor !== '0');
+    return seen.size;
+  } finally {
+    redis.disconnect();
+  }
+}

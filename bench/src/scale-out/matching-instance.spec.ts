@@ -1,4 +1,4 @@
-import { groupSettled, parseOwnershipDetail } from './matching-instance';
+import { groupSettled, parseConsistencyAnswer, parseOwnershipDetail } from './matching-instance';
 
 describe('parseOwnershipDetail', () => {
   it('reads the instance, its phase and its partitions from /health', () => {
@@ -44,5 +44,40 @@ describe('groupSettled', () => {
     expect(groupSettled([owner([0, 1, 2]), owner([3, 4, 5], 'pending')])).toBe(false);
     expect(groupSettled([owner([0, 1, 2, 3, 4, 5]), null])).toBe(false);
     expect(groupSettled([])).toBe(false);
+  });
+});
+
+describe('parseConsistencyAnswer', () => {
+  const answer = {
+    checkedAt: '2026-01-01T00:00:00.000Z',
+    sampled: 4,
+    agreeing: 3,
+    ratio: 0.75,
+    orphans: 0,
+    unsettled: false,
+    differences: [{ subject: 'job:a', where: 'stored', expected: [], actual: null }],
+    repaired: 1,
+    durationMs: 12,
+  };
+
+  it('keeps what the bench reads of the audit', () => {
+    expect(parseConsistencyAnswer(answer)).toEqual({
+      sampled: 4,
+      agreeing: 3,
+      ratio: 0.75,
+      orphans: 0,
+      unsettled: false,
+      differences: [{ subject: 'job:a', where: 'stored' }],
+      repaired: 1,
+      durationMs: 12,
+    });
+  });
+
+  it('refuses another shape instead of reading it as zeros', () => {
+    expect(() => parseConsistencyAnswer({ ...answer, agreeing: undefined })).toThrow(
+      'unexpected consistency answer',
+    );
+    expect(() => parseConsistencyAnswer({ message: 'Unauthorized' })).toThrow();
+    expect(() => parseConsistencyAnswer(null)).toThrow();
   });
 });

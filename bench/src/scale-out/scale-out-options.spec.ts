@@ -18,7 +18,43 @@ describe('scaleOutSettings', () => {
       backlog: 400,
       seconds: 20,
       rate: null,
+      churn: { update: 0.7, add: 0.15, remove: 0.15 },
+      loadPopulation: 10000,
+      auditSample: 100000,
+      loadAuditSample: 2000,
     });
+  });
+
+  it('runs the load at 100,000 per side with --full, and only above the population', () => {
+    expect(scaleOutSettings(defaults, true).loadPopulation).toBe(100000);
+    const load = (value: string, population = '2000') =>
+      scaleOutSettings({
+        ...defaults,
+        'scale-out-population': population,
+        'scale-out-load-population': value,
+      }).loadPopulation;
+    expect(load('none')).toBeNull();
+    expect(load('0')).toBeNull();
+    expect(load('50000')).toBe(50000);
+    expect(scaleOutSettings({ ...defaults, 'scale-out-population': '20000' }).loadPopulation).toBe(
+      null,
+    );
+    expect(load('20000', '20000')).toBeNull();
+  });
+
+  it('takes a churn mix and an audit size up to what the endpoint re-ranks', () => {
+    expect(scaleOutSettings({ ...defaults, 'scale-out-churn': '100/0/0' }).churn).toEqual({
+      update: 1,
+      add: 0,
+      remove: 0,
+    });
+    expect(scaleOutSettings({ ...defaults, 'scale-out-audit': '500' }).auditSample).toBe(500);
+    expect(() => scaleOutSettings({ ...defaults, 'scale-out-audit': '100001' })).toThrow(
+      'at most 100000',
+    );
+    expect(() => scaleOutSettings({ ...defaults, 'scale-out-churn': '1/2' })).toThrow(
+      '--scale-out-churn',
+    );
   });
 
   it('skips the section with "none" (or 0), keeps the order given, takes a rate', () => {
