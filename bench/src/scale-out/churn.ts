@@ -42,8 +42,8 @@ export function describeChurnMix(mix: ChurnMix): string {
 }
 
 /**
- * Exact counts of each kind among `count` events (largest remainder): a backlog of 400 at 70/15/15
- * is 280 updates, 60 new entities and 60 removals, whatever the draw.
+ * Exact counts of each kind among `count` events (largest remainder), whatever the draw: runs
+ * compare only if their backlogs hold the same work.
  */
 export function churnCounts(count: number, mix: ChurnMix): Record<ChurnKind, number> {
   const raw = CHURN_KINDS.map((k) => count * mix[k]);

@@ -153,7 +153,7 @@ export class MatchingInstance {
 
   /**
    * Its audit of up to `sample` owned subjects, each re-ranked from scratch, with no deadline:
-   * re-ranking tens of thousands of subjects outlasts fetch's five-minute header timeout.
+   * re-ranking a large population outlasts fetch's header timeout.
    */
   async consistency(sample: number): Promise<ConsistencyAnswer> {
     const { status, text } = await this.get(`/v1/admin/consistency?sample=${sample}`, 0);

@@ -402,7 +402,7 @@ class ScaleOutBench {
 
   /**
    * Publishes the entities of each side from the current size up to `perSide`, interleaved in a
-   * seeded order, a slice at a time (a population of 100,000 per side is gigabytes as messages).
+   * seeded order, a slice at a time (a large population would not fit in memory as messages).
    */
   private async growTo(perSide: number): Promise<void> {
     if (perSide <= this.grown) return;
