@@ -98,41 +98,43 @@ export async function purgeRedis(
   prefix: string,
   redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
 ): Promise<number> {
-  const redis = createRedisClient({ url: redisUrl });
-  try {
-    await connectRedis(redis);
-    let cursor = '0';
-    let deleted = 0;
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) deleted += await redis.del(...keys);
-    } while (cursor !== '0');
-    return deleted;
-  } finally {
-    redis.disconnect();
-  }
+  let deleted = 0;
+  await scanKeys(`${prefix}*`, redisUrl, async (redis, keys) => {
+    deleted += await redis.del(...keys);
+  });
+  return deleted;
 }
 
 /**
- * How many keys of the shared Redis match `pattern`: SCAN, not a blocking KEYS on a large set,
- * and each key once (SCAN may return a key twice while the table grows).
+ * How many keys of the shared Redis match `pattern`, each key once (SCAN may return a key twice
+ * while the table grows).
  */
 export async function countRedisKeys(
   pattern: string,
   redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
 ): Promise<number> {
+  const seen = new Set<string>();
+  await scanKeys(pattern, redisUrl, (_redis, keys) => {
+    for (const key of keys) seen.add(key);
+  });
+  return seen.size;
+}
+
+/** Every key matching `pattern`, a SCAN page at a time (not a blocking KEYS on a large set). */
+async function scanKeys(
+  pattern: string,
+  redisUrl: string,
+  onPage: (redis: ReturnType<typeof createRedisClient>, keys: string[]) => Promise<void> | void,
+): Promise<void> {
   const redis = createRedisClient({ url: redisUrl });
   try {
     await connectRedis(redis);
     let cursor = '0';
-    const seen = new Set<string>();
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
       cursor = next;
-      for (const key of keys) seen.add(key);
+      if (keys.length) await onPage(redis, keys);
     } while (cursor !== '0');
-    return seen.size;
   } finally {
     redis.disconnect();
   }

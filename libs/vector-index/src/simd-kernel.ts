@@ -214,22 +214,33 @@ function fourDots(
       ...op.f32x4Add,
       ...op.set(a),
     ]),
-    ...op.get(q),
+    ...nextLanes(q, p, last),
+  ];
+}
+
+/** One accumulator of fourDots as a float on the stack: (l0 + l1) + (l2 + l3). */
+/**
+ * The end of a loop over four interleaved queries: the query pointer moves by one lane of all
+ * four (64 bytes), the vector pointer by one lane (16), and the loop goes on until the vector
+ * pointer reaches `end`.
+ */
+function nextLanes(query: number, vector: number, end: number): number[] {
+  return [
+    ...op.get(query),
     ...op.i32(64),
     ...op.i32Add,
-    ...op.set(q),
-    ...op.get(p),
+    ...op.set(query),
+    ...op.get(vector),
     ...op.i32(16),
     ...op.i32Add,
-    ...op.tee(p),
-    ...op.get(last),
+    ...op.tee(vector),
+    ...op.get(end),
     ...op.i32Ne,
     ...op.brIf(0),
     ...op.end,
   ];
 }
 
-/** One accumulator of fourDots as a float on the stack: (l0 + l1) + (l2 + l3). */
 function lanesOf(a: number): number[] {
   return [
     ...op.get(a),
@@ -599,18 +610,7 @@ function exactFunction(): number[] {
     ...op.set(b),
     ...product(low, false),
     ...product(high, true),
-    ...op.get(query),
-    ...op.i32(64),
-    ...op.i32Add,
-    ...op.set(query),
-    ...op.get(vector),
-    ...op.i32(16),
-    ...op.i32Add,
-    ...op.tee(vector),
-    ...op.get(end),
-    ...op.i32Ne,
-    ...op.brIf(0),
-    ...op.end,
+    ...nextLanes(query, vector, end),
     ...op.get(low),
     ...op.f64x2Lane(0),
     ...op.get(low),
